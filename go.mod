@@ -1,0 +1,10 @@
+module github.com/offlinepush/push
+
+go 1.26.8
+
+require (
+	github.com/hashicorp/go-cleanhttp v0.5.2 // indirect
+	github.com/hashicorp/go-retryablehttp v0.7.8 // indirect
+	github.com/stretchr/testify v1.12.1 // indirect
+	golang.org/x/oauth2 v0.38.0 // indirect
+)

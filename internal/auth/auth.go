@@ -1,0 +1,162 @@
+// Package auth caches vendor access tokens: one fetch however many
+// goroutines ask at once (single flight), reuse until shortly before expiry,
+// and exactly one re-fetch after the vendor says the token expired. Every
+// vendor with access tokens (Huawei, Honor, OPPO, vivo, FCM, and the signed
+// JWTs of HarmonyOS and APNs) goes through it.
+package auth
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"golang.org/x/oauth2"
+)
+
+// Source fetches a fresh token. ctx bounds the fetch.
+type Source interface {
+	Fetch(ctx context.Context) (*oauth2.Token, error)
+}
+
+// SourceFunc adapts a function to Source.
+type SourceFunc func(ctx context.Context) (*oauth2.Token, error)
+
+// Fetch calls f.
+func (f SourceFunc) Fetch(ctx context.Context) (*oauth2.Token, error) { return f(ctx) }
+
+// FromTokenSource adapts an oauth2.TokenSource (which takes no context).
+func FromTokenSource(ts oauth2.TokenSource) Source {
+	return SourceFunc(func(context.Context) (*oauth2.Token, error) { return ts.Token() })
+}
+
+// FetchTimeout bounds one token fetch, independent of the caller that
+// started it: the fetch serves every waiting caller.
+const FetchTimeout = 30 * time.Second
+
+// Cache is a concurrency-safe token cache over a Source.
+type Cache struct {
+	src Source
+	// early is how long before expiry a token is replaced.
+	early time.Duration
+	now   func() time.Time
+
+	mu       sync.Mutex
+	tok      *oauth2.Token
+	inflight *call
+	fetches  int64
+}
+
+type call struct {
+	done chan struct{}
+	tok  *oauth2.Token
+	err  error
+}
+
+// New returns a Cache that refreshes a token `early` before it expires
+// (a token without expiry is kept until invalidated).
+func New(src Source, early time.Duration) *Cache {
+	return &Cache{src: src, early: early, now: time.Now}
+}
+
+// SetClock replaces the clock, for tests.
+func (c *Cache) SetClock(now func() time.Time) { c.mu.Lock(); c.now = now; c.mu.Unlock() }
+
+// Fetches returns how many times the Source was asked, for tests and stats.
+func (c *Cache) Fetches() int64 { c.mu.Lock(); defer c.mu.Unlock(); return c.fetches }
+
+func (c *Cache) fresh(t *oauth2.Token) bool {
+	return t != nil && t.AccessToken != "" && (t.Expiry.IsZero() || c.now().Add(c.early).Before(t.Expiry))
+}
+
+// Token returns a valid token, fetching one if needed. Concurrent callers
+// share one fetch; a caller whose ctx ends stops waiting, but the fetch goes
+// on for the others. A failed fetch is returned, not cached.
+func (c *Cache) Token(ctx context.Context) (*oauth2.Token, error) {
+	c.mu.Lock()
+	if c.fresh(c.tok) {
+		t := c.tok
+		c.mu.Unlock()
+		return t, nil
+	}
+	cl := c.inflight
+	if cl == nil {
+		cl = &call{done: make(chan struct{})}
+		c.inflight = cl
+		c.fetches++
+		go c.fetch(context.WithoutCancel(ctx), cl)
+	}
+	c.mu.Unlock()
+	select {
+	case <-cl.done:
+		return cl.tok, cl.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func (c *Cache) fetch(ctx context.Context, cl *call) {
+	ctx, cancel := context.WithTimeout(ctx, FetchTimeout)
+	defer cancel()
+	tok, err := c.src.Fetch(ctx)
+	if err == nil && (tok == nil || tok.AccessToken == "") {
+		err = errors.New("auth: the token source returned an empty token")
+	}
+	c.mu.Lock()
+	if err == nil {
+		c.tok = tok
+	}
+	c.inflight = nil
+	c.mu.Unlock()
+	cl.tok, cl.err = tok, err
+	close(cl.done)
+}
+
+// Invalidate drops the cached token if it is still the rejected one, so that
+// of many callers rejected with the same token only the first causes a
+// re-fetch.
+func (c *Cache) Invalidate(rejected string) {
+	c.mu.Lock()
+	if c.tok != nil && c.tok.AccessToken == rejected {
+		c.tok = nil
+	}
+	c.mu.Unlock()
+}
+
+// Token implements oauth2.TokenSource over the cache, for code that wants
+// that shape.
+func (c *Cache) TokenSource(ctx context.Context) oauth2.TokenSource {
+	return tokenSource{c, ctx}
+}
+
+type tokenSource struct {
+	c   *Cache
+	ctx context.Context
+}
+
+func (t tokenSource) Token() (*oauth2.Token, error) { return t.c.Token(t.ctx) }
+
+// ErrExpired is what a send function returns (wrapped or not) when the
+// vendor says the access token is expired or invalid.
+var ErrExpired = errors.New("auth: access token rejected by the vendor")
+
+// Do runs send with a valid token. If send reports ErrExpired, the token is
+// invalidated and send runs once more with a fresh one; a second rejection
+// is returned as is.
+func Do[T any](ctx context.Context, c *Cache, send func(ctx context.Context, token string) (T, error)) (T, error) {
+	var zero T
+	tok, err := c.Token(ctx)
+	if err != nil {
+		return zero, err
+	}
+	v, err := send(ctx, tok.AccessToken)
+	if !errors.Is(err, ErrExpired) {
+		return v, err
+	}
+	c.Invalidate(tok.AccessToken)
+	tok, err = c.Token(ctx)
+	if err != nil {
+		return zero, err
+	}
+	return send(ctx, tok.AccessToken)
+}

@@ -1,0 +1,122 @@
+// Package batch turns "push to these N tokens" into vendor-sized batches
+// sent concurrently, and puts the answers back as exactly one outcome per
+// input token, in input order. Every vendor client's Push goes through Run.
+package batch
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/offlinepush/push"
+)
+
+// Send delivers one batch of distinct, non-empty tokens and returns one
+// outcome per token, in the same order. It must not return fewer.
+type Send func(ctx context.Context, tokens []string) []push.Outcome
+
+// Run sends tokens in batches of at most size through send, at most
+// parallel batches at a time (the transport bounds requests across calls).
+//
+// Duplicate tokens are sent once and every copy gets that outcome; empty
+// tokens get ErrInvalidToken without being sent. A batch not started before
+// ctx ends gets ctx's error for each of its tokens.
+func Run(ctx context.Context, vendor push.Vendor, tokens []string, size, parallel int, send Send) *push.Result {
+	res := &push.Result{Outcomes: make([]push.Outcome, len(tokens))}
+	if size <= 0 {
+		size = 1
+	}
+	if parallel <= 0 {
+		parallel = 1
+	}
+
+	// distinct non-empty tokens, and where each input position reads from
+	uniq := make([]string, 0, len(tokens))
+	from := make([]int, len(tokens))
+	var seen map[string]int
+	if len(tokens) > 1 {
+		seen = make(map[string]int, len(tokens))
+	}
+	for i, t := range tokens {
+		res.Outcomes[i].Token = t
+		if t == "" {
+			from[i] = -1
+			res.Outcomes[i].Err = &push.VendorError{Vendor: vendor, Kind: push.ErrInvalidToken, Message: "empty device token (not sent)"}
+			continue
+		}
+		if seen != nil {
+			if j, ok := seen[t]; ok {
+				from[i] = j
+				continue
+			}
+			seen[t] = len(uniq)
+		}
+		from[i] = len(uniq)
+		uniq = append(uniq, t)
+	}
+
+	out := make([]push.Outcome, len(uniq))
+	nb := (len(uniq) + size - 1) / size
+	if nb == 1 {
+		sendOne(ctx, vendor, uniq, out, send)
+	} else if nb > 1 {
+		if parallel > nb {
+			parallel = nb
+		}
+		var wg sync.WaitGroup
+		next := make(chan int)
+		for w := 0; w < parallel; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for b := range next {
+					lo := b * size
+					hi := min(lo+size, len(uniq))
+					sendOne(ctx, vendor, uniq[lo:hi], out[lo:hi], send)
+				}
+			}()
+		}
+		for b := 0; b < nb; b++ {
+			next <- b
+		}
+		close(next)
+		wg.Wait()
+	}
+
+	for i, j := range from {
+		if j < 0 {
+			continue
+		}
+		res.Outcomes[i].MessageID = out[j].MessageID
+		res.Outcomes[i].Err = out[j].Err
+	}
+	return res
+}
+
+func sendOne(ctx context.Context, vendor push.Vendor, tokens []string, out []push.Outcome, send Send) {
+	if err := ctx.Err(); err != nil {
+		Fill(out, tokens, "", fmt.Errorf("%s: %w", vendor, err))
+		return
+	}
+	got := send(ctx, tokens)
+	if len(got) != len(tokens) {
+		// a decoder bug must not lose tokens: account for every one
+		Fill(out, tokens, "", &push.VendorError{Vendor: vendor, Kind: push.ErrUnavailable,
+			Message: fmt.Sprintf("internal: %d outcomes for %d tokens", len(got), len(tokens))})
+		return
+	}
+	copy(out, got)
+}
+
+// Fill sets every outcome of a batch to the same message id and error.
+func Fill(out []push.Outcome, tokens []string, msgID string, err error) []push.Outcome {
+	for i, t := range tokens {
+		out[i] = push.Outcome{Token: t, MessageID: msgID, Err: err}
+	}
+	return out
+}
+
+// All returns one outcome per token, all with msgID and err.
+func All(tokens []string, msgID string, err error) []push.Outcome {
+	return Fill(make([]push.Outcome, len(tokens)), tokens, msgID, err)
+}

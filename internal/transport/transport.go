@@ -1,0 +1,388 @@
+// Package transport is the one HTTP path every vendor client uses: endpoint
+// override, bounded concurrency, jittered retries of temporary failures that
+// honour Retry-After, a per-attempt timeout, size-limited response bodies and
+// debug logging that never carries secrets. It is built on go-retryablehttp.
+package transport
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/offlinepush/push"
+)
+
+// MaxResponseBytes bounds how much of a vendor answer is read. Vendor
+// answers are small; anything larger is a broken or hostile endpoint.
+const MaxResponseBytes = 1 << 20
+
+// Request is one vendor HTTP call.
+type Request struct {
+	Method string // default POST
+	// URL is the vendor's absolute URL; WithEndpoint replaces its scheme and host.
+	URL    string
+	Header http.Header
+	Body   []byte
+	// Idempotent marks a request the vendor deduplicates (vivo requestId,
+	// OPPO app_message_id) or one without side effects (auth). Only such a
+	// request is retried after it may have reached the vendor (a timeout or
+	// reset after the body was written).
+	Idempotent bool
+	// Auth marks an access-token request: it does not count against the
+	// client's concurrency bound, so sends waiting for a token cannot starve
+	// the fetch.
+	Auth bool
+	// Busy, when set, is asked about every 2xx answer; true marks a vendor
+	// "busy, try again" code inside a successful HTTP answer as retryable.
+	Busy func(body []byte) bool
+}
+
+// Response is a vendor's HTTP answer, body fully read.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// Client sends Requests. It is safe for concurrent use.
+type Client struct {
+	vendor   push.Vendor
+	rc       *retryablehttp.Client
+	endpoint *url.URL
+	log      *slog.Logger
+	retry    push.RetryPolicy
+	sem      chan struct{}
+
+	attempts atomic.Int64 // HTTP attempts made, for tests and benchmarks
+}
+
+var defaultTransport = newDefaultTransport()
+
+func newDefaultTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 512
+	t.MaxIdleConnsPerHost = 128
+	t.IdleConnTimeout = 90 * time.Second
+	t.ForceAttemptHTTP2 = true
+	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	return t
+}
+
+// New builds a Client for vendor from the resolved options.
+// defaultConcurrency applies when o.Concurrency is 0.
+func New(vendor push.Vendor, o push.Options, defaultConcurrency int) (*Client, error) {
+	c := &Client{vendor: vendor, retry: o.Retry, log: o.Logger}
+	if o.Endpoint != "" {
+		u, err := url.Parse(o.Endpoint)
+		if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+			return nil, vendor.InvalidConfig("WithEndpoint", "must be an absolute http(s) URL such as https://proxy.example.com")
+		}
+		u.Path = strings.TrimSuffix(u.Path, "/")
+		c.endpoint = u
+	}
+	n := o.Concurrency
+	if n <= 0 {
+		n = defaultConcurrency
+	}
+	if n <= 0 {
+		n = 8
+	}
+	c.sem = make(chan struct{}, n)
+
+	var hc http.Client
+	if o.HTTPClient != nil {
+		hc = *o.HTTPClient
+	} else {
+		hc.Transport = defaultTransport
+	}
+	hc.Timeout = o.Timeout
+	// Vendor APIs do not redirect; following one could carry credentials to
+	// another host, so the redirect answer itself is returned.
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+	c.rc = &retryablehttp.Client{
+		HTTPClient:     &hc,
+		RetryWaitMin:   o.Retry.MinBackoff,
+		RetryWaitMax:   o.Retry.MaxBackoff,
+		RetryMax:       o.Retry.MaxRetries,
+		CheckRetry:     c.checkRetry,
+		Backoff:        backoff,
+		ErrorHandler:   retryablehttp.PassthroughErrorHandler,
+		RequestLogHook: c.beforeAttempt,
+	}
+	return c, nil
+}
+
+// Concurrency is the bound on requests in flight.
+func (c *Client) Concurrency() int { return cap(c.sem) }
+
+// Attempts returns the number of HTTP attempts made so far.
+func (c *Client) Attempts() int64 { return c.attempts.Load() }
+
+// attempt is the per-request state the hooks share across its attempts.
+type attempt struct {
+	req     *Request
+	n       int  // attempt number, from 0
+	wrote   bool // the request of this attempt was fully written
+	body    []byte
+	readErr error
+	start   time.Time
+}
+
+type attemptKey struct{}
+
+// URL applies the endpoint override to a vendor URL.
+func (c *Client) URL(vendorURL string) string {
+	if c.endpoint == nil {
+		return vendorURL
+	}
+	u, err := url.Parse(vendorURL)
+	if err != nil {
+		return vendorURL
+	}
+	u.Scheme, u.Host = c.endpoint.Scheme, c.endpoint.Host
+	u.Path = c.endpoint.Path + u.Path
+	if u.RawPath != "" {
+		u.RawPath = c.endpoint.Path + u.RawPath
+	}
+	return u.String()
+}
+
+// Do sends r, retrying temporary failures under the policy. It returns the
+// final HTTP answer whatever its status (the vendor package decodes it), or
+// an error when no answer was had: a *push.VendorError of kind
+// ErrUnavailable, or the context's error.
+func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", c.vendor, err)
+	}
+	if !r.Auth {
+		select {
+		case c.sem <- struct{}{}:
+			defer func() { <-c.sem }()
+		case <-ctx.Done():
+			return nil, fmt.Errorf("%s: %w", c.vendor, ctx.Err())
+		}
+	}
+	method := r.Method
+	if method == "" {
+		method = http.MethodPost
+	}
+	st := &attempt{req: r, n: -1}
+	ctx = context.WithValue(ctx, attemptKey{}, st)
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		WroteRequest: func(i httptrace.WroteRequestInfo) {
+			if i.Err == nil {
+				st.wrote = true
+			}
+		},
+	})
+	req, err := retryablehttp.NewRequestWithContext(ctx, method, c.URL(r.URL), r.Body)
+	if err != nil {
+		return nil, &push.VendorError{Vendor: c.vendor, Kind: push.ErrUnavailable, Message: "building the request failed", Cause: err}
+	}
+	for k, vs := range r.Header {
+		req.Header[k] = vs
+	}
+	resp, err := c.rc.Do(req)
+	if resp != nil {
+		resp.Body.Close()
+	}
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, fmt.Errorf("%s: %w", c.vendor, ctxErr)
+		}
+		return nil, &push.VendorError{Vendor: c.vendor, Kind: push.ErrUnavailable, Cause: scrub(err),
+			PossiblyDelivered: st.wrote && !r.Idempotent}
+	}
+	if st.readErr != nil {
+		return nil, &push.VendorError{Vendor: c.vendor, HTTPStatus: resp.StatusCode, Kind: push.ErrUnavailable,
+			Message: "reading the answer failed", Cause: scrub(st.readErr), PossiblyDelivered: !r.Idempotent}
+	}
+	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: st.body}, nil
+}
+
+func (c *Client) beforeAttempt(_ retryablehttp.Logger, req *http.Request, n int) {
+	c.attempts.Add(1)
+	if st, ok := req.Context().Value(attemptKey{}).(*attempt); ok {
+		st.n, st.wrote, st.body, st.readErr, st.start = n, false, nil, nil, time.Now()
+	}
+}
+
+// checkRetry decides, after each attempt, whether to try again. It reads the
+// body here so that a vendor "busy" code inside a 200 can be retried too.
+func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	st, _ := ctx.Value(attemptKey{}).(*attempt)
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	if err != nil {
+		retry := st != nil && (!st.wrote || st.req.Idempotent) && retryableNetErr(err)
+		c.logAttempt(ctx, st, 0, err, retry)
+		return retry, err
+	}
+	body, rerr := io.ReadAll(io.LimitReader(resp.Body, MaxResponseBytes+1))
+	if rerr == nil && len(body) > MaxResponseBytes {
+		rerr = fmt.Errorf("answer larger than %d bytes", MaxResponseBytes)
+	}
+	resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	if st != nil {
+		st.body, st.readErr = body, rerr
+	}
+	retry := false
+	switch {
+	case rerr != nil:
+		retry = st != nil && st.req.Idempotent
+	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
+		retry = true
+		if ra := RetryAfter(resp.Header); ra > 0 && ra > c.retry.MaxRetryAfter {
+			retry = false // longer than we may wait: hand it to the caller
+		}
+	case resp.StatusCode >= 200 && resp.StatusCode < 300:
+		retry = st != nil && st.req.Busy != nil && st.req.Busy(body)
+	}
+	c.logAttempt(ctx, st, resp.StatusCode, rerr, retry)
+	return retry, nil
+}
+
+func (c *Client) logAttempt(ctx context.Context, st *attempt, status int, err error, retry bool) {
+	if c.log == nil || !c.log.Enabled(ctx, slog.LevelDebug) || st == nil {
+		return
+	}
+	u, _ := url.Parse(c.URL(st.req.URL))
+	attrs := []slog.Attr{
+		slog.String("vendor", string(c.vendor)),
+		slog.String("host", u.Host),
+		slog.String("path", u.EscapedPath()), // never the query
+		slog.Int("attempt", st.n+1),
+		slog.Int("status", status),
+		slog.Duration("elapsed", time.Since(st.start)),
+		slog.Bool("retry", retry),
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", scrub(err).Error()))
+	}
+	c.log.LogAttrs(ctx, slog.LevelDebug, "push http attempt", attrs...)
+}
+
+// backoff is full-jitter exponential backoff; a Retry-After answer wins.
+func backoff(lo, hi time.Duration, n int, resp *http.Response) time.Duration {
+	if resp != nil {
+		if ra := RetryAfter(resp.Header); ra > 0 {
+			return ra
+		}
+	}
+	if lo <= 0 {
+		lo = 100 * time.Millisecond
+	}
+	if hi < lo {
+		hi = lo
+	}
+	d := lo << min(n, 20)
+	if d > hi || d <= 0 {
+		d = hi
+	}
+	return d/2 + rand.N(d/2+1)
+}
+
+// RetryAfter parses a Retry-After header (seconds or an HTTP date).
+func RetryAfter(h http.Header) time.Duration {
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0
+	}
+	if s, err := strconv.Atoi(v); err == nil {
+		if s < 0 {
+			return 0
+		}
+		return time.Duration(s) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := time.Until(t); d > 0 {
+			return d
+		}
+	}
+	return 0
+}
+
+func retryableNetErr(err error) bool {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		// a malformed URL or an unsupported scheme will not get better
+		if strings.Contains(ue.Err.Error(), "unsupported protocol scheme") {
+			return false
+		}
+		var certErr *tls.CertificateVerificationError
+		if errors.As(err, &certErr) {
+			return false
+		}
+	}
+	return true
+}
+
+// scrub drops the URL query from *url.Error texts: a query could carry a
+// credential, and errors end up in logs.
+func scrub(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		if u, perr := url.Parse(ue.URL); perr == nil && u.RawQuery != "" {
+			u.RawQuery = ""
+			return &url.Error{Op: ue.Op, URL: u.String(), Err: ue.Err}
+		}
+	}
+	return err
+}
+
+// StatusError maps a non-2xx HTTP answer to a VendorError with the usual
+// meaning of its status: 401/403 ErrAuth, 429 ErrRateLimited (with
+// Retry-After), 5xx ErrUnavailable, 413 and other 4xx ErrInvalidMessage.
+// Vendor packages use it when the body carries nothing more specific.
+func StatusError(vendor push.Vendor, r *Response, code, msg string) *push.VendorError {
+	e := &push.VendorError{Vendor: vendor, HTTPStatus: r.Status, Code: code, Message: msg}
+	switch {
+	case r.Status == http.StatusUnauthorized || r.Status == http.StatusForbidden:
+		e.Kind = push.ErrAuth
+	case r.Status == http.StatusTooManyRequests:
+		e.Kind = push.ErrRateLimited
+		e.RetryAfter = RetryAfter(r.Header)
+	case r.Status >= 500:
+		e.Kind = push.ErrUnavailable
+		e.RetryAfter = RetryAfter(r.Header)
+	case r.Status >= 300 && r.Status < 400:
+		e.Kind = push.ErrUnavailable
+		if e.Message == "" {
+			e.Message = "unexpected redirect (not followed)"
+		}
+	default:
+		e.Kind = push.ErrInvalidMessage
+	}
+	if e.Message == "" {
+		e.Message = snippet(r.Body)
+	}
+	return e
+}
+
+// snippet returns a short, printable start of a body for error messages.
+func snippet(b []byte) string {
+	const max = 120
+	s := strings.TrimSpace(string(b))
+	if len(s) > max {
+		s = s[:max] + "…"
+	}
+	return strings.ToValidUTF8(s, "?")
+}

@@ -1,0 +1,113 @@
+package push
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"golang.org/x/oauth2"
+)
+
+// Option configures a vendor client. Every vendor's New accepts the same
+// options.
+type Option func(*Options)
+
+// Options is the resolved form of the Option list. Vendor packages read it
+// through NewOptions; callers normally use the With* functions instead.
+type Options struct {
+	// HTTPClient sends every request. Its Transport is used as is (TLS
+	// verification is never turned off by this module); its Timeout is
+	// replaced by the per-attempt Timeout.
+	HTTPClient *http.Client
+	// Endpoint, when set, replaces the scheme://host of every request the
+	// client makes, auth included.
+	Endpoint string
+	// Retry is the retry policy for temporary failures.
+	Retry RetryPolicy
+	// Timeout bounds one HTTP attempt (not the whole Push).
+	Timeout time.Duration
+	// Logger receives debug records of each attempt; secrets are never
+	// logged. nil discards.
+	Logger *slog.Logger
+	// Concurrency bounds the requests one client has in flight at once,
+	// across all Push calls. 0 means the vendor's default.
+	Concurrency int
+	// TokenSource, when set, replaces the vendor's own access-token fetch:
+	// use it to share tokens between clients or processes. It is still
+	// cached and refreshed by the client.
+	TokenSource oauth2.TokenSource
+	// StrictLength rejects a Title or Desc over the vendor's limit with
+	// ErrInvalidMessage instead of truncating it.
+	StrictLength bool
+}
+
+// RetryPolicy bounds retries of temporary failures (connection errors, 5xx,
+// 429 and the vendors' own "busy" codes). Permanent errors are never retried.
+type RetryPolicy struct {
+	// MaxRetries is the number of retries after the first attempt.
+	// 0 disables retries.
+	MaxRetries int
+	// MinBackoff and MaxBackoff bound the jittered exponential backoff.
+	MinBackoff, MaxBackoff time.Duration
+	// MaxRetryAfter caps how long a vendor's Retry-After may make us wait
+	// inside one Push; a longer wait is not slept but returned as
+	// ErrRateLimited with VendorError.RetryAfter set.
+	MaxRetryAfter time.Duration
+}
+
+// DefaultRetry is the policy used when WithRetry is not given: three retries
+// with 200ms..5s jittered backoff, honouring Retry-After up to 10s.
+var DefaultRetry = RetryPolicy{MaxRetries: 3, MinBackoff: 200 * time.Millisecond, MaxBackoff: 5 * time.Second, MaxRetryAfter: 10 * time.Second}
+
+// NoRetry disables retries.
+var NoRetry = RetryPolicy{}
+
+// DefaultTimeout bounds one HTTP attempt when WithTimeout is not given.
+const DefaultTimeout = 15 * time.Second
+
+// NewOptions applies opts over the production defaults.
+func NewOptions(opts ...Option) Options {
+	o := Options{Retry: DefaultRetry, Timeout: DefaultTimeout}
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&o)
+		}
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = DefaultTimeout
+	}
+	if o.Retry.MaxRetries < 0 {
+		o.Retry.MaxRetries = 0
+	}
+	return o
+}
+
+// WithHTTPClient sends requests through c (for proxies, custom TLS roots or
+// HTTP/2 settings). The per-attempt timeout still applies.
+func WithHTTPClient(c *http.Client) Option { return func(o *Options) { o.HTTPClient = c } }
+
+// WithEndpoint sends every request of the client, auth included, to baseURL
+// (scheme://host[:port]) instead of the vendor's hosts: for tests, proxies
+// and regional hosts. Paths are kept.
+func WithEndpoint(baseURL string) Option { return func(o *Options) { o.Endpoint = baseURL } }
+
+// WithRetry sets the retry policy for temporary failures.
+func WithRetry(p RetryPolicy) Option { return func(o *Options) { o.Retry = p } }
+
+// WithTimeout bounds each HTTP attempt.
+func WithTimeout(d time.Duration) Option { return func(o *Options) { o.Timeout = d } }
+
+// WithLogger logs each HTTP attempt at debug level (never secrets or bodies).
+func WithLogger(l *slog.Logger) Option { return func(o *Options) { o.Logger = l } }
+
+// WithConcurrency bounds the requests a client has in flight at once.
+func WithConcurrency(n int) Option { return func(o *Options) { o.Concurrency = n } }
+
+// WithTokenSource replaces the vendor's own access-token fetch with ts, to
+// share one token between several clients or processes. Ignored by vendors
+// without access tokens (Xiaomi, Meizu).
+func WithTokenSource(ts oauth2.TokenSource) Option { return func(o *Options) { o.TokenSource = ts } }
+
+// WithStrictLength rejects a Title or Desc longer than the vendor allows
+// instead of truncating it.
+func WithStrictLength() Option { return func(o *Options) { o.StrictLength = true } }
