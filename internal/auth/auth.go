@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/offlinepush/push"
 )
 
 // Source fetches a fresh token. ctx bounds the fetch.
@@ -159,4 +161,14 @@ func Do[T any](ctx context.Context, c *Cache, send func(ctx context.Context, tok
 		return zero, err
 	}
 	return send(ctx, tok.AccessToken)
+}
+
+// For returns the cache a vendor client uses: over the caller's shared
+// TokenSource when one was given with push.WithTokenSource, else over the
+// vendor's own fetch.
+func For(o push.Options, own Source, early time.Duration) *Cache {
+	if o.TokenSource != nil {
+		return New(FromTokenSource(o.TokenSource), early)
+	}
+	return New(own, early)
 }
