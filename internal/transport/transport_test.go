@@ -1,0 +1,260 @@
+package transport
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/offlinepush/push"
+)
+
+var fast = push.RetryPolicy{MaxRetries: 3, MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond, MaxRetryAfter: 2 * time.Second}
+
+func newClient(t *testing.T, endpoint string, opts ...push.Option) *Client {
+	t.Helper()
+	o := push.NewOptions(append([]push.Option{push.WithEndpoint(endpoint), push.WithRetry(fast)}, opts...)...)
+	c, err := New("testvendor", o, 4)
+	require.NoError(t, err)
+	return c
+}
+
+// script answers the i-th request with steps[i] (the last step repeats).
+func script(t *testing.T, steps ...func(w http.ResponseWriter, r *http.Request)) (*httptest.Server, *atomic.Int64) {
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		i := int(n.Add(1)) - 1
+		steps[min(i, len(steps)-1)](w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &n
+}
+
+func status(code int, body string, hdr ...string) func(http.ResponseWriter, *http.Request) {
+	return func(w http.ResponseWriter, r *http.Request) {
+		for i := 0; i+1 < len(hdr); i += 2 {
+			w.Header().Set(hdr[i], hdr[i+1])
+		}
+		w.WriteHeader(code)
+		w.Write([]byte(body))
+	}
+}
+
+func reset(w http.ResponseWriter, r *http.Request) { panic(http.ErrAbortHandler) }
+
+func TestRetryPolicy(t *testing.T) {
+	tests := []struct {
+		name       string
+		steps      []func(http.ResponseWriter, *http.Request)
+		idempotent bool
+		busy       func([]byte) bool
+		wantCalls  int64
+		wantStatus int
+		wantErr    error
+		possibly   bool
+	}{
+		{"503 then success", []func(http.ResponseWriter, *http.Request){status(503, ""), status(200, "ok")}, false, nil, 2, 200, nil, false},
+		{"500 502 504 then success", []func(http.ResponseWriter, *http.Request){status(500, ""), status(502, ""), status(504, ""), status(200, "ok")}, false, nil, 4, 200, nil, false},
+		{"429 then success", []func(http.ResponseWriter, *http.Request){status(429, ""), status(200, "ok")}, false, nil, 2, 200, nil, false},
+		{"400 is never retried", []func(http.ResponseWriter, *http.Request){status(400, "bad")}, false, nil, 1, 400, nil, false},
+		{"401 is never retried", []func(http.ResponseWriter, *http.Request){status(401, "")}, false, nil, 1, 401, nil, false},
+		{"404 is never retried", []func(http.ResponseWriter, *http.Request){status(404, "")}, false, nil, 1, 404, nil, false},
+		{"retries are bounded", []func(http.ResponseWriter, *http.Request){status(503, "")}, false, nil, 4, 503, nil, false},
+		{"busy code in a 200 is retried", []func(http.ResponseWriter, *http.Request){status(200, "busy"), status(200, "ok")}, false,
+			func(b []byte) bool { return string(b) == "busy" }, 2, 200, nil, false},
+		{"Retry-After beyond the cap is handed back", []func(http.ResponseWriter, *http.Request){status(429, "", "Retry-After", "60"), status(200, "ok")}, false, nil, 1, 429, nil, false},
+		{"reset after write is not retried without dedupe", []func(http.ResponseWriter, *http.Request){reset, status(200, "ok")}, false, nil, 1, 0, push.ErrUnavailable, true},
+		{"reset after write is retried when the vendor dedupes", []func(http.ResponseWriter, *http.Request){reset, status(200, "ok")}, true, nil, 2, 200, nil, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, n := script(t, tt.steps...)
+			c := newClient(t, srv.URL)
+			resp, err := c.Do(context.Background(), &Request{URL: "https://vendor.example/send", Body: []byte("x"), Idempotent: tt.idempotent, Busy: tt.busy})
+			assert.Equal(t, tt.wantCalls, n.Load(), "requests the server saw")
+			if tt.wantErr != nil {
+				require.ErrorIs(t, err, tt.wantErr)
+				var ve *push.VendorError
+				require.ErrorAs(t, err, &ve)
+				assert.Equal(t, tt.possibly, ve.PossiblyDelivered)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.wantStatus, resp.Status)
+		})
+	}
+}
+
+func TestRetryAfterIsHonoured(t *testing.T) {
+	var first time.Time
+	var gap time.Duration
+	srv, _ := script(t, func(w http.ResponseWriter, r *http.Request) {
+		first = time.Now()
+		w.Header().Set("Retry-After", "1")
+		w.WriteHeader(429)
+	}, func(w http.ResponseWriter, r *http.Request) {
+		gap = time.Since(first)
+		w.WriteHeader(200)
+	})
+	c := newClient(t, srv.URL)
+	resp, err := c.Do(context.Background(), &Request{URL: "https://vendor.example/send"})
+	require.NoError(t, err)
+	assert.Equal(t, 200, resp.Status)
+	assert.GreaterOrEqual(t, gap, 900*time.Millisecond, "the retry must wait the Retry-After")
+}
+
+func TestConnectionRefusedIsRetried(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens: every dial is refused, nothing was sent
+	c := newClient(t, "http://"+addr)
+	_, err = c.Do(context.Background(), &Request{URL: "https://vendor.example/send"})
+	require.ErrorIs(t, err, push.ErrUnavailable)
+	var ve *push.VendorError
+	require.ErrorAs(t, err, &ve)
+	assert.False(t, ve.PossiblyDelivered, "a refused dial never reached the vendor")
+	assert.EqualValues(t, 4, c.Attempts())
+}
+
+func TestPerAttemptTimeout(t *testing.T) {
+	srv, n := script(t, func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-time.After(2 * time.Second):
+		case <-r.Context().Done():
+		}
+	})
+	c := newClient(t, srv.URL, push.WithTimeout(50*time.Millisecond))
+	_, err := c.Do(context.Background(), &Request{URL: "https://vendor.example/send"})
+	require.ErrorIs(t, err, push.ErrUnavailable)
+	var ve *push.VendorError
+	require.ErrorAs(t, err, &ve)
+	assert.True(t, ve.PossiblyDelivered, "a timeout after the body was written may have delivered")
+	assert.EqualValues(t, 1, n.Load(), "not retried: the vendor cannot dedupe it")
+}
+
+func TestContextCancelEndsPromptly(t *testing.T) {
+	srv, _ := script(t, status(503, ""))
+	o := push.NewOptions(push.WithEndpoint(srv.URL), push.WithRetry(push.RetryPolicy{MaxRetries: 5, MinBackoff: 10 * time.Second, MaxBackoff: 10 * time.Second}))
+	c, err := New("testvendor", o, 1)
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err = c.Do(ctx, &Request{URL: "https://vendor.example/send"})
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Less(t, time.Since(start), 2*time.Second)
+}
+
+func TestEndpointRewrite(t *testing.T) {
+	var got string
+	srv, _ := script(t, func(w http.ResponseWriter, r *http.Request) { got = r.URL.RequestURI() })
+	c := newClient(t, srv.URL+"/prefix/")
+	_, err := c.Do(context.Background(), &Request{URL: "https://api.vendor.example/v1/app%2F1/messages:send?x=1"})
+	require.NoError(t, err)
+	assert.Equal(t, "/prefix/v1/app%2F1/messages:send?x=1", got)
+
+	_, err = New("v", push.NewOptions(push.WithEndpoint("not a url")), 1)
+	assert.ErrorIs(t, err, push.ErrConfig)
+}
+
+func TestRedirectIsNotFollowed(t *testing.T) {
+	var leaked atomic.Bool
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "" {
+			leaked.Store(true)
+		}
+	}))
+	defer other.Close()
+	srv, _ := script(t, status(307, "", "Location", other.URL+"/steal"))
+	c := newClient(t, srv.URL)
+	resp, err := c.Do(context.Background(), &Request{URL: "https://vendor.example/send", Header: http.Header{"Authorization": {"Bearer secret"}}})
+	require.NoError(t, err)
+	assert.Equal(t, 307, resp.Status)
+	assert.False(t, leaked.Load())
+	assert.ErrorIs(t, StatusError("v", resp, "", ""), push.ErrUnavailable)
+}
+
+func TestResponseSizeLimit(t *testing.T) {
+	srv, _ := script(t, status(200, strings.Repeat("x", MaxResponseBytes+10)))
+	c := newClient(t, srv.URL)
+	_, err := c.Do(context.Background(), &Request{URL: "https://vendor.example/send"})
+	require.ErrorIs(t, err, push.ErrUnavailable)
+	assert.Contains(t, err.Error(), "larger than")
+}
+
+func TestConcurrencyBound(t *testing.T) {
+	var inflight, peak atomic.Int64
+	srv, _ := script(t, func(w http.ResponseWriter, r *http.Request) {
+		n := inflight.Add(1)
+		for {
+			p := peak.Load()
+			if n <= p || peak.CompareAndSwap(p, n) {
+				break
+			}
+		}
+		time.Sleep(5 * time.Millisecond)
+		inflight.Add(-1)
+	})
+	c := newClient(t, srv.URL, push.WithConcurrency(3))
+	done := make(chan struct{})
+	for range 30 {
+		go func() {
+			c.Do(context.Background(), &Request{URL: "https://vendor.example/send"})
+			done <- struct{}{}
+		}()
+	}
+	for range 30 {
+		<-done
+	}
+	assert.LessOrEqual(t, peak.Load(), int64(3))
+}
+
+func TestLogsCarryNoSecrets(t *testing.T) {
+	var buf bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	srv, _ := script(t, status(503, "secret-in-body"), status(200, "ok"))
+	c := newClient(t, srv.URL, push.WithLogger(log))
+	_, err := c.Do(context.Background(), &Request{URL: "https://vendor.example/send?key=SECRETQ",
+		Header: http.Header{"Authorization": {"key=SECRETH"}}, Body: []byte("app_secret=SECRETB")})
+	require.NoError(t, err)
+	out := buf.String()
+	assert.Contains(t, out, "push http attempt")
+	assert.Contains(t, out, "status=503")
+	for _, s := range []string{"SECRETQ", "SECRETH", "SECRETB", "secret-in-body"} {
+		assert.NotContains(t, out, s)
+	}
+}
+
+func TestStatusError(t *testing.T) {
+	tests := []struct {
+		status int
+		want   error
+	}{{401, push.ErrAuth}, {403, push.ErrAuth}, {429, push.ErrRateLimited}, {500, push.ErrUnavailable}, {503, push.ErrUnavailable}, {400, push.ErrInvalidMessage}, {413, push.ErrInvalidMessage}}
+	for _, tt := range tests {
+		e := StatusError("v", &Response{Status: tt.status, Header: http.Header{"Retry-After": {"7"}}, Body: []byte("<html>oops</html>")}, "", "")
+		assert.True(t, errors.Is(e, tt.want), "status %d", tt.status)
+		assert.Equal(t, tt.status, e.HTTPStatus)
+	}
+	e := StatusError("v", &Response{Status: 429, Header: http.Header{"Retry-After": {"7"}}}, "", "")
+	assert.Equal(t, 7*time.Second, e.RetryAfter)
+}
+
+func TestRetryAfterParsing(t *testing.T) {
+	assert.Equal(t, 3*time.Second, RetryAfter(http.Header{"Retry-After": {"3"}}))
+	assert.Zero(t, RetryAfter(http.Header{"Retry-After": {"-3"}}))
+	assert.Zero(t, RetryAfter(http.Header{"Retry-After": {"soon"}}))
+	future := time.Now().Add(30 * time.Second).UTC().Format(http.TimeFormat)
+	d := RetryAfter(http.Header{"Retry-After": {future}})
+	assert.InDelta(t, 30, d.Seconds(), 2)
+}
