@@ -1,0 +1,696 @@
+// Package meizu sends offline pushes through Meizu Flyme Push.
+//
+// Flyme Push has no access token. Every form request carries sign: the
+// lowercase hex MD5 of the request's other parameters, sorted by name and
+// written as raw (not URL-encoded) "key=value" pairs with no separator,
+// followed by the AppSecret. A notification goes to 1..100 pushIds per
+// request (pushByPushId, ids joined with commas); the notification itself is
+// the compact JSON text of the form field messageJson, and the text that is
+// signed is exactly the text that is sent.
+//
+// Meizu answers {"code":"200","value":{…},"msgId":"…"}: "code" is a string,
+// and "value" lists only the pushIds that failed, grouped by a per-id code
+// ("110002": [ids…]). Meizu has no deduplication key, so a send that may have
+// reached Meizu is never repeated by this package.
+//
+// The file reads like the vendor's documentation: configuration, the
+// messageJson wire structs, mapping an OfflinePushInfo onto them, the
+// signature, sending, and decoding the answer.
+package meizu
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/offlinepush/push"
+	"github.com/offlinepush/push/internal/batch"
+	"github.com/offlinepush/push/internal/ids"
+	"github.com/offlinepush/push/internal/transport"
+	"github.com/offlinepush/push/payload"
+)
+
+// Hosts of the push API. HTTPS only: Meizu's Java SDK 1.2.13 (2025-04) dropped
+// plain HTTP.
+const (
+	HostChina    = "https://server-api-push.meizu.com"
+	HostOverseas = "https://server-api-push.in.meizu.com"
+)
+
+// SendPath is the notification-by-pushId endpoint. It serves one pushId and
+// many alike.
+const SendPath = "/garcia/api/server/push/varnished/pushByPushId"
+
+// Limits Meizu documents.
+const (
+	// MaxTokens is the number of pushIds per request (100 since 2023-08-21;
+	// older code assumes 1000).
+	MaxTokens = 100
+	// MaxTitle and MaxContent are noticeBarInfo's limits in characters
+	// ("字数限制1~32字符", "1~100字符").
+	MaxTitle   = 32
+	MaxContent = 100
+	// MaxClickTarget bounds clickTypeInfo.url and activity, in bytes.
+	MaxClickTarget = 1000
+	// MinValidTime, MaxValidTime and DefaultValidTime bound
+	// pushTimeInfo.validTime, the hours an offline device's message is kept.
+	MinValidTime     = 1
+	MaxValidTime     = 72
+	DefaultValidTime = 24
+	// MaxNotifyKey is the length of advanceInfo.notifyKey, the collapse key.
+	MaxNotifyKey = 8
+)
+
+// NoticeMsgType is the message class Meizu files a notification under
+// (noticeBarInfo.noticeMsgType on the wire: 0 公信 public, 1 私信 private).
+// The zero value sends private, the class of IM messages (Tencent IM maps
+// IM to MeiZuNoticeMsgType 1); NoticePublic must be asked for by name.
+type NoticeMsgType int
+
+// Message classes.
+const (
+	// NoticeDefault is the zero value: it sends NoticePrivate.
+	NoticeDefault NoticeMsgType = 0
+	// NoticePrivate is 私信 (wire 1): messages between people, such as IM.
+	NoticePrivate NoticeMsgType = 1
+	// NoticePublic is 公信 (wire 0): broadcast and marketing messages, which
+	// Meizu caps per device per day (per-id code 110011). Its Go value is -1
+	// so that the zero value can mean "the IM default".
+	NoticePublic NoticeMsgType = -1
+)
+
+// wire returns the noticeMsgType number Meizu reads.
+func (t NoticeMsgType) wire() int {
+	if t == NoticePublic {
+		return 0
+	}
+	return 1
+}
+
+// Config holds one Meizu certificate. Meizu's console also shows an AppKey;
+// the server API does not use it.
+type Config struct {
+	// AppID is the numeric appId of the app in the Flyme push console.
+	// Required.
+	AppID string
+	// AppSecret signs every request. Required.
+	AppSecret string
+	// Click is the default tap action (zero: open the app).
+	Click push.ClickAction
+	// NoticeMsgType is the message class; the zero value sends 私信
+	// (private), the class for IM. Whether Meizu requires an application
+	// before it accepts 私信 is not documented.
+	NoticeMsgType NoticeMsgType
+	// Host is the API base URL; empty means HostChina.
+	Host string
+	// TTL is the default offline cache time when the message has none.
+	// Zero means Meizu's default, 24 hours.
+	TTL time.Duration
+}
+
+// String masks the secret, so a Config never prints it.
+func (c Config) String() string {
+	return fmt.Sprintf("meizu.Config{AppID:%q Host:%q NoticeMsgType:%d AppSecret:%s}", c.AppID, c.Host, int(c.NoticeMsgType), mask(c.AppSecret))
+}
+
+// GoString masks the secret in %#v too.
+func (c Config) GoString() string { return c.String() }
+
+func mask(s string) string {
+	if s == "" {
+		return `""`
+	}
+	return "<redacted>"
+}
+
+// Client sends to one Meizu certificate. It is safe for concurrent use.
+type Client struct {
+	cfg  Config
+	opts push.Options
+	http *transport.Client
+}
+
+// New validates cfg and builds a client. It does no I/O.
+func New(cfg Config, opts ...push.Option) (*Client, error) {
+	v := push.Meizu
+	switch {
+	case strings.TrimSpace(cfg.AppID) == "":
+		return nil, v.InvalidConfig("AppID", "is required")
+	case !digits(cfg.AppID):
+		return nil, v.InvalidConfig("AppID", "must be the numeric appId from the Flyme push console")
+	case strings.TrimSpace(cfg.AppSecret) == "":
+		return nil, v.InvalidConfig("AppSecret", "is required")
+	case cfg.NoticeMsgType != NoticeDefault && cfg.NoticeMsgType != NoticePrivate && cfg.NoticeMsgType != NoticePublic:
+		return nil, v.InvalidConfig("NoticeMsgType", "must be NoticeDefault, NoticePrivate or NoticePublic")
+	case cfg.TTL < 0:
+		return nil, v.InvalidConfig("TTL", "must not be negative")
+	}
+	if cfg.Host == "" {
+		cfg.Host = HostChina
+	} else if err := payload.CheckURL(cfg.Host, false); err != nil {
+		return nil, v.InvalidConfig("Host", err.Error())
+	}
+	cfg.Host = strings.TrimSuffix(cfg.Host, "/")
+	if err := cfg.Click.Validate(); err != nil {
+		return nil, configError(err)
+	}
+	if _, err := clickInfo(cfg.Click.Resolve(push.ClickAction{})); err != nil {
+		return nil, configError(err)
+	}
+	o := push.NewOptions(opts...)
+	hc, err := transport.New(v, o, 8)
+	if err != nil {
+		return nil, err
+	}
+	return &Client{cfg: cfg, opts: o, http: hc}, nil
+}
+
+// configError restates a message rule broken by Config.Click as a config
+// error naming the same field.
+func configError(err error) error {
+	if fe, ok := err.(*push.FieldError); ok {
+		return push.Meizu.InvalidConfig(fe.Field, fe.Rule)
+	}
+	return push.Meizu.InvalidConfig("Click", err.Error())
+}
+
+// meizuField restates a vendor-neutral field error as Meizu's.
+func meizuField(err error) error {
+	if fe, ok := err.(*push.FieldError); ok {
+		return push.Meizu.InvalidMessage(fe.Field, fe.Rule)
+	}
+	return err
+}
+
+func digits(s string) bool {
+	for _, c := range []byte(s) {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// Vendor returns push.Meizu.
+func (c *Client) Vendor() push.Vendor { return push.Meizu }
+
+// String describes the client without secrets.
+func (c *Client) String() string { return "meizu.Client{AppID:" + c.cfg.AppID + "}" }
+
+// Push sends info to every pushId: batches of up to 100, sent concurrently.
+// Meizu cannot deduplicate a request, so a send that may have reached Meizu
+// is not retried; its outcome has VendorError.PossiblyDelivered set.
+func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ...string) (*push.Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	msg, err := c.MessageJSON(info)
+	if err != nil {
+		return nil, err
+	}
+	return batch.Run(ctx, push.Meizu, tokens, MaxTokens, c.http.Concurrency(), func(ctx context.Context, pushIDs []string) []push.Outcome {
+		return c.send(ctx, msg, pushIDs)
+	}), nil
+}
+
+// ---- messageJson -----------------------------------------------------------
+
+// Message is the messageJson of a notification. Field order follows Meizu's
+// documentation; numbers are ints (the HTTP doc's form; the Java SDK sends
+// booleans for the on/off flags, and the sign covers whichever text is sent).
+type Message struct {
+	NoticeBarInfo NoticeBarInfo `json:"noticeBarInfo"`
+	ClickTypeInfo ClickTypeInfo `json:"clickTypeInfo"`
+	PushTimeInfo  PushTimeInfo  `json:"pushTimeInfo"`
+	AdvanceInfo   *AdvanceInfo  `json:"advanceInfo,omitempty"`
+}
+
+// NoticeBarInfo is the notification itself.
+type NoticeBarInfo struct {
+	NoticeMsgType int    `json:"noticeMsgType"` // 0 公信, 1 私信
+	NoticeBarType int    `json:"noticeBarType"` // 0 standard
+	Title         string `json:"title"`         // 1..32 characters
+	Content       string `json:"content"`       // 1..100 characters
+}
+
+// Click types (clickTypeInfo.clickType). Type 3, app-defined, must not be
+// used since Android 12, so this package never sends it.
+const (
+	ClickTypeOpenApp  = 0
+	ClickTypeActivity = 1 // activity = "pkg.Activity"
+	ClickTypeURL      = 2 // url = a URI or H5 page
+)
+
+// ClickTypeInfo is the tap action, and Parameters the passthrough data.
+type ClickTypeInfo struct {
+	ClickType int    `json:"clickType"`
+	URL       string `json:"url,omitempty"`
+	Activity  string `json:"activity,omitempty"`
+	// Parameters is a JSON object ("透传参数【JSON格式】"); OfflinePushInfo.Ext
+	// goes here under "ext", where the Tencent-style client reads it from
+	// the opened Activity's extras.
+	Parameters map[string]string `json:"parameters,omitempty"`
+}
+
+// PushTimeInfo keeps the message for an offline device.
+type PushTimeInfo struct {
+	OffLine   int `json:"offLine"`   // 1: keep for offline devices
+	ValidTime int `json:"validTime"` // hours, 1..72
+}
+
+// AdvanceInfo carries the collapse key. Every other field in it is optional
+// and Meizu's defaults (heads-up, clearable, vibrate, lights, sound) are
+// what an IM message wants, so only notifyKey is sent.
+type AdvanceInfo struct {
+	NotifyKey string `json:"notifyKey,omitempty"`
+}
+
+// Message maps info onto Meizu's messageJson. It is exported so tools can
+// show the wire request (dry run).
+func (c *Client) Message(info *push.OfflinePushInfo) (*Message, error) {
+	v := push.Meizu
+	if err := info.Validate(); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(info.Title) == "" {
+		return nil, v.InvalidMessage("Title", "must not be empty (Meizu requires a title of 1..32 characters)")
+	}
+	title, err := payload.Fit(info.Title, MaxTitle, payload.Runes, c.opts.StrictLength)
+	if err != nil {
+		return nil, v.InvalidMessage("Title", err.Error())
+	}
+	content, err := payload.Fit(info.Desc, MaxContent, payload.Runes, c.opts.StrictLength)
+	if err != nil {
+		return nil, v.InvalidMessage("Desc", err.Error())
+	}
+	click, err := clickInfo(info.Click.Resolve(c.cfg.Click))
+	if err != nil {
+		return nil, err
+	}
+	if info.Ext != "" {
+		click.Parameters = map[string]string{payload.ExtKey: info.Ext}
+	}
+	m := &Message{
+		NoticeBarInfo: NoticeBarInfo{NoticeMsgType: c.cfg.NoticeMsgType.wire(), Title: title, Content: content},
+		ClickTypeInfo: click,
+		PushTimeInfo:  PushTimeInfo{OffLine: 1, ValidTime: validTime(info.TTL, c.cfg.TTL)},
+	}
+	if info.CollapseID != "" {
+		m.AdvanceInfo = &AdvanceInfo{NotifyKey: notifyKey(info.CollapseID)}
+	}
+	return m, nil
+}
+
+// MessageJSON returns the compact messageJson text for info: the exact
+// bytes that are both signed and sent.
+func (c *Client) MessageJSON(info *push.OfflinePushInfo) (string, error) {
+	m, err := c.Message(info)
+	if err != nil {
+		return "", err
+	}
+	return m.JSON(), nil
+}
+
+// JSON returns m as compact JSON. HTML characters are left as they are (as
+// the Java SDK writes them), so a URL reads the same on the wire.
+func (m *Message) JSON() string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(m) // structs of strings and ints cannot fail
+	return string(bytes.TrimSuffix(b.Bytes(), []byte("\n")))
+}
+
+// clickInfo maps a resolved click action onto clickTypeInfo.
+func clickInfo(click push.ClickAction) (ClickTypeInfo, error) {
+	v := push.Meizu
+	switch click.Kind {
+	case push.ClickOpenURL:
+		if len(click.URL) > MaxClickTarget {
+			return ClickTypeInfo{}, v.InvalidMessage("Click.URL", fmt.Sprintf("is %d bytes; Meizu allows %d", len(click.URL), MaxClickTarget))
+		}
+		return ClickTypeInfo{ClickType: ClickTypeURL, URL: click.URL}, nil
+	case push.ClickOpenPage:
+		act, err := click.PageActivity()
+		if err != nil {
+			return ClickTypeInfo{}, meizuField(err)
+		}
+		if len(act) > MaxClickTarget {
+			return ClickTypeInfo{}, v.InvalidMessage("Click.Activity", fmt.Sprintf("is %d bytes; Meizu allows %d", len(act), MaxClickTarget))
+		}
+		return ClickTypeInfo{ClickType: ClickTypeActivity, Activity: act}, nil
+	}
+	return ClickTypeInfo{ClickType: ClickTypeOpenApp}, nil
+}
+
+// validTime turns a TTL into whole hours, rounded up so a message is never
+// kept shorter than asked, within Meizu's 1..72.
+func validTime(msg, def time.Duration) int {
+	ttl := msg
+	if ttl == 0 {
+		ttl = def
+	}
+	if ttl <= 0 {
+		return DefaultValidTime
+	}
+	h := ttl / time.Hour
+	if ttl%time.Hour != 0 {
+		h++
+	}
+	return int(min(max(h, MinValidTime), MaxValidTime))
+}
+
+// notifyKey returns the collapse id itself when Meizu accepts it as a
+// notifyKey (1..8 of [0-9a-zA-Z_-]), else an 8-hex-digit key derived from it,
+// so the same collapse id always gives the same key.
+func notifyKey(collapse string) string {
+	if len(collapse) <= MaxNotifyKey && strings.Trim(collapse, "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-") == "" {
+		return collapse
+	}
+	return ids.Key(collapse, MaxNotifyKey)
+}
+
+// ---- signature -------------------------------------------------------------
+
+// Sign returns Meizu's signature of a request: every parameter but "sign",
+// sorted by name (byte order, as Java's TreeMap sorts ASCII names), written
+// as name=value with no separator and the raw, un-encoded value (the first
+// one, when a name has several), then appSecret; the lowercase hex MD5 of
+// those UTF-8 bytes.
+func Sign(params url.Values, appSecret string) string {
+	keys := make([]string, 0, len(params))
+	for k := range params {
+		if k != "sign" {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	h := md5.New()
+	for _, k := range keys {
+		io.WriteString(h, k)
+		io.WriteString(h, "=")
+		io.WriteString(h, params.Get(k))
+	}
+	io.WriteString(h, appSecret)
+	var sum [md5.Size]byte
+	return hex.EncodeToString(h.Sum(sum[:0]))
+}
+
+// Form returns the complete signed form of one request to pushIDs (1..100),
+// for tools that show the wire request (dry run).
+func (c *Client) Form(info *push.OfflinePushInfo, pushIDs ...string) (url.Values, error) {
+	if len(pushIDs) == 0 || len(pushIDs) > MaxTokens {
+		return nil, push.Meizu.InvalidMessage("pushIds", fmt.Sprintf("must hold 1..%d ids per request, got %d", MaxTokens, len(pushIDs)))
+	}
+	msg, err := c.MessageJSON(info)
+	if err != nil {
+		return nil, err
+	}
+	return c.form(msg, pushIDs), nil
+}
+
+func (c *Client) form(msg string, pushIDs []string) url.Values {
+	f := url.Values{
+		"appId":       {c.cfg.AppID},
+		"messageJson": {msg},
+		"pushIds":     {strings.Join(pushIDs, ",")},
+	}
+	f["sign"] = []string{Sign(f, c.cfg.AppSecret)}
+	return f
+}
+
+// ---- send ------------------------------------------------------------------
+
+// request returns the HTTP request for one batch of pushIds.
+func (c *Client) request(msg string, pushIDs []string) *transport.Request {
+	return &transport.Request{
+		URL: c.cfg.Host + SendPath,
+		Header: map[string][]string{
+			"Content-Type": {"application/x-www-form-urlencoded;charset=UTF-8"},
+		},
+		Body: []byte(c.form(msg, pushIDs).Encode()),
+		// Not Idempotent: Meizu has no request id or dedupe key, so a request
+		// that may have arrived is not sent again.
+		Busy: busy,
+	}
+}
+
+// send delivers one batch. A pushId holding a comma would be split in two by
+// Meizu and shift every answer, so it is reported invalid without sending.
+func (c *Client) send(ctx context.Context, msg string, pushIDs []string) []push.Outcome {
+	good := pushIDs
+	var at []int // positions of the sendable ids, when some are not
+	out := make([]push.Outcome, len(pushIDs))
+	for i, id := range pushIDs {
+		if strings.Contains(id, ",") {
+			if at == nil {
+				good, at = nil, make([]int, 0, len(pushIDs))
+				for j := range i {
+					good, at = append(good, pushIDs[j]), append(at, j)
+				}
+			}
+			out[i] = push.Outcome{Token: id, Err: &push.VendorError{Vendor: push.Meizu, Kind: push.ErrInvalidToken,
+				Message: "pushId contains a comma (not sent)"}}
+			continue
+		}
+		if at != nil {
+			good, at = append(good, id), append(at, i)
+		}
+	}
+	if len(good) == 0 {
+		return out
+	}
+	got := c.sendBatch(ctx, msg, good)
+	if at == nil {
+		return got
+	}
+	for j, o := range got {
+		out[at[j]] = o
+	}
+	return out
+}
+
+// sendBatch sends pushIDs in one request. When Meizu rejects the whole
+// request with a pushId code (110002/110003) without naming the id, nothing
+// was pushed, so the batch is halved and each half sent again until the bad
+// ids stand alone: a good id is never reported dead for a neighbour.
+func (c *Client) sendBatch(ctx context.Context, msg string, pushIDs []string) []push.Outcome {
+	resp, err := c.http.Do(ctx, c.request(msg, pushIDs))
+	if err != nil {
+		return batch.All(pushIDs, "", err)
+	}
+	out, whole := decode(resp, pushIDs)
+	if whole && len(pushIDs) > 1 && ctx.Err() == nil {
+		h := len(pushIDs) / 2
+		return append(c.sendBatch(ctx, msg, pushIDs[:h]), c.sendBatch(ctx, msg, pushIDs[h:])...)
+	}
+	return out
+}
+
+// ---- decode ----------------------------------------------------------------
+
+// response is Meizu's answer envelope. code is a string ("200") in every
+// answer seen, but is read leniently; value is an object of code → pushIds
+// on success and "" on error.
+type response struct {
+	Code    json.RawMessage `json:"code"`
+	Message json.RawMessage `json:"message"`
+	Value   json.RawMessage `json:"value"`
+	MsgID   json.RawMessage `json:"msgId"`
+}
+
+// text reads a JSON string or number as text ("" for anything else).
+func text(raw json.RawMessage) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var n json.Number
+	if json.Unmarshal(raw, &n) == nil {
+		return n.String()
+	}
+	return ""
+}
+
+// failures reads value: per-id code → pushIds, each a list of strings (as
+// documented) or one comma-joined string. Anything else holds no ids.
+func failures(raw json.RawMessage) map[string][]string {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(raw, &m) != nil || len(m) == 0 {
+		return nil
+	}
+	out := make(map[string][]string, len(m))
+	for code, v := range m {
+		var list []string
+		if json.Unmarshal(v, &list) != nil {
+			var s string
+			if json.Unmarshal(v, &s) != nil || s == "" {
+				continue
+			}
+			list = strings.Split(s, ",")
+		}
+		out[code] = list
+	}
+	return out
+}
+
+// busy reports Meizu's "try again" codes inside an HTTP 200: system error,
+// server busy, request rate too high. Meizu did not push anything then, so a
+// retry cannot duplicate.
+func busy(body []byte) bool {
+	var r response
+	if json.Unmarshal(body, &r) != nil {
+		return false
+	}
+	switch text(r.Code) {
+	case "1001", "1003", "110010":
+		return true
+	}
+	return false
+}
+
+// decode maps Meizu's answer onto one outcome per pushId. whole reports a
+// top-level pushId code: Meizu rejected the request for a pushId it did not
+// name.
+func decode(resp *transport.Response, pushIDs []string) (out []push.Outcome, whole bool) {
+	var r response
+	jerr := json.Unmarshal(resp.Body, &r)
+	if resp.Status < 200 || resp.Status > 299 {
+		code, msg := "", ""
+		if jerr == nil {
+			code, msg = text(r.Code), text(r.Message)
+		}
+		return batch.All(pushIDs, "", transport.StatusError(push.Meizu, resp, code, msg)), false
+	}
+	code := text(r.Code)
+	if jerr != nil || code == "" {
+		e := &push.VendorError{Vendor: push.Meizu, HTTPStatus: resp.Status, Kind: push.ErrUnavailable,
+			Message: "unreadable answer", Cause: jerr}
+		if jerr == nil {
+			e.Message = "answer without a code"
+		}
+		return batch.All(pushIDs, "", e), false
+	}
+	msgID := text(r.MsgID)
+	if code != "200" {
+		e := codeError(code, text(r.Message), false)
+		e.HTTPStatus = resp.Status
+		if e.Kind == push.ErrInvalidToken && len(pushIDs) > 1 {
+			return batch.All(pushIDs, msgID, e), true
+		}
+		return batch.All(pushIDs, msgID, e), false
+	}
+	out = batch.All(pushIDs, msgID, nil)
+	failed := failures(r.Value)
+	if len(failed) == 0 {
+		return out, false
+	}
+	at := make(map[string]int, len(pushIDs))
+	for i, id := range pushIDs {
+		at[id] = i
+	}
+	// Sorted codes: an id listed under two codes gets the same answer
+	// every time.
+	for _, c := range slices.Sorted(maps.Keys(failed)) {
+		for _, id := range failed[c] {
+			if i, ok := at[strings.TrimSpace(id)]; ok {
+				e := codeError(c, "", true)
+				e.HTTPStatus = resp.Status
+				out[i].Err = e
+			}
+		}
+	}
+	return out, false
+}
+
+// codeError maps a Meizu code to its class. perID says the code came from
+// value (per pushId), where 110010 means "notifications switched off" rather
+// than "request rate too high".
+func codeError(code, msg string, perID bool) *push.VendorError {
+	e := &push.VendorError{Vendor: push.Meizu, Code: code, Message: msg}
+	text := ""
+	switch code {
+	case "110002":
+		e.Kind, text = push.ErrInvalidToken, "pushId not subscribed (app uninstalled or push switched off)"
+	case "110003":
+		e.Kind, text = push.ErrInvalidToken, "pushId invalid"
+	case "110005":
+		e.Kind, text = push.ErrInvalidToken, "alias not subscribed or push switched off"
+	case "110010":
+		if perID {
+			// "pushId失效(消息开关关闭)": Meizu calls the pushId void; its
+			// 110002 also covers devices with the switch off.
+			e.Kind, text = push.ErrInvalidToken, "pushId void: notifications switched off on the device"
+		} else {
+			e.Kind, text = push.ErrRateLimited, "request rate too high"
+		}
+	case "110011":
+		e.Kind, text = push.ErrQuota, "daily limit of public (公信) messages for this device reached"
+	case "110019":
+		e.Kind, text = push.ErrQuota, "daily push limit of the app exceeded"
+	case "110051":
+		e.Kind, text = push.ErrQuota, "push count limit of the app exceeded"
+	case "110053":
+		e.Kind, text = push.ErrQuota, "pass-through limit exceeded"
+	case "518":
+		e.Kind, text = push.ErrRateLimited, "over the configured push rate"
+	case "520":
+		// Folded: the device had more than 5 messages of the app within a
+		// minute. It may show folded, so a retry may show it twice.
+		e.Kind, text = push.ErrRateLimited, "message folded: too many messages to this device within one minute"
+		e.PossiblyDelivered = true
+	case "1006":
+		e.Kind, text = push.ErrAuth, "signature check failed (wrong AppSecret?)"
+	case "110000":
+		e.Kind, text = push.ErrAuth, "appId invalid"
+	case "110001":
+		e.Kind, text = push.ErrAuth, "appKey invalid"
+	case "110009":
+		e.Kind, text = push.ErrAuth, "app is blacklisted"
+	case "110031":
+		e.Kind, text = push.ErrAuth, "packageName invalid"
+	case "110033":
+		e.Kind, text = push.ErrAuth, "appSecret invalid"
+	case "201":
+		e.Kind, text = push.ErrAuth, "no permission, refused by the server"
+	case "1005":
+		e.Kind, text = push.ErrInvalidMessage, "parameter error"
+	case "110004":
+		e.Kind, text = push.ErrInvalidMessage, "a required parameter is empty"
+	case "110032":
+		e.Kind, text = push.ErrInvalidMessage, "invalid taskId"
+	case "1001":
+		e.Kind, text = push.ErrUnavailable, "system error"
+	case "1003":
+		e.Kind, text = push.ErrUnavailable, "server busy"
+	case "500":
+		// "其他异常": not retried here, since it is unknown whether anything
+		// was pushed; the caller may retry.
+		e.Kind, text = push.ErrUnavailable, "other error"
+	case "501", "513":
+		e.Kind, text = push.ErrUnavailable, "push failed"
+	case "519":
+		e.Kind, text = push.ErrUnavailable, "push failed: service overloaded"
+	default:
+		// An unknown code: report it as temporary rather than make the caller
+		// drop a message or a token on a guess. The code is kept for logs.
+		e.Kind = push.ErrUnavailable
+	}
+	if e.Message == "" {
+		e.Message = text
+	}
+	return e
+}
