@@ -1,0 +1,652 @@
+// Package honor sends offline pushes through Honor Push (荣耀推送), the
+// channel of Honor phones on Magic UI 4.0+ (older Honor devices use Huawei
+// push).
+//
+// Honor's server API is an HMS-like fork: the app's Client ID and Client
+// Secret buy an OAuth2 access token (client_credentials) from Honor's IAM
+// service; every send carries "Authorization: Bearer <token>" and a
+// "timestamp" header in milliseconds, and posts a camelCase JSON body without
+// HMS's "message" wrapper to /api/v1/{appId}/sendMessage. The answer lists
+// dead tokens in data.expireTokens and otherwise failed ones in
+// data.failTokens.
+//
+// The file reads in the order of the vendor doc: config, wire structs,
+// mapping, the access token, send, decode. Facts Honor has not published
+// (marked UNVERIFIED in comments) are read the safe way.
+package honor
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/offlinepush/push"
+	"github.com/offlinepush/push/internal/auth"
+	"github.com/offlinepush/push/internal/batch"
+	"github.com/offlinepush/push/internal/ids"
+	"github.com/offlinepush/push/internal/transport"
+	"github.com/offlinepush/push/payload"
+)
+
+// Hosts and paths.
+const (
+	// Host is the push API host (the older push-api.cloud.hihonor.com is legacy).
+	Host = "https://push-api.cloud.honor.com"
+	// SendPath is the send endpoint; %s is the URL-escaped App ID.
+	SendPath = "/api/v1/%s/sendMessage"
+
+	// DefaultTokenURL is the token endpoint of Honor's own "send downlink
+	// messages" guide. Which of it and ShortTokenURL is canonical is
+	// UNVERIFIED (third-party clients use both and both seem to work); the
+	// guide's realm path is the one Honor documents, so it is the default and
+	// Config.TokenURL can switch.
+	DefaultTokenURL = "https://iam.developer.honor.com/auth/realms/developer/protocol/openid-connect/token"
+	// ShortTokenURL is the short token path several third-party clients use.
+	ShortTokenURL = "https://iam.developer.honor.com/auth/token"
+)
+
+// Limits.
+const (
+	// MaxTokens is the number of tokens per request. Honor's maximum is
+	// UNVERIFIED; 1000 is the HMS limit the API was forked from, and no source
+	// shows a smaller one.
+	MaxTokens = 1000
+	// MaxBodyBytes bounds the JSON body without the token list. Honor's limit
+	// is UNVERIFIED; 4096 is the HMS bound (80300008) and is used as the safe
+	// one: a larger message is rejected here instead of by Honor.
+	MaxBodyBytes = 4096
+	// MaxTTL is the longest offline cache (android.ttl "1296000s", 15 days).
+	MaxTTL = 15 * 24 * time.Hour
+	// MaxBadge is the largest badge.addNum Honor accepts (1..99).
+	MaxBadge = 99
+)
+
+// Notification classes (android.notification.importance).
+const (
+	// ImportanceNormal is "service and communication": IM messages. It needs
+	// Honor's self-classification entitlement; without it Honor treats every
+	// message as marketing (since 2024-12-31).
+	ImportanceNormal = "NORMAL"
+	// ImportanceLow is "news and marketing", capped per device per day.
+	ImportanceLow = "LOW"
+)
+
+// DefaultTokenLifetime is assumed when the token answer has no expires_in.
+const DefaultTokenLifetime = time.Hour
+
+// RefreshEarly is how long before its expiry an access token is replaced, so
+// that a send never races the expiry.
+const RefreshEarly = 3 * time.Minute
+
+// Config holds one Honor certificate, as the Honor developer console shows it.
+type Config struct {
+	// AppID is the app's App ID (in the send URL). Required.
+	AppID string
+	// ClientID and ClientSecret buy the access token. Required.
+	ClientID     string
+	ClientSecret string
+	// Click is the default tap action (zero: open the app). URLs must be https.
+	Click push.ClickAction
+	// Importance is the notification class: ImportanceNormal (the default,
+	// right for IM) or ImportanceLow.
+	Importance string
+	// BadgeClass is the app's entry Activity (com.example.MainActivity). When
+	// set, OfflinePushInfo.Badge adds to the icon badge; when empty, badges are
+	// not sent (Honor needs the class to place one).
+	BadgeClass string
+	// TTL is the default offline cache time when the message has none; zero
+	// leaves Honor's default (one day).
+	TTL time.Duration
+	// TokenURL is the access-token endpoint; empty means DefaultTokenURL.
+	// push.WithEndpoint replaces its scheme and host like every other URL.
+	TokenURL string
+}
+
+// String masks the credentials, so a Config never prints them.
+func (c Config) String() string {
+	return fmt.Sprintf("honor.Config{AppID:%q ClientID:%s ClientSecret:%s Importance:%q BadgeClass:%q TokenURL:%q}",
+		c.AppID, mask(c.ClientID), mask(c.ClientSecret), c.Importance, c.BadgeClass, c.TokenURL)
+}
+
+// GoString masks the credentials in %#v too.
+func (c Config) GoString() string { return c.String() }
+
+func mask(s string) string {
+	if s == "" {
+		return `""`
+	}
+	return "<redacted>"
+}
+
+// Client sends to one Honor certificate. It is safe for concurrent use.
+type Client struct {
+	cfg    Config
+	opts   push.Options
+	http   *transport.Client
+	tokens *auth.Cache
+	send   string // the send URL
+	now    func() time.Time
+}
+
+// New validates cfg and builds a client. It does no I/O: the first Push
+// fetches the access token.
+func New(cfg Config, opts ...push.Option) (*Client, error) {
+	v := push.Honor
+	switch {
+	case strings.TrimSpace(cfg.AppID) == "":
+		return nil, v.InvalidConfig("AppID", "is required")
+	case strings.ContainsAny(cfg.AppID, "/?# \t\r\n"):
+		return nil, v.InvalidConfig("AppID", "must not contain '/', '?', '#' or white space")
+	case strings.TrimSpace(cfg.ClientID) == "":
+		return nil, v.InvalidConfig("ClientID", "is required")
+	case strings.TrimSpace(cfg.ClientSecret) == "":
+		return nil, v.InvalidConfig("ClientSecret", "is required")
+	case cfg.TTL < 0:
+		return nil, v.InvalidConfig("TTL", "must not be negative")
+	}
+	switch cfg.Importance {
+	case "":
+		cfg.Importance = ImportanceNormal
+	case ImportanceNormal, ImportanceLow:
+	default:
+		return nil, v.InvalidConfig("Importance", `must be "NORMAL" (IM) or "LOW"`)
+	}
+	if cfg.BadgeClass != "" {
+		if err := payload.CheckActivity(cfg.BadgeClass); err != nil {
+			return nil, v.InvalidConfig("BadgeClass", err.Error())
+		}
+	}
+	if err := cfg.Click.Validate(); err != nil {
+		return nil, v.InvalidConfig("Click", ruleOf(err))
+	}
+	if cfg.Click.Kind == push.ClickOpenURL {
+		if err := payload.CheckURL(cfg.Click.URL, true); err != nil {
+			return nil, v.InvalidConfig("Click.URL", err.Error())
+		}
+	}
+	if cfg.Click.Kind == push.ClickOpenPage && cfg.Click.Intent == "" {
+		return nil, v.InvalidConfig("Click.Intent", "is required for Honor open-page (clickAction.intent)")
+	}
+	if cfg.TokenURL == "" {
+		cfg.TokenURL = DefaultTokenURL
+	} else if err := payload.CheckURL(cfg.TokenURL, true); err != nil {
+		return nil, v.InvalidConfig("TokenURL", err.Error())
+	}
+	o := push.NewOptions(opts...)
+	hc, err := transport.New(v, o, 8)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{cfg: cfg, opts: o, http: hc, now: time.Now,
+		send: Host + fmt.Sprintf(SendPath, url.PathEscape(cfg.AppID))}
+	c.tokens = auth.For(o, auth.SourceFunc(c.fetchToken), RefreshEarly)
+	return c, nil
+}
+
+// ruleOf strips the "push: invalid message: Field " prefix of a FieldError,
+// to reuse its rule under a Config field name.
+func ruleOf(err error) string {
+	var fe *push.FieldError
+	if errors.As(err, &fe) {
+		return fe.Field + " " + fe.Rule
+	}
+	return err.Error()
+}
+
+// Vendor returns push.Honor.
+func (c *Client) Vendor() push.Vendor { return push.Honor }
+
+// String describes the client without credentials.
+func (c *Client) String() string { return "honor.Client{AppID:" + c.cfg.AppID + "}" }
+
+// --- wire structs -----------------------------------------------------------
+
+// Message is Honor's send body: the HMS message fields in camelCase at the
+// top level (no "message" wrapper, no validate_only).
+type Message struct {
+	// Data is the custom payload: for a notification, the text of a JSON
+	// object. It carries OfflinePushInfo.Ext as {"ext":"<ext>"}.
+	Data    string   `json:"data,omitempty"`
+	Android *Android `json:"android"`
+	// Token lists the device tokens; it is last so a prepared body can have
+	// each batch's tokens appended.
+	Token []string `json:"token,omitempty"`
+}
+
+// Android is the android block.
+type Android struct {
+	// TTL is the offline cache time, "<seconds>s".
+	TTL          string        `json:"ttl,omitempty"`
+	Notification *Notification `json:"notification"`
+}
+
+// Notification is android.notification.
+type Notification struct {
+	Title string `json:"title"`
+	Body  string `json:"body"`
+	// ClickAction is required for a notification.
+	ClickAction ClickAction `json:"clickAction"`
+	Importance  string      `json:"importance,omitempty"`
+	// NotifyID identifies the notification on the device: the same id
+	// replaces the shown notification.
+	NotifyID int32  `json:"notifyId,omitempty"`
+	Badge    *Badge `json:"badge,omitempty"`
+}
+
+// Click types.
+const (
+	ClickTypePage = 1 // open an app page: Intent (or Action)
+	ClickTypeURL  = 2 // open an https URL
+	ClickTypeApp  = 3 // open the app
+)
+
+// ClickAction is android.notification.clickAction.
+type ClickAction struct {
+	Type   int    `json:"type"`
+	Intent string `json:"intent,omitempty"`
+	URL    string `json:"url,omitempty"`
+	Action string `json:"action,omitempty"`
+}
+
+// Badge is android.notification.badge.
+type Badge struct {
+	AddNum     int    `json:"addNum,omitempty"`
+	BadgeClass string `json:"badgeClass"`
+}
+
+// --- mapping ----------------------------------------------------------------
+
+// Message maps info onto Honor's send body, without tokens. It is exported so
+// tools can show the wire request (dry run).
+func (c *Client) Message(info *push.OfflinePushInfo) (*Message, error) {
+	v := push.Honor
+	if err := info.Validate(); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(info.Title) == "" {
+		return nil, v.InvalidMessage("Title", "must not be empty (Honor shows title and body)")
+	}
+	n := &Notification{
+		Title:      info.Title,
+		Body:       info.Desc,
+		Importance: c.cfg.Importance,
+		NotifyID:   ids.NotifyID(info.CollapseID), // same CollapseID, same slot; else a new one
+	}
+	switch click := info.Click.Resolve(c.cfg.Click); click.Kind {
+	case push.ClickOpenURL:
+		if err := payload.CheckURL(click.URL, true); err != nil {
+			return nil, v.InvalidMessage("Click.URL", err.Error())
+		}
+		n.ClickAction = ClickAction{Type: ClickTypeURL, URL: click.URL}
+	case push.ClickOpenPage:
+		if click.Intent == "" {
+			return nil, v.InvalidMessage("Click.Intent", "is required for Honor open-page (clickAction.intent; Honor cannot open a page by class name)")
+		}
+		n.ClickAction = ClickAction{Type: ClickTypePage, Intent: click.Intent}
+	default:
+		n.ClickAction = ClickAction{Type: ClickTypeApp}
+	}
+	if info.Badge > 0 && c.cfg.BadgeClass != "" {
+		n.Badge = &Badge{AddNum: min(info.Badge, MaxBadge), BadgeClass: c.cfg.BadgeClass}
+	}
+	m := &Message{
+		// The HMS convention the Tencent-style client reads; how the Honor
+		// client hands data to the Activity on tap is UNVERIFIED.
+		Data:    payload.ExtJSON(info.Ext),
+		Android: &Android{Notification: n},
+	}
+	if ttl := ttlOf(info.TTL, c.cfg.TTL); ttl > 0 {
+		m.Android.TTL = strconv.FormatInt(int64((ttl+time.Second-1)/time.Second), 10) + "s"
+	}
+	return m, nil
+}
+
+func ttlOf(msg, def time.Duration) time.Duration {
+	ttl := msg
+	if ttl == 0 {
+		ttl = def
+	}
+	return min(ttl, MaxTTL)
+}
+
+// Body returns the exact JSON body sent for one batch of tokens.
+func (c *Client) Body(info *push.OfflinePushInfo, tokens ...string) ([]byte, error) {
+	head, err := c.prepare(info)
+	if err != nil {
+		return nil, err
+	}
+	return withTokens(head, tokens), nil
+}
+
+// prepare maps info and encodes it once, without tokens, checking the size
+// bound; each batch then only appends its tokens.
+func (c *Client) prepare(info *push.OfflinePushInfo) ([]byte, error) {
+	m, err := c.Message(info)
+	if err != nil {
+		return nil, err
+	}
+	head := encode(m)
+	if len(head) > MaxBodyBytes {
+		return nil, push.Honor.InvalidMessage("OfflinePushInfo",
+			fmt.Sprintf("makes a %d-byte body without tokens; the limit is %d (shorten Ext, Desc or Title)", len(head), MaxBodyBytes))
+	}
+	return head, nil
+}
+
+// encode is json.Marshal without HTML escaping (URLs and intents keep their
+// '&', which also keeps the size honest) and without the trailing newline.
+func encode(v any) []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v) // plain structs and string slices cannot fail
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+}
+
+// withTokens appends "token":[…] to an encoded Message without tokens. The
+// result equals encoding the Message with Token set, because Token is its
+// last field.
+func withTokens(head []byte, tokens []string) []byte {
+	list := encode(tokens)
+	b := make([]byte, 0, len(head)+len(list)+10)
+	b = append(b, head[:len(head)-1]...)
+	b = append(b, `,"token":`...)
+	b = append(b, list...)
+	return append(b, '}')
+}
+
+// --- access token -----------------------------------------------------------
+
+// tokenAnswer is the IAM answer: an OAuth2 token, or an OAuth2 error.
+type tokenAnswer struct {
+	AccessToken      string   `json:"access_token"`
+	ExpiresIn        flexText `json:"expires_in"`
+	TokenType        string   `json:"token_type"`
+	Error            string   `json:"error"`
+	ErrorDescription string   `json:"error_description"`
+}
+
+// fetchToken buys an access token with the client credentials. It is the
+// auth.Source behind the client's token cache.
+func (c *Client) fetchToken(ctx context.Context) (*oauth2.Token, error) {
+	start := c.now()
+	form := url.Values{
+		"grant_type":    {"client_credentials"},
+		"client_id":     {c.cfg.ClientID},
+		"client_secret": {c.cfg.ClientSecret},
+	}
+	resp, err := c.http.Do(ctx, &transport.Request{
+		URL:        c.cfg.TokenURL,
+		Header:     map[string][]string{"Content-Type": {"application/x-www-form-urlencoded"}},
+		Body:       []byte(form.Encode()),
+		Idempotent: true, // buying a token has no side effect
+		Auth:       true,
+	})
+	if err != nil {
+		return nil, err
+	}
+	var a tokenAnswer
+	jerr := json.Unmarshal(resp.Body, &a)
+	// Never echo the answer body: a broken proxy could reflect the form.
+	msg := c.scrub(strings.TrimSpace(a.Error + " " + a.ErrorDescription))
+	if resp.Status != 200 {
+		if msg == "" {
+			msg = "access token request failed"
+		}
+		e := transport.StatusError(push.Honor, resp, "", msg)
+		if resp.Status == 400 || resp.Status == 401 || resp.Status == 403 {
+			e.Kind = push.ErrAuth // IAM rejects bad client credentials with 400/401
+		}
+		return nil, e
+	}
+	if jerr != nil || a.AccessToken == "" {
+		return nil, &push.VendorError{Vendor: push.Honor, HTTPStatus: resp.Status, Kind: push.ErrUnavailable,
+			Message: "the token answer has no access_token"}
+	}
+	secs, _ := strconv.ParseFloat(string(a.ExpiresIn), 64)
+	return &oauth2.Token{AccessToken: a.AccessToken, TokenType: "Bearer",
+		Expiry: tokenExpiry(start, time.Duration(secs*float64(time.Second)))}, nil
+}
+
+// tokenExpiry is when the cache should treat a token as expired, counted
+// from before the request (the conservative end).
+func tokenExpiry(start time.Time, life time.Duration) time.Time {
+	if life <= 0 {
+		life = DefaultTokenLifetime // expires_in missing or nonsense
+	}
+	life = min(life, 24*time.Hour)
+	// The cache replaces a token RefreshEarly before its Expiry, so a token
+	// living less than twice that would never count as fresh: use such a
+	// token for the first half of its life instead.
+	if life < 2*RefreshEarly {
+		return start.Add(life/2 + RefreshEarly)
+	}
+	return start.Add(life)
+}
+
+// scrub removes the credentials from a text that goes into an error.
+func (c *Client) scrub(s string) string {
+	for _, sec := range []string{c.cfg.ClientSecret, c.cfg.ClientID} {
+		if sec != "" {
+			s = strings.ReplaceAll(s, sec, "<redacted>")
+		}
+	}
+	return s
+}
+
+// --- send -------------------------------------------------------------------
+
+// Push sends info to every token: batches of up to MaxTokens, sent
+// concurrently, each with the cached access token (refreshed once if Honor
+// says it expired).
+func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ...string) (*push.Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	head, err := c.prepare(info)
+	if err != nil {
+		return nil, err
+	}
+	return batch.Run(ctx, push.Honor, tokens, MaxTokens, c.http.Concurrency(), func(ctx context.Context, toks []string) []push.Outcome {
+		body := withTokens(head, toks)
+		out, err := auth.Do(ctx, c.tokens, func(ctx context.Context, at string) ([]push.Outcome, error) {
+			return c.sendBatch(ctx, at, body, toks)
+		})
+		if err != nil {
+			return batch.All(toks, "", err)
+		}
+		return out
+	}), nil
+}
+
+func (c *Client) sendBatch(ctx context.Context, accessToken string, body []byte, toks []string) ([]push.Outcome, error) {
+	resp, err := c.http.Do(ctx, &transport.Request{
+		URL: c.send,
+		Header: map[string][]string{
+			"Authorization": {"Bearer " + accessToken},
+			"Timestamp":     {strconv.FormatInt(c.now().UnixMilli(), 10)},
+			"Content-Type":  {"application/json; charset=UTF-8"},
+		},
+		Body: body,
+		// Not Idempotent: Honor has no message key, so a send that may have
+		// arrived is not repeated (it could show twice).
+		Busy: busy,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return decode(resp, toks)
+}
+
+// --- decode -----------------------------------------------------------------
+
+// answer is Honor's reply: {"code":…,"message":…,"data":{"sendResult":…,
+// "requestId":…,"failTokens":[…],"expireTokens":[…]}}. code has been seen as
+// a number and as a string, message once typed as a number, so both are read
+// as text.
+type answer struct {
+	Code      flexText        `json:"code"`
+	Message   flexText        `json:"message"`
+	Msg       flexText        `json:"msg"`       // the HMS name, in case
+	RequestID flexText        `json:"requestId"` // the HMS place, in case
+	Data      json.RawMessage `json:"data"`
+}
+
+type answerData struct {
+	SendResult   *bool             `json:"sendResult"`
+	RequestID    flexText          `json:"requestId"`
+	FailTokens   []json.RawMessage `json:"failTokens"`
+	ExpireTokens []json.RawMessage `json:"expireTokens"`
+}
+
+// Codes Honor has not published (its response-code page is not public):
+// these are the HMS codes of the API Honor forked, used only where reading
+// them wrongly costs little.
+const (
+	codeAuthError    = "80200001" // HMS: OAuth authentication error
+	codeTokenExpired = "80200003" // HMS: OAuth token expired
+	codeInternal     = "81000001" // HMS: system internal error, retryable
+)
+
+// successCodes are the values clients have seen for success (UNVERIFIED:
+// one checks 200, another 0; 80000000 is the HMS one). They matter only when
+// the answer has no sendResult.
+var successCodes = map[string]bool{"0": true, "200": true, "80000000": true}
+
+// expired reports an answer saying the access token is expired or invalid:
+// HTTP 401, or the HMS OAuth codes. Reading one wrongly costs a single token
+// refresh, so the wide reading is the safe one.
+func expired(status int, code string) bool {
+	return status == 401 || code == codeTokenExpired || code == codeAuthError
+}
+
+// busy reports Honor's "try again" answer inside an HTTP 200.
+func busy(body []byte) bool {
+	var a answer
+	return json.Unmarshal(body, &a) == nil && string(a.Code) == codeInternal
+}
+
+func decode(resp *transport.Response, toks []string) ([]push.Outcome, error) {
+	var a answer
+	jerr := json.Unmarshal(resp.Body, &a)
+	code, msg := string(a.Code), a.message()
+	if jerr != nil {
+		code, msg = "", ""
+	}
+	if expired(resp.Status, code) {
+		return nil, &push.VendorError{Vendor: push.Honor, HTTPStatus: resp.Status, Code: code, Message: msg,
+			Kind: push.ErrAuth, Cause: auth.ErrExpired}
+	}
+	if resp.Status < 200 || resp.Status > 299 {
+		return batch.All(toks, "", transport.StatusError(push.Honor, resp, code, msg)), nil
+	}
+	if jerr != nil {
+		// Honor took the request and said 2xx; whether it sent is unknown.
+		return batch.All(toks, "", &push.VendorError{Vendor: push.Honor, HTTPStatus: resp.Status,
+			Kind: push.ErrUnavailable, Message: "unreadable answer", Cause: jerr, PossiblyDelivered: true}), nil
+	}
+	var d answerData
+	if len(a.Data) > 0 && a.Data[0] == '{' {
+		_ = json.Unmarshal(a.Data, &d) // a malformed data block reads as empty
+	}
+	id := string(d.RequestID)
+	if id == "" {
+		id = string(a.RequestID)
+	}
+	expire, fail := tokenSet(d.ExpireTokens), tokenSet(d.FailTokens)
+	listed := len(expire) > 0 || len(fail) > 0
+
+	// Trust the token lists and sendResult, not code, whose success value is
+	// UNVERIFIED. A token not listed was accepted when Honor says the send
+	// worked, or when it names the failures (a vendor that names failed
+	// tokens names them all).
+	ok := (d.SendResult != nil && *d.SendResult) || listed ||
+		(d.SendResult == nil && successCodes[code])
+	if !ok {
+		return batch.All(toks, id, codeError(resp.Status, code, msg)), nil
+	}
+	out := batch.All(toks, id, nil)
+	for i, t := range toks {
+		switch {
+		case expire[t]:
+			out[i].Err = &push.VendorError{Vendor: push.Honor, HTTPStatus: resp.Status, Code: code,
+				Message: "token is in expireTokens (expired or unregistered)", Kind: push.ErrInvalidToken}
+		case fail[t]:
+			// failTokens says "sending failed" without a reason: it may be a
+			// dead token, a per-device cap or a vendor hiccup. Deleting a live
+			// token silences a user for good, so it is not reported as
+			// invalid; expireTokens is Honor's list of dead tokens.
+			out[i].Err = &push.VendorError{Vendor: push.Honor, HTTPStatus: resp.Status, Code: code,
+				Message: "token is in failTokens (not delivered; reason not given)", Kind: push.ErrUnavailable}
+		}
+	}
+	return out, nil
+}
+
+// codeError maps a batch-wide failure code. Honor's code table is not
+// public, so an unknown code is reported as temporary (ErrUnavailable, code
+// kept for logs) rather than make the caller drop a message or a token on a
+// guess.
+func codeError(status int, code, msg string) error {
+	if msg == "" {
+		msg = "send failed (sendResult false)"
+	}
+	return &push.VendorError{Vendor: push.Honor, HTTPStatus: status, Code: code, Message: msg, Kind: push.ErrUnavailable}
+}
+
+func (a *answer) message() string {
+	if a.Message != "" {
+		return string(a.Message)
+	}
+	return string(a.Msg)
+}
+
+// tokenSet reads a token list, skipping entries that are not strings.
+func tokenSet(list []json.RawMessage) map[string]bool {
+	if len(list) == 0 {
+		return nil
+	}
+	set := make(map[string]bool, len(list))
+	for _, raw := range list {
+		var s string
+		if json.Unmarshal(raw, &s) == nil && s != "" {
+			set[s] = true
+		}
+	}
+	return set
+}
+
+// flexText reads a JSON string, number or bool as its text (null as "").
+type flexText string
+
+func (f *flexText) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case len(b) == 0 || string(b) == "null":
+		*f = ""
+	case b[0] == '"':
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*f = flexText(strings.TrimSpace(s))
+	case b[0] == '{' || b[0] == '[':
+		const max = 200
+		s := string(b)
+		if len(s) > max {
+			s = strings.ToValidUTF8(s[:max], "") + "…"
+		}
+		*f = flexText(s)
+	default:
+		*f = flexText(b)
+	}
+	return nil
+}
