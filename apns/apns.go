@@ -1,0 +1,606 @@
+// Package apns sends offline pushes through the Apple Push Notification
+// service (APNs provider API: HTTP/2, token-based authentication).
+//
+// A Config holds one .p8 signing key (TeamID, KeyID, PrivateKey) and the
+// app's bundle id (Topic). The client signs one ES256 provider token (JWT)
+// with it, shares that token between all goroutines and re-signs it every
+// 50 minutes: Apple rejects tokens older than one hour and answers
+// TooManyProviderTokenUpdates when a new one comes more often than every 20
+// minutes.
+//
+// APNs takes one device token per request, so Push sends one
+// POST /3/device/<token> per token, many at once over one HTTP/2
+// connection (WithConcurrency, default 64 in flight). The payload is built
+// once per Push:
+//
+//	{"aps":{"alert":{"title":…,"body":…},"sound":"default","badge":n,"mutable-content":1},
+//	 "ext":"<OfflinePushInfo.Ext>","url":"<Click.URL>"}
+//
+// Ext travels as the top-level key "ext", where Tencent-style iOS clients
+// read it (userInfo["ext"]). iOS has no server-side tap action: a tap opens
+// the app. A ClickOpenURL action is therefore carried as the top-level key
+// "url" for the app to open itself; ClickOpenPage (an Android intent or
+// Activity) means nothing on iOS and is dropped; the default opens the app.
+//
+// Apple answers 200 with an apns-id header (the Outcome's MessageID), or a
+// status and {"reason": "…"}; the reason decides the Outcome's class (see
+// decode). APNs does not deduplicate requests (apns-id is only echoed back),
+// so a request that may have reached Apple is never resent automatically.
+package apns
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/offlinepush/push"
+	"github.com/offlinepush/push/internal/auth"
+	"github.com/offlinepush/push/internal/batch"
+	"github.com/offlinepush/push/internal/ids"
+	"github.com/offlinepush/push/internal/transport"
+)
+
+// Hosts. Device tokens belong to one environment: a token of a development
+// build sent to production (or the reverse) is answered BadDeviceToken.
+const (
+	HostProduction = "https://api.push.apple.com"
+	HostSandbox    = "https://api.sandbox.push.apple.com"
+)
+
+// DevicePath is the send endpoint; the hex device token follows it.
+const DevicePath = "/3/device/"
+
+// Limits and timings Apple documents.
+const (
+	// MaxPayload is the largest payload APNs takes for an alert push;
+	// larger is answered 413 PayloadTooLarge, so it is refused before sending.
+	MaxPayload = 4096
+	// MaxCollapseID bounds apns-collapse-id, in bytes.
+	MaxCollapseID = 64
+	// MaxTTL caps apns-expiration: APNs stores a notification for an offline
+	// device for a limited time (about 30 days per the reference; UNVERIFIED,
+	// so a longer TTL is capped rather than sent).
+	MaxTTL = 30 * 24 * time.Hour
+	// TokenLifetime is how long one provider token is used before it is
+	// re-signed: under Apple's one-hour limit, over its 20-minute minimum.
+	TokenLifetime = 50 * time.Minute
+	// MinTokenAge is the shortest time between two provider tokens Apple
+	// accepts; a newer one is answered 429 TooManyProviderTokenUpdates.
+	MinTokenAge = 20 * time.Minute
+	// DefaultConcurrency is the default number of requests in flight: one
+	// token per request, multiplexed on an HTTP/2 connection.
+	DefaultConcurrency = 64
+)
+
+// Priorities (apns-priority). An alert push normally uses PriorityHigh.
+const (
+	PriorityHigh   = 10 // deliver now
+	PriorityNormal = 5  // the device may delay it to save power
+	PriorityLow    = 1  // lowest; may be grouped and delivered later
+)
+
+// NoSound is the IOSSound value that asks for a silent alert (Tencent IM's
+// IOS_OFFLINE_PUSH_NO_SOUND). The payload then carries no "sound" key: sent
+// as a file name the app does not bundle, iOS would play the default sound.
+const NoSound = "push.no_sound"
+
+// DefaultSound is the sound sent when IOSSound is empty.
+const DefaultSound = "default"
+
+// Top-level payload keys beside "aps".
+const (
+	ExtKey = "ext" // OfflinePushInfo.Ext, read by the client as userInfo["ext"]
+	URLKey = "url" // Click.URL of a ClickOpenURL action, for the app to open
+)
+
+// Config holds one APNs signing key and the app it pushes to.
+type Config struct {
+	// TeamID is the 10-character Apple developer team id (the JWT "iss").
+	// Required.
+	TeamID string
+	// KeyID is the 10-character id of the .p8 key (the JWT "kid"). Required.
+	KeyID string
+	// PrivateKey is the content of the .p8 file: a PEM "PRIVATE KEY"
+	// (PKCS#8, ECDSA P-256). Required. It is parsed by New and never printed.
+	PrivateKey []byte
+	// Topic is the app's bundle id (apns-topic). Required.
+	Topic string
+	// Sandbox sends to the development environment
+	// (api.sandbox.push.apple.com), for apps built with a development
+	// provisioning profile. False sends to production.
+	Sandbox bool
+	// Click is the default tap action. On iOS only ClickOpenURL has an
+	// effect: its URL travels as the top-level payload key "url".
+	Click push.ClickAction
+	// Priority is apns-priority: PriorityHigh (10, the default when 0),
+	// PriorityNormal (5) or PriorityLow (1).
+	Priority int
+	// MutableContent sets aps.mutable-content = 1, so the app's Notification
+	// Service Extension may change the notification before it is shown.
+	// False leaves it out (the extension does not run).
+	MutableContent bool
+	// TTL is the default storage time for an offline device when the message
+	// has none. Zero sends no apns-expiration: APNs then stores the
+	// notification under its own policy.
+	TTL time.Duration
+}
+
+// String masks the private key, so a Config never prints it.
+func (c Config) String() string {
+	return fmt.Sprintf("apns.Config{TeamID:%q KeyID:%q Topic:%q Sandbox:%t Priority:%d MutableContent:%t TTL:%s PrivateKey:%s}",
+		c.TeamID, c.KeyID, c.Topic, c.Sandbox, c.Priority, c.MutableContent, c.TTL, mask(c.PrivateKey))
+}
+
+// GoString masks the private key in %#v too.
+func (c Config) GoString() string { return c.String() }
+
+func mask(b []byte) string {
+	if len(b) == 0 {
+		return `""`
+	}
+	return "<redacted>"
+}
+
+// Client sends to one app with one signing key. It is safe for concurrent
+// use and meant to be long-lived: it keeps its HTTP/2 connection open, as
+// Apple asks (frequent reconnects are treated as a denial-of-service attack).
+type Client struct {
+	cfg     Config // PrivateKey cleared; the parsed key lives in signer
+	host    string
+	opts    push.Options
+	http    *transport.Client
+	hc      *http.Client // the default HTTP client built by New, nil when WithHTTPClient was given
+	auth    *auth.Cache
+	signer  *signer
+	headers http.Header // the headers every request of this client carries
+	clock   atomic.Pointer[func() time.Time]
+}
+
+// New validates cfg, parses the private key and builds a client. It does no
+// I/O: the connection is opened by the first Push.
+//
+// Without push.WithHTTPClient, each Client gets its own HTTP/2 transport
+// (see NewHTTPClient): a connection must only carry tokens of one team.
+// A shared *http.Client given with WithHTTPClient should be HTTP/2-capable
+// and used for one team only.
+func New(cfg Config, opts ...push.Option) (*Client, error) {
+	v := push.APNs
+	if err := checkID(cfg.TeamID); err != nil {
+		return nil, v.InvalidConfig("TeamID", err.Error())
+	}
+	if err := checkID(cfg.KeyID); err != nil {
+		return nil, v.InvalidConfig("KeyID", err.Error())
+	}
+	if len(bytes.TrimSpace(cfg.PrivateKey)) == 0 {
+		return nil, v.InvalidConfig("PrivateKey", "is required (the content of the .p8 key file)")
+	}
+	key, err := parseKey(cfg.PrivateKey)
+	if err != nil {
+		return nil, v.InvalidConfig("PrivateKey", err.Error())
+	}
+	if err := checkTopic(cfg.Topic); err != nil {
+		return nil, v.InvalidConfig("Topic", err.Error())
+	}
+	switch cfg.Priority {
+	case 0:
+		cfg.Priority = PriorityHigh
+	case PriorityHigh, PriorityNormal, PriorityLow:
+	default:
+		return nil, v.InvalidConfig("Priority", "must be 10, 5 or 1 (0 means 10)")
+	}
+	if cfg.TTL < 0 {
+		return nil, v.InvalidConfig("TTL", "must not be negative")
+	}
+	if err := cfg.Click.Validate(); err != nil {
+		return nil, v.InvalidConfig("Click", strings.TrimPrefix(err.Error(), "push: invalid message: "))
+	}
+	cfg.PrivateKey = nil
+
+	o := push.NewOptions(opts...)
+	c := &Client{cfg: cfg, host: HostProduction, opts: o}
+	if cfg.Sandbox {
+		c.host = HostSandbox
+	}
+	if o.HTTPClient == nil {
+		c.hc = NewHTTPClient()
+		o.HTTPClient = c.hc
+	}
+	if c.http, err = transport.New(v, o, DefaultConcurrency); err != nil {
+		return nil, err
+	}
+	c.signer = newSigner(key, cfg.KeyID, cfg.TeamID, c.now)
+	// early = 0: the token's Expiry is already iat + TokenLifetime.
+	c.auth = auth.For(o, auth.SourceFunc(c.signer.Fetch), 0)
+	c.headers = http.Header{
+		"Content-Type":   {"application/json"},
+		"Apns-Topic":     {cfg.Topic},
+		"Apns-Push-Type": {"alert"},
+		"Apns-Priority":  {strconv.Itoa(cfg.Priority)},
+	}
+	return c, nil
+}
+
+// NewHTTPClient returns the HTTP client New uses when push.WithHTTPClient is
+// not given: its own connection pool, TLS 1.2 or later, HTTP/2, and HTTP/2
+// PING health checks so that a long-lived client notices a dead connection
+// (no frame for 15 s: ping; no answer in 15 s: close) instead of hanging on
+// it. Requests wait for a free stream rather than open more connections,
+// because APNs allows one stream until a connection's first authenticated
+// request and treats connection churn as abuse.
+func NewHTTPClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	t.ForceAttemptHTTP2 = true
+	t.Protocols = new(http.Protocols)
+	t.Protocols.SetHTTP1(true) // only for a plain-HTTP proxy given with WithEndpoint; APNs itself negotiates h2
+	t.Protocols.SetHTTP2(true)
+	t.HTTP2 = &http.HTTP2Config{
+		SendPingTimeout:             15 * time.Second,
+		PingTimeout:                 15 * time.Second,
+		WriteByteTimeout:            30 * time.Second,
+		StrictMaxConcurrentRequests: true,
+	}
+	t.MaxIdleConnsPerHost = 4
+	t.IdleConnTimeout = 10 * time.Minute
+	return &http.Client{Transport: t}
+}
+
+func checkID(s string) error {
+	if s == "" {
+		return errors.New("is required")
+	}
+	if len(s) != 10 {
+		return fmt.Errorf("must be 10 characters, got %d", len(s))
+	}
+	for _, r := range s {
+		if !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9') {
+			return errors.New("must contain only letters and digits")
+		}
+	}
+	return nil
+}
+
+func checkTopic(s string) error {
+	if strings.TrimSpace(s) == "" {
+		return errors.New("is required (the app's bundle id)")
+	}
+	if strings.ContainsAny(s, " \t\r\n/") {
+		return errors.New("must be a bundle id such as com.example.chat")
+	}
+	if strings.HasSuffix(s, ".voip") || strings.HasSuffix(s, ".complication") || strings.Contains(s, ".push-type.") {
+		return errors.New("must be the plain bundle id: alert pushes take no .voip, .complication or .push-type. suffix")
+	}
+	return nil
+}
+
+// Vendor returns push.APNs.
+func (c *Client) Vendor() push.Vendor { return push.APNs }
+
+// String describes the client without secrets.
+func (c *Client) String() string {
+	return fmt.Sprintf("apns.Client{Topic:%s TeamID:%s KeyID:%s Host:%s}", c.cfg.Topic, c.cfg.TeamID, c.cfg.KeyID, c.host)
+}
+
+// GoString describes the client without secrets in %#v too.
+func (c *Client) GoString() string { return c.String() }
+
+func (c *Client) now() time.Time {
+	if f := c.clock.Load(); f != nil {
+		return (*f)()
+	}
+	return time.Now()
+}
+
+// setClock replaces the clock of the client and its token cache, for tests.
+func (c *Client) setClock(now func() time.Time) {
+	c.clock.Store(&now)
+	c.auth.SetClock(now)
+}
+
+// Push sends info to every device token, one request per token, many at
+// once. A token that is not hexadecimal gets ErrInvalidToken without being
+// sent (it would not be a valid path either).
+func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ...string) (*push.Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	n, err := c.Notification(info)
+	if err != nil {
+		return nil, err
+	}
+	return batch.Run(ctx, push.APNs, tokens, 1, c.http.Concurrency(), func(ctx context.Context, toks []string) []push.Outcome {
+		return []push.Outcome{c.send(ctx, n, toks[0])}
+	}), nil
+}
+
+// Wire structs: the JSON payload of an alert push. Field order follows
+// Apple's examples; zero values are left out.
+type (
+	// Payload is the whole body: the aps dictionary and custom keys.
+	Payload struct {
+		APS APS    `json:"aps"`
+		Ext string `json:"ext,omitempty"` // OfflinePushInfo.Ext (ExtKey)
+		URL string `json:"url,omitempty"` // ClickOpenURL's URL (URLKey)
+	}
+	// APS is the dictionary iOS reads to show the notification.
+	APS struct {
+		Alert          Alert  `json:"alert"`
+		Sound          string `json:"sound,omitempty"`
+		Badge          int    `json:"badge,omitempty"`
+		MutableContent int    `json:"mutable-content,omitempty"`
+	}
+	// Alert is the text shown.
+	Alert struct {
+		Title string `json:"title,omitempty"`
+		Body  string `json:"body"`
+	}
+)
+
+// Notification is the wire form of one message, the same for every device
+// token: the JSON payload and the apns-* headers (without authorization and
+// the per-token apns-id).
+type Notification struct {
+	Header  http.Header
+	Payload []byte
+	id      string // OfflinePushInfo.ID, for the per-token apns-id
+}
+
+// Notification maps info onto APNs headers and payload. It is exported so
+// tools can show the wire request (dry run). The payload is checked against
+// MaxPayload here, before anything is sent.
+func (c *Client) Notification(info *push.OfflinePushInfo) (*Notification, error) {
+	v := push.APNs
+	if err := info.Validate(); err != nil {
+		return nil, err
+	}
+	if len(info.CollapseID) > MaxCollapseID {
+		return nil, v.InvalidMessage("CollapseID", fmt.Sprintf("is %d bytes; apns-collapse-id allows %d", len(info.CollapseID), MaxCollapseID))
+	}
+	p := Payload{
+		APS: APS{
+			Alert: Alert{Title: info.Title, Body: info.Desc},
+			Sound: soundOf(info.IOSSound),
+			Badge: info.Badge,
+		},
+		Ext: info.Ext,
+	}
+	if c.cfg.MutableContent {
+		p.APS.MutableContent = 1
+	}
+	// iOS opens the app on a tap whatever the server says; a URL is handed
+	// to the app to open, an Android page cannot be expressed.
+	if click := info.Click.Resolve(c.cfg.Click); click.Kind == push.ClickOpenURL {
+		p.URL = click.URL
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // "<", ">" and "&" as is: smaller, and what the user wrote
+	if err := enc.Encode(&p); err != nil {
+		return nil, v.InvalidMessage("OfflinePushInfo", "cannot be encoded as JSON: "+err.Error())
+	}
+	body := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	if len(body) > MaxPayload {
+		return nil, v.InvalidMessage("OfflinePushInfo", fmt.Sprintf(
+			"makes a %d-byte APNs payload; the limit is %d bytes for Title, Desc, Ext, IOSSound and Click.URL together", len(body), MaxPayload))
+	}
+
+	h := maps.Clone(c.headers)
+	ttl := info.TTL
+	if ttl == 0 {
+		ttl = c.cfg.TTL
+	}
+	if ttl > 0 {
+		// 0 would mean "deliver now or never" and lose the message for an
+		// offline device, so no TTL sends no header (APNs stores it).
+		exp := c.now().Add(min(ttl, MaxTTL))
+		s := exp.Unix()
+		if exp.Nanosecond() > 0 {
+			s++ // never expire before the TTL asked for
+		}
+		h["Apns-Expiration"] = []string{strconv.FormatInt(s, 10)}
+	}
+	if info.CollapseID != "" {
+		h["Apns-Collapse-Id"] = []string{info.CollapseID}
+	}
+	return &Notification{Header: h, Payload: body, id: info.ID}, nil
+}
+
+func soundOf(s string) string {
+	switch s {
+	case "":
+		return DefaultSound
+	case NoSound:
+		return ""
+	}
+	return s
+}
+
+// messageID returns the apns-id for one token: derived from the caller's
+// message ID and the token, so a resend of the same message to the same
+// device carries the same id (Apple echoes it back; it does not dedupe).
+// Without an ID none is sent and APNs makes one.
+func messageID(id, token string) string {
+	if id == "" {
+		return ""
+	}
+	k := []byte(ids.Key(id+"\x00"+token, 32))
+	k[12] = '8'                                           // UUID version 8 (custom)
+	k[16] = "89ab"[strings.IndexByte(hexDigits, k[16])&3] // RFC 9562 variant
+	s := string(k)
+	return s[0:8] + "-" + s[8:12] + "-" + s[12:16] + "-" + s[16:20] + "-" + s[20:32]
+}
+
+const hexDigits = "0123456789abcdef"
+
+// validToken reports whether a device token can be sent: hex digits only,
+// which also keeps it a single path segment.
+func validToken(t string) bool {
+	if len(t) == 0 || len(t) > 512 {
+		return false
+	}
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// request returns the HTTP request of n for one device token.
+func (c *Client) request(n *Notification, token, jwt string) *transport.Request {
+	h := make(http.Header, len(n.Header)+2)
+	maps.Copy(h, n.Header) // values are shared read-only between tokens
+	h["Authorization"] = []string{"bearer " + jwt}
+	if id := messageID(n.id, token); id != "" {
+		h["Apns-Id"] = []string{id}
+	}
+	return &transport.Request{
+		URL:    c.host + DevicePath + token,
+		Header: h,
+		Body:   n.Payload,
+		// Not Idempotent: APNs has no request dedupe, so a request that may
+		// have reached Apple is reported (PossiblyDelivered), not resent.
+	}
+}
+
+// send delivers n to one token with the shared provider token; an
+// ExpiredProviderToken answer re-signs and resends once (see decode).
+func (c *Client) send(ctx context.Context, n *Notification, token string) push.Outcome {
+	if !validToken(token) {
+		return push.Outcome{Token: token, Err: &push.VendorError{Vendor: push.APNs, Code: "BadDeviceToken",
+			Message: "device token must be hexadecimal (not sent)", Kind: push.ErrInvalidToken}}
+	}
+	out, err := auth.Do(ctx, c.auth, func(ctx context.Context, jwt string) (push.Outcome, error) {
+		resp, err := c.http.Do(ctx, c.request(n, token, jwt))
+		if err != nil {
+			return push.Outcome{Token: token, Err: err}, nil
+		}
+		o := c.decode(resp, token, jwt)
+		return o, o.Err // auth.Do looks for auth.ErrExpired in it
+	})
+	if err != nil && out.Err == nil {
+		// no provider token could be had (signing, or the caller's source)
+		if ctx.Err() == nil {
+			err = &push.VendorError{Vendor: push.APNs, Kind: push.ErrAuth, Message: "no provider token", Cause: err}
+		}
+		out = push.Outcome{Token: token, Err: err}
+	}
+	out.Token = token
+	return out
+}
+
+// errorBody is APNs' failure answer.
+type errorBody struct {
+	Reason string `json:"reason"`
+	// Timestamp (410 only) is when APNs last confirmed the token invalid,
+	// in milliseconds since the epoch.
+	Timestamp int64 `json:"timestamp"`
+}
+
+// InactiveError is the Cause of a 410 Unregistered/ExpiredToken outcome: the
+// token has not been valid for the topic since Since. Apple's advice: delete
+// the token unless the device reported it again after Since.
+type InactiveError struct {
+	Since time.Time
+}
+
+func (e *InactiveError) Error() string {
+	return "inactive since " + e.Since.UTC().Format(time.RFC3339)
+}
+
+// decode maps one answer to the token's Outcome.
+//
+//	200                                    delivered; apns-id is the MessageID
+//	BadDeviceToken, DeviceTokenNotForTopic,
+//	Unregistered, ExpiredToken (410)       ErrInvalidToken: delete the token
+//	TooManyRequests, TooManyProviderTokenUpdates
+//	                                       ErrRateLimited (Retry-After kept)
+//	ExpiredProviderToken                   re-sign and resend once (auth.ErrExpired),
+//	                                       unless the token is younger than MinTokenAge
+//	other 403 (InvalidProviderToken, …)    ErrAuth
+//	IdleTimeout, 5xx                       ErrUnavailable (5xx already retried)
+//	other 4xx (PayloadTooLarge, BadTopic…) ErrInvalidMessage
+func (c *Client) decode(resp *transport.Response, token, jwt string) push.Outcome {
+	id := resp.Header.Get("apns-id")
+	if resp.Status >= 200 && resp.Status < 300 {
+		return push.Outcome{Token: token, MessageID: id}
+	}
+	var b errorBody
+	_ = json.Unmarshal(resp.Body, &b) // an unreadable body leaves the status to decide
+	e := transport.StatusError(push.APNs, resp, b.Reason, describe(b.Reason))
+	switch b.Reason {
+	case "BadDeviceToken", "DeviceTokenNotForTopic":
+		e.Kind = push.ErrInvalidToken
+	case "Unregistered", "ExpiredToken":
+		e.Kind = push.ErrInvalidToken
+		if b.Timestamp > 0 {
+			e.Cause = &InactiveError{Since: time.UnixMilli(b.Timestamp)}
+		}
+	case "TooManyRequests", "TooManyProviderTokenUpdates":
+		// Not re-signing on TooManyProviderTokenUpdates: only time helps.
+		e.Kind = push.ErrRateLimited
+		e.RetryAfter = transport.RetryAfter(resp.Header)
+	case "ExpiredProviderToken":
+		e.Kind = push.ErrAuth
+		// Apple counts "expired" from iat by its own clock. A token we signed
+		// less than MinTokenAge ago can only be called expired when the clocks
+		// disagree; a new one from the same clock would fail too, and signing
+		// it would break the 20-minute rule (TooManyProviderTokenUpdates,
+		// which blocks the connection). So only an older token is re-signed.
+		// The age is that of the token Apple rejected, not the cached one: a
+		// request that raced a fresh re-sign still gets one retry with it.
+		if iat, ok := issuedAt(jwt); ok && c.now().Sub(iat) < MinTokenAge {
+			e.Message = fmt.Sprintf("provider token rejected as expired although signed %s ago; "+
+				"check this server's clock (not re-signed: APNs allows a new token every %s at most)",
+				c.now().Sub(iat).Round(time.Second), MinTokenAge)
+		} else {
+			e.Cause = auth.ErrExpired
+		}
+	case "IdleTimeout":
+		e.Kind = push.ErrUnavailable // the connection was idle; a resend opens a new one
+	}
+	return push.Outcome{Token: token, MessageID: id, Err: e}
+}
+
+// describe gives Apple's meaning of a reason, in short.
+func describe(reason string) string {
+	switch reason {
+	case "":
+		return ""
+	case "BadDeviceToken":
+		return "malformed device token, or one of the other environment (check Config.Sandbox)"
+	case "DeviceTokenNotForTopic":
+		return "device token belongs to another app (topic)"
+	case "Unregistered", "ExpiredToken":
+		return "device token is no longer active for this topic"
+	case "TooManyRequests":
+		return "too many notifications to this device token"
+	case "TooManyProviderTokenUpdates":
+		return "provider token changed too often"
+	case "ExpiredProviderToken":
+		return "provider token older than one hour"
+	case "InvalidProviderToken":
+		return "provider token invalid (key id, team id, key or signature)"
+	case "MissingProviderToken":
+		return "no provider token"
+	case "PayloadTooLarge":
+		return "payload larger than 4096 bytes"
+	case "BadTopic", "MissingTopic", "TopicDisallowed":
+		return "apns-topic missing or not allowed for this key"
+	case "IdleTimeout":
+		return "idle connection closed by APNs"
+	case "InternalServerError", "ServiceUnavailable", "Shutdown":
+		return "APNs temporarily unavailable"
+	}
+	return "" // the reason itself is in Code
+}
