@@ -10,8 +10,8 @@ package xiaomi
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"maps"
 	"net/url"
 	"strconv"
 	"strings"
@@ -89,7 +89,8 @@ type Client struct {
 	cfg  Config
 	opts push.Options
 	http *transport.Client
-	auth string // the Authorization header value
+	auth []string // the Authorization header value
+	url  string   // the send URL
 }
 
 // New validates cfg and builds a client. It does no I/O.
@@ -116,7 +117,7 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Client{cfg: cfg, opts: o, http: hc, auth: "key=" + cfg.AppSecret}, nil
+	return &Client{cfg: cfg, opts: o, http: hc, auth: []string{"key=" + cfg.AppSecret}, url: cfg.Host + SendPath}, nil
 }
 
 // Vendor returns push.Xiaomi.
@@ -134,8 +135,9 @@ func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ..
 	if err != nil {
 		return nil, err
 	}
-	return batch.Run(ctx, push.Xiaomi, tokens, MaxTokens, c.http.Concurrency(), func(ctx context.Context, regIDs []string) []push.Outcome {
-		return c.send(ctx, form, regIDs)
+	body := newBody(form)
+	return batch.RunChecked(ctx, push.Xiaomi, tokens, MaxTokens, c.http.Concurrency(), checkRegID, func(ctx context.Context, regIDs []string) []push.Outcome {
+		return c.send(ctx, body, regIDs)
 	}), nil
 }
 
@@ -210,24 +212,73 @@ func ttlOf(msg, def time.Duration) time.Duration {
 	return min(ttl, MaxTTL)
 }
 
+// checkRegID rejects a regId that would corrupt the comma-joined list.
+func checkRegID(id string) error {
+	if strings.ContainsAny(id, ", \t\r\n") {
+		return errors.New("a regId must not contain commas or white space")
+	}
+	return nil
+}
+
+// body is a message's form encoded once, split where registration_id goes,
+// so each batch only encodes its regIds. The result equals url.Values.Encode
+// of the whole form (keys sorted).
+type body struct{ before, after string }
+
+func newBody(form url.Values) body {
+	var lo, hi url.Values = url.Values{}, url.Values{}
+	for k, v := range form {
+		if k < "registration_id" {
+			lo[k] = v
+		} else {
+			hi[k] = v
+		}
+	}
+	return body{before: lo.Encode(), after: hi.Encode()}
+}
+
+func (b body) with(regIDs []string) []byte {
+	n := len(b.before) + len(b.after) + len("&registration_id=&")
+	for _, id := range regIDs {
+		n += len(id) + 3
+	}
+	buf := make([]byte, 0, n)
+	if b.before != "" {
+		buf = append(buf, b.before...)
+		buf = append(buf, '&')
+	}
+	buf = append(buf, "registration_id="...)
+	for i, id := range regIDs {
+		if i > 0 {
+			buf = append(buf, "%2C"...) // an escaped comma
+		}
+		buf = append(buf, url.QueryEscape(id)...)
+	}
+	if b.after != "" {
+		buf = append(buf, '&')
+		buf = append(buf, b.after...)
+	}
+	return buf
+}
+
+var formHeader = []string{"application/x-www-form-urlencoded;charset=UTF-8"}
+
 // request returns the HTTP request for one batch of regIds.
-func (c *Client) request(form url.Values, regIDs []string) *transport.Request {
-	f := maps.Clone(form) // form is shared by the concurrent batches
-	f.Set("registration_id", strings.Join(regIDs, ","))
+func (c *Client) request(b body, regIDs []string) *transport.Request {
 	return &transport.Request{
-		URL: c.cfg.Host + SendPath,
+		URL: c.url,
 		Header: map[string][]string{
-			"Authorization": {c.auth},
-			"Content-Type":  {"application/x-www-form-urlencoded;charset=UTF-8"},
+			"Authorization": c.auth,
+			"Content-Type":  formHeader,
 		},
-		Body:       []byte(f.Encode()),
+		Body:       b.with(regIDs),
 		Idempotent: true, // extra.jobkey makes the device drop a repeat
 		Busy:       busy,
 	}
 }
 
-func (c *Client) send(ctx context.Context, form url.Values, regIDs []string) []push.Outcome {
-	resp, err := c.http.Do(ctx, c.request(form, regIDs))
+func (c *Client) send(ctx context.Context, b body, regIDs []string) []push.Outcome {
+	resp, err := c.http.Do(ctx, c.request(b, regIDs))
 	if err != nil {
 		return batch.All(regIDs, "", err)
 	}

@@ -22,6 +22,13 @@ type Send func(ctx context.Context, tokens []string) []push.Outcome
 // tokens get ErrInvalidToken without being sent. A batch not started before
 // ctx ends gets ctx's error for each of its tokens.
 func Run(ctx context.Context, vendor push.Vendor, tokens []string, size, parallel int, send Send) *push.Result {
+	return RunChecked(ctx, vendor, tokens, size, parallel, nil, send)
+}
+
+// RunChecked is Run with a vendor check of each token's form: a token that
+// fails it gets ErrInvalidToken (with the reason) and is not sent, e.g. a
+// Xiaomi regId with a comma, which would split into two targets.
+func RunChecked(ctx context.Context, vendor push.Vendor, tokens []string, size, parallel int, check func(token string) error, send Send) *push.Result {
 	res := &push.Result{Outcomes: make([]push.Outcome, len(tokens))}
 	if size <= 0 {
 		size = 1
@@ -43,6 +50,13 @@ func Run(ctx context.Context, vendor push.Vendor, tokens []string, size, paralle
 			from[i] = -1
 			res.Outcomes[i].Err = &push.VendorError{Vendor: vendor, Kind: push.ErrInvalidToken, Message: "empty device token (not sent)"}
 			continue
+		}
+		if check != nil {
+			if err := check(t); err != nil {
+				from[i] = -1
+				res.Outcomes[i].Err = &push.VendorError{Vendor: vendor, Kind: push.ErrInvalidToken, Message: "malformed device token (not sent): " + err.Error()}
+				continue
+			}
 		}
 		if seen != nil {
 			if j, ok := seen[t]; ok {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -104,4 +105,20 @@ func TestRunNoTokens(t *testing.T) {
 		return nil
 	})
 	assert.Empty(t, res.Outcomes)
+}
+
+func TestRunCheckedRejectsMalformed(t *testing.T) {
+	var sent []string
+	res := RunChecked(context.Background(), "v", []string{"a", "b,c", "d"}, 10, 1, func(tok string) error {
+		if strings.Contains(tok, ",") {
+			return errors.New("must not contain a comma")
+		}
+		return nil
+	}, func(_ context.Context, b []string) []push.Outcome {
+		sent = append(sent, b...)
+		return All(b, "", nil)
+	})
+	assert.Equal(t, []string{"a", "d"}, sent)
+	assert.ErrorIs(t, res.Outcomes[1].Err, push.ErrInvalidToken)
+	assert.Contains(t, res.Outcomes[1].Err.Error(), "must not contain a comma")
 }
