@@ -1,0 +1,26 @@
+package ids
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestKey(t *testing.T) {
+	assert.Equal(t, Key("msg-1", 20), Key("msg-1", 20), "same id, same key")
+	assert.NotEqual(t, Key("msg-1", 20), Key("msg-2", 20))
+	assert.Len(t, Key("", 32), 32)
+	assert.NotEqual(t, Key("", 32), Key("", 32), "no id, fresh key")
+	assert.Regexp(t, `^[0-9a-f]{64}$`, Key("x", 64))
+}
+
+func TestNotifyID(t *testing.T) {
+	assert.Equal(t, NotifyID("chat-1"), NotifyID("chat-1"))
+	seen := map[int32]bool{}
+	for range 1000 {
+		n := NotifyID("")
+		assert.Positive(t, n)
+		seen[n] = true
+	}
+	assert.Greater(t, len(seen), 990, "random ids rarely collide")
+}
