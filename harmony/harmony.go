@@ -1,0 +1,672 @@
+// Package harmony sends offline pushes to HarmonyOS NEXT (HarmonyOS 5 and
+// later) through Huawei Push Kit, REST API v3 ("scenario-based messages").
+// Android/EMUI and HarmonyOS 3.x/4.x phones use Push Kit v1: see package
+// huawei. A phone upgraded to NEXT gets a new token that only v3 reaches.
+//
+// v3 accepts only a service-account JWT: the client signs one (PS256) with
+// the private key of the AppGallery Connect service-account key file, keeps
+// it for up to an hour and signs a new one shortly before it expires; no
+// token request is made. A send is POST /v3/{projectId}/messages:send with a
+// push-type header, a payload.notification of category "IM", and up to 1000
+// tokens. The answer has a string code; "80100000" lists the failed tokens
+// by reason inside msg.
+package harmony
+
+import (
+	"bytes"
+	"context"
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/offlinepush/push"
+	"github.com/offlinepush/push/internal/auth"
+	"github.com/offlinepush/push/internal/batch"
+	"github.com/offlinepush/push/internal/ids"
+	"github.com/offlinepush/push/internal/transport"
+	"github.com/offlinepush/push/payload"
+)
+
+// Host is the Push Kit API host.
+const Host = "https://push-api.cloud.huawei.com"
+
+// SendPath returns the v3 send endpoint for a project:
+// /v3/{projectId}/messages:send.
+func SendPath(projectID string) string {
+	return "/v3/" + url.PathEscape(projectID) + "/messages:send"
+}
+
+// Audience is the JWT "aud" claim Huawei requires (fixed by the docs; the
+// key file's token_uri holds the same URL).
+const Audience = "https://oauth-login.cloud.huawei.com/oauth2/v3/token"
+
+// Limits and defaults Huawei documents.
+const (
+	MaxTokens = 1000 // tokens per request (80300010 above)
+	// MaxBody bounds the request body, tokens not counted (80300008 above).
+	MaxBody = 4096
+	// MaxTTL is the longest offline cache (1296000s); DefaultTTL is
+	// Huawei's own default, sent explicitly.
+	MaxTTL     = 15 * 24 * time.Hour
+	DefaultTTL = 24 * time.Hour
+	// MaxBadge bounds badge.addNum (1..99).
+	MaxBadge = 99
+	// JWTLifetime is how long a signed JWT is valid: Huawei recommends an
+	// hour and refuses more than a day (80300036).
+	JWTLifetime = time.Hour
+	// RefreshEarly is how long before expiry a new JWT is signed.
+	RefreshEarly = 5 * time.Minute
+)
+
+// Push types (the push-type header). This package builds the notification
+// payloads of PushTypeAlert and PushTypeExtension only.
+const (
+	PushTypeAlert     = 0 // notification
+	PushTypeExtension = 2 // notification extension (needs the entitlement)
+)
+
+// Click action types of clickAction.actionType.
+const (
+	ActionOpenApp  = 0 // the app's home page
+	ActionOpenPage = 1 // an ability found by action and/or uri
+)
+
+// CategoryIM is the notification category for chat messages. Categories
+// take effect once the app holds the self-classification entitlement.
+const CategoryIM = "IM"
+
+var categories = map[string]bool{
+	"IM": true, "VOIP": true, "MISS_CALL": true, "SUBSCRIPTION": true, "TRAVEL": true, "HEALTH": true,
+	"WORK": true, "ACCOUNT": true, "EXPRESS": true, "FINANCE": true, "DEVICE_REMINDER": true,
+	"SYSTEM_REMINDER": true, "MAIL": true, "CUSTOMER_SERVICE": true, "MARKETING": true, "NEWS": true,
+	"CONTENT_RECOMMENDATION": true, "SOCIAL_DYNAMICS": true, "PROMO": true, "PLAY_VOICE": true,
+}
+
+// Config holds one HarmonyOS NEXT certificate.
+type Config struct {
+	// CredentialsJSON is the service-account key file downloaded from the
+	// Huawei developer API Console ("服务账号密钥"): project_id, key_id,
+	// sub_account and private_key are read from it. Required.
+	CredentialsJSON []byte
+	// Click is the default tap action (zero: open the app).
+	Click push.ClickAction
+	// Category is payload.notification.category; empty means CategoryIM.
+	Category string
+	// TTL is the default offline cache time when the message has none;
+	// zero means DefaultTTL. Capped at MaxTTL.
+	TTL time.Duration
+	// PushType is the push-type header: PushTypeAlert (the default) or
+	// PushTypeExtension.
+	PushType int
+	// Host is the API host; empty means Host.
+	Host string
+}
+
+// String masks the credentials, so a Config never prints them.
+func (c Config) String() string {
+	creds := `""`
+	if len(c.CredentialsJSON) > 0 {
+		creds = fmt.Sprintf("<redacted %d bytes>", len(c.CredentialsJSON))
+	}
+	return fmt.Sprintf("harmony.Config{Category:%q PushType:%d Host:%q CredentialsJSON:%s}", c.Category, c.PushType, c.Host, creds)
+}
+
+// GoString masks the credentials in %#v too.
+func (c Config) GoString() string { return c.String() }
+
+// serviceAccount is the key file. Only the fields used are read.
+type serviceAccount struct {
+	ProjectID  string `json:"project_id"`
+	KeyID      string `json:"key_id"`
+	PrivateKey string `json:"private_key"`
+	SubAccount string `json:"sub_account"`
+}
+
+// Client sends to one HarmonyOS NEXT project. It is safe for concurrent use.
+type Client struct {
+	cfg        Config
+	opts       push.Options
+	http       *transport.Client
+	tokens     *auth.Cache
+	projectID  string
+	keyID      string
+	subAccount string
+	key        *rsa.PrivateKey
+	sendURL    string
+	now        func() time.Time
+}
+
+// New validates cfg, reads the key file and builds a client. It does no I/O.
+func New(cfg Config, opts ...push.Option) (*Client, error) {
+	v := push.Harmony
+	if len(bytes.TrimSpace(cfg.CredentialsJSON)) == 0 {
+		return nil, v.InvalidConfig("CredentialsJSON", "is required (the service-account key file from the Huawei API Console)")
+	}
+	var sa serviceAccount
+	// The decoder's error text may quote the file, so it is not passed on.
+	if json.Unmarshal(cfg.CredentialsJSON, &sa) != nil {
+		return nil, v.InvalidConfig("CredentialsJSON", "is not a valid JSON object")
+	}
+	for _, f := range []struct{ name, val string }{{"project_id", sa.ProjectID}, {"key_id", sa.KeyID}, {"sub_account", sa.SubAccount}, {"private_key", sa.PrivateKey}} {
+		if strings.TrimSpace(f.val) == "" {
+			return nil, v.InvalidConfig("CredentialsJSON", "has no "+f.name)
+		}
+	}
+	if !safeID(sa.ProjectID) {
+		return nil, v.InvalidConfig("CredentialsJSON", "has a project_id with characters other than letters, digits, '.', '_' or '-'")
+	}
+	key, err := parseKey(sa.PrivateKey)
+	if err != nil {
+		return nil, v.InvalidConfig("CredentialsJSON", "private_key "+err.Error())
+	}
+	if cfg.Category == "" {
+		cfg.Category = CategoryIM
+	}
+	switch {
+	case !categories[cfg.Category]:
+		return nil, v.InvalidConfig("Category", "must be one of the HarmonyOS notification categories, such as IM")
+	case cfg.PushType != PushTypeAlert && cfg.PushType != PushTypeExtension:
+		return nil, v.InvalidConfig("PushType", "must be 0 (alert) or 2 (notification extension); other push types carry payloads this package does not build")
+	case cfg.Category == "PLAY_VOICE" && cfg.PushType != PushTypeExtension:
+		return nil, v.InvalidConfig("Category", "PLAY_VOICE needs PushType 2 (notification extension)")
+	case cfg.TTL < 0:
+		return nil, v.InvalidConfig("TTL", "must not be negative")
+	}
+	if err := cfg.Click.Validate(); err != nil {
+		return nil, configErr(err)
+	}
+	if _, err := clickAction(cfg.Click.Resolve(push.ClickAction{}), ""); err != nil {
+		return nil, configErr(err)
+	}
+	if cfg.Host == "" {
+		cfg.Host = Host
+	} else if err := payload.CheckURL(cfg.Host, false); err != nil {
+		return nil, v.InvalidConfig("Host", err.Error())
+	}
+	cfg.Host = strings.TrimSuffix(cfg.Host, "/")
+	o := push.NewOptions(opts...)
+	hc, err := transport.New(v, o, 16)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{cfg: cfg, opts: o, http: hc, projectID: sa.ProjectID, keyID: sa.KeyID, subAccount: sa.SubAccount,
+		key: key, sendURL: cfg.Host + SendPath(sa.ProjectID), now: time.Now}
+	c.tokens = auth.For(o, auth.SourceFunc(c.signJWT), RefreshEarly)
+	return c, nil
+}
+
+// parseKey reads a PEM private key ("PRIVATE KEY", PKCS #8, as the key file
+// has it; "RSA PRIVATE KEY" too), or its bare base64 body.
+func parseKey(s string) (*rsa.PrivateKey, error) {
+	var der []byte
+	if block, _ := pem.Decode([]byte(strings.TrimSpace(s))); block != nil {
+		der = block.Bytes
+	} else {
+		b, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(s), ""))
+		if err != nil {
+			return nil, errors.New("is not a PEM private key")
+		}
+		der = b
+	}
+	if k, err := x509.ParsePKCS8PrivateKey(der); err == nil {
+		rk, ok := k.(*rsa.PrivateKey)
+		if !ok {
+			return nil, errors.New("is not an RSA key (PS256 needs RSA)")
+		}
+		return rk, nil
+	}
+	if k, err := x509.ParsePKCS1PrivateKey(der); err == nil {
+		return k, nil
+	}
+	return nil, errors.New("cannot be parsed as a PKCS #8 or PKCS #1 RSA key")
+}
+
+func configErr(err error) error {
+	var fe *push.FieldError
+	if errors.As(err, &fe) {
+		return push.Harmony.InvalidConfig(fe.Field, fe.Rule)
+	}
+	return push.Harmony.InvalidConfig("Click", err.Error())
+}
+
+func safeID(s string) bool {
+	for _, r := range s {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '.' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// Vendor returns push.Harmony.
+func (c *Client) Vendor() push.Vendor { return push.Harmony }
+
+// String describes the client without secrets.
+func (c *Client) String() string { return "harmony.Client{project " + c.projectID + "}" }
+
+// GoString describes the client without secrets in %#v too.
+func (c *Client) GoString() string { return c.String() }
+
+// ProjectID is the project the key file belongs to (the send URL's).
+func (c *Client) ProjectID() string { return c.projectID }
+
+// Push sends info to every token: batches of up to 1000, sent concurrently.
+func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ...string) (*push.Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	req, err := c.Build(info)
+	if err != nil {
+		return nil, err
+	}
+	return batch.Run(ctx, push.Harmony, tokens, MaxTokens, c.http.Concurrency(), func(ctx context.Context, toks []string) []push.Outcome {
+		return c.send(ctx, req, toks)
+	}), nil
+}
+
+// ---- wire structs ----
+
+// Request is the body of POST /v3/{projectId}/messages:send.
+type Request struct {
+	Payload     Payload      `json:"payload"`
+	Target      Target       `json:"target"`
+	PushOptions *PushOptions `json:"pushOptions,omitempty"`
+}
+
+// Payload is the AlertPayload (push-type 0) or ExtensionPayload (2).
+type Payload struct {
+	Notification *Notification `json:"notification"`
+	// ExtraData is handed to the app's notification extension (push-type 2).
+	ExtraData string `json:"extraData,omitempty"`
+}
+
+// Notification is payload.notification.
+type Notification struct {
+	Category    string      `json:"category"`
+	Title       string      `json:"title"`
+	Body        string      `json:"body"`
+	ClickAction ClickAction `json:"clickAction"`
+	NotifyID    int32       `json:"notifyId"`
+	Badge       *Badge      `json:"badge,omitempty"`
+}
+
+// ClickAction is payload.notification.clickAction.
+type ClickAction struct {
+	ActionType int    `json:"actionType"`
+	Action     string `json:"action,omitempty"`
+	URI        string `json:"uri,omitempty"`
+	// Data is handed to the opened ability in its Want parameters; the
+	// Tencent-style client reads "ext" there.
+	Data map[string]string `json:"data,omitempty"`
+}
+
+// Badge is payload.notification.badge.
+type Badge struct {
+	AddNum int `json:"addNum,omitempty"`
+}
+
+// Target is the request's target.
+type Target struct {
+	Token []string `json:"token"`
+}
+
+// PushOptions is the request's pushOptions.
+type PushOptions struct {
+	TTL int64 `json:"ttl,omitempty"` // seconds
+}
+
+// ---- mapping ----
+
+// Build maps info onto the v3 send body, without tokens. It is exported so
+// tools can show the wire request (dry run); Request.Body adds tokens.
+func (c *Client) Build(info *push.OfflinePushInfo) (*Request, error) {
+	v := push.Harmony
+	if err := info.Validate(); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(info.Title) == "" {
+		// The official server SDK refuses a notification without a title.
+		return nil, v.InvalidMessage("Title", "must not be empty (HarmonyOS requires a notification title)")
+	}
+	click, err := clickAction(info.Click.Resolve(c.cfg.Click), info.Ext)
+	if err != nil {
+		return nil, err
+	}
+	n := &Notification{
+		Category:    c.cfg.Category,
+		Title:       info.Title,
+		Body:        info.Desc,
+		ClickAction: click,
+		NotifyID:    ids.NotifyID(info.CollapseID), // a new message does not replace the last
+	}
+	if info.Badge > 0 {
+		n.Badge = &Badge{AddNum: min(info.Badge, MaxBadge)}
+	}
+	req := &Request{Payload: Payload{Notification: n}, PushOptions: &PushOptions{TTL: ttlSeconds(info.TTL, c.cfg.TTL)}}
+	if c.cfg.PushType == PushTypeExtension {
+		req.Payload.ExtraData = info.Ext
+	}
+	if size := len(req.Body(nil)); size > MaxBody {
+		return nil, v.InvalidMessage("Title+Desc+Ext", fmt.Sprintf("make a %d-byte body; HarmonyOS allows %d bytes (tokens not counted)", size, MaxBody))
+	}
+	return req, nil
+}
+
+// clickAction maps a click. HarmonyOS has no Android intents and no
+// open-URL action, so:
+//   - open app: actionType 0.
+//   - open URL: actionType 1 with uri = the https URL: the Want then opens
+//     the app's ability whose skills declare that URL (App Linking), the
+//     way Huawei's own sample passes an https uri. The app must declare it;
+//     the browser is not a target. http is refused, as for Huawei.
+//   - open page: actionType 1 with action = Click.Activity (put the target
+//     ability's skill action there) and/or uri = the data URI the intent
+//     carries ("intent://chat/1#Intent;scheme=myapp;end" gives
+//     "myapp://chat/1"). An intent with only a component= names an Android
+//     class, which HarmonyOS cannot open, and is refused.
+//
+// ext goes to clickAction.data as {"ext": ext}.
+func clickAction(click push.ClickAction, ext string) (ClickAction, error) {
+	v := push.Harmony
+	ca := ClickAction{ActionType: ActionOpenApp, Data: payload.ExtMap(ext)}
+	switch click.Kind {
+	case push.ClickOpenURL:
+		if err := payload.CheckURL(click.URL, true); err != nil {
+			return ClickAction{}, v.InvalidMessage("Click.URL", err.Error()+" (HarmonyOS opens https URLs only)")
+		}
+		ca.ActionType, ca.URI = ActionOpenPage, click.URL
+	case push.ClickOpenPage:
+		ca.ActionType, ca.Action = ActionOpenPage, click.Activity
+		if click.Intent != "" {
+			ca.URI = intentDataURI(click.Intent)
+		}
+		if ca.Action == "" && ca.URI == "" {
+			return ClickAction{}, v.InvalidMessage("Click.Intent", "has no data URI for HarmonyOS (use intent://host/path#Intent;scheme=…;end, or set Click.Activity to the ability's skill action)")
+		}
+	}
+	return ca, nil
+}
+
+// intentDataURI returns the data URI of an Android intent URI, or "".
+func intentDataURI(intent string) string {
+	head, params, ok := strings.Cut(intent, "#Intent;")
+	if !ok {
+		return ""
+	}
+	rest, isIntent := strings.CutPrefix(head, "intent:")
+	if !isIntent {
+		return head // "myapp://chat/1#Intent;…;end": the data URI is the head
+	}
+	if !strings.HasPrefix(rest, "//") || len(rest) <= 2 {
+		return "" // "intent:#Intent;…": no data
+	}
+	scheme := ""
+	for _, p := range strings.Split(params, ";") {
+		if s, ok := strings.CutPrefix(p, "scheme="); ok {
+			scheme = s
+		}
+	}
+	if scheme == "" {
+		return ""
+	}
+	return scheme + ":" + rest
+}
+
+func ttlSeconds(msg, def time.Duration) int64 {
+	ttl := msg
+	if ttl == 0 {
+		ttl = def
+	}
+	if ttl == 0 {
+		ttl = DefaultTTL
+	}
+	ttl = min(ttl, MaxTTL)
+	return int64((ttl + time.Second - 1) / time.Second) // whole seconds, at least 1
+}
+
+// Body returns the JSON body for tokens. HTML characters are not escaped
+// (Huawei counts bytes: "&" stays one byte).
+func (r *Request) Body(tokens []string) []byte {
+	cp := *r
+	cp.Target.Token = tokens
+	if cp.Target.Token == nil {
+		cp.Target.Token = []string{}
+	}
+	return marshal(&cp)
+}
+
+func marshal(v any) []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v) // plain structs of strings and numbers cannot fail
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+}
+
+// ---- auth: the service-account JWT ----
+
+type jwtHeader struct {
+	KeyID string `json:"kid"`
+	Type  string `json:"typ"`
+	Alg   string `json:"alg"`
+}
+
+type jwtClaims struct {
+	Aud string `json:"aud"`
+	Iss string `json:"iss"`
+	Exp int64  `json:"exp"`
+	Iat int64  `json:"iat"`
+}
+
+// signJWT is the auth.Source: it signs a fresh JWT (no HTTP). The cache
+// keeps it until RefreshEarly before exp.
+func (c *Client) signJWT(context.Context) (*oauth2.Token, error) {
+	now := c.now()
+	jwt, err := c.sign(now)
+	if err != nil {
+		return nil, err
+	}
+	return &oauth2.Token{AccessToken: jwt, TokenType: "Bearer", Expiry: now.Add(JWTLifetime)}, nil
+}
+
+// sign returns header.payload.signature, signed RSASSA-PSS with SHA-256
+// and a 32-byte salt (PS256, RFC 7518 §3.5).
+func (c *Client) sign(now time.Time) (string, error) {
+	iat := now.Unix()
+	h, _ := json.Marshal(jwtHeader{KeyID: c.keyID, Type: "JWT", Alg: "PS256"})
+	p, _ := json.Marshal(jwtClaims{Aud: Audience, Iss: c.subAccount, Exp: iat + int64(JWTLifetime/time.Second), Iat: iat})
+	enc := base64.RawURLEncoding
+	input := enc.EncodeToString(h) + "." + enc.EncodeToString(p)
+	sum := sha256.Sum256([]byte(input))
+	sig, err := rsa.SignPSS(rand.Reader, c.key, crypto.SHA256, sum[:], &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash})
+	if err != nil {
+		return "", &push.VendorError{Vendor: push.Harmony, Kind: push.ErrAuth, Message: "signing the JWT failed", Cause: err}
+	}
+	return input + "." + enc.EncodeToString(sig), nil
+}
+
+// ---- send ----
+
+func (c *Client) send(ctx context.Context, req *Request, tokens []string) []push.Outcome {
+	body := req.Body(tokens)
+	pushType := strconv.Itoa(c.cfg.PushType)
+	out, err := auth.Do(ctx, c.tokens, func(ctx context.Context, jwt string) ([]push.Outcome, error) {
+		resp, err := c.http.Do(ctx, &transport.Request{
+			URL: c.sendURL,
+			Header: map[string][]string{
+				"Authorization": {"Bearer " + jwt},
+				"Content-Type":  {"application/json; charset=UTF-8"},
+				"push-type":     {pushType},
+			},
+			Body: body,
+			Busy: busy, // Push Kit has no dedupe key, so only answered attempts are retried
+		})
+		if err != nil {
+			return nil, err
+		}
+		return decode(resp, tokens)
+	})
+	if err != nil {
+		return batch.All(tokens, "", err)
+	}
+	return out
+}
+
+// ---- decode ----
+
+// code accepts Huawei's string code, and a number too.
+type code string
+
+func (c *code) UnmarshalJSON(b []byte) error {
+	*c = code(strings.Trim(string(b), `"`))
+	return nil
+}
+
+// response is the v3 answer: {"code":"80000000","msg":"Success","requestId":"…"}.
+type response struct {
+	Code      code   `json:"code"`
+	Msg       string `json:"msg"`
+	RequestID string `json:"requestId"`
+}
+
+// Push Kit v3 codes.
+const (
+	CodeSuccess       = "80000000"
+	CodePartial       = "80100000"
+	CodeAuthError     = "80200001"
+	CodeJWTExpired    = "80200005"
+	CodeAllInvalid    = "80300007"
+	CodeTooLarge      = "80300008"
+	CodeInternalError = "81000001"
+)
+
+// busy reports the "try again" code inside an HTTP 200.
+func busy(body []byte) bool {
+	var r response
+	return json.Unmarshal(body, &r) == nil && r.Code == CodeInternalError
+}
+
+// decode maps one answer to one outcome per token. It returns an error only
+// for an expired JWT, so that auth.Do signs a new one and sends once more.
+func decode(resp *transport.Response, tokens []string) ([]push.Outcome, error) {
+	v := push.Harmony
+	var r response
+	jerr := json.Unmarshal(resp.Body, &r)
+	if jerr != nil || r.Code == "" {
+		switch {
+		case resp.Status == 401:
+			// A bare 401: sign a new JWT once (it may have expired in flight).
+			return nil, &push.VendorError{Vendor: v, HTTPStatus: 401, Kind: push.ErrAuth, Message: "JWT refused", Cause: auth.ErrExpired}
+		case resp.Status == 503:
+			// v3 documents 503 as flow control.
+			e := transport.StatusError(v, resp, "", "flow control")
+			e.Kind = push.ErrRateLimited
+			return batch.All(tokens, "", e), nil
+		case resp.Status != 200:
+			return batch.All(tokens, "", transport.StatusError(v, resp, "", "")), nil
+		}
+		return batch.All(tokens, "", &push.VendorError{Vendor: v, HTTPStatus: 200, Kind: push.ErrUnavailable, Message: "unreadable answer"}), nil
+	}
+	id := r.RequestID
+	verr := func(kind error) *push.VendorError {
+		return &push.VendorError{Vendor: v, HTTPStatus: resp.Status, Code: string(r.Code), Message: r.Msg, Kind: kind}
+	}
+	var kind error
+	switch r.Code {
+	case CodeSuccess:
+		return batch.All(tokens, id, nil), nil
+	case CodePartial:
+		return partial(batch.All(tokens, id, nil), resp.Status, string(r.Code), r.Msg), nil
+	case CodeAllInvalid:
+		return partial(batch.All(tokens, id, verr(push.ErrInvalidToken)), resp.Status, string(r.Code), r.Msg), nil
+	case CodeJWTExpired:
+		e := verr(push.ErrAuth)
+		e.Cause = auth.ErrExpired
+		return nil, e
+	case CodeAuthError, "80300002", "80300036", "80300037":
+		// bad JWT or project; no push right; JWT lifetime over a day; penalty
+		kind = push.ErrAuth
+	case "80100001", "80100003", "80100004", "80100022", CodeTooLarge, "80300010", "80300030":
+		kind = push.ErrInvalidMessage
+	case "80300029": // test messages sent too often
+		kind = push.ErrRateLimited
+	case CodeInternalError:
+		kind = push.ErrUnavailable
+	default:
+		if resp.Status != 200 {
+			return batch.All(tokens, id, transport.StatusError(v, resp, string(r.Code), r.Msg)), nil
+		}
+		// An unknown code: report it as temporary rather than make the caller
+		// drop a message or a token on a guess. The code is kept for logs.
+		kind = push.ErrUnavailable
+	}
+	e := verr(kind)
+	if resp.Status == 429 || resp.Status >= 500 {
+		e.RetryAfter = transport.RetryAfter(resp.Header)
+	}
+	return batch.All(tokens, id, e), nil
+}
+
+// failedTokens is the JSON inside msg of 80100000 and 80300007:
+// {"success":1,"failure":1,"illegalTokens":{"tokenFormatError":["…"]}}.
+type failedTokens struct {
+	Success  int                 `json:"success"`
+	Failure  int                 `json:"failure"`
+	ByReason map[string][]string `json:"illegalTokens"`
+}
+
+// partial gives the tokens msg lists the outcome their reason says. When
+// msg cannot be read the outcomes stay as given: delivered for 80100000 (the
+// vendor took the valid tokens and we cannot tell which failed; a dead token
+// shows up again next time), invalid for 80300007.
+func partial(out []push.Outcome, status int, code, msg string) []push.Outcome {
+	var f failedTokens
+	if json.Unmarshal([]byte(msg), &f) != nil {
+		return out
+	}
+	index := make(map[string]int, len(out))
+	for i, o := range out {
+		index[o.Token] = i
+	}
+	for reason, toks := range f.ByReason {
+		for _, t := range toks {
+			if i, ok := index[t]; ok {
+				out[i].Err = &push.VendorError{Vendor: push.Harmony, HTTPStatus: status, Code: code,
+					Message: fmt.Sprintf("%s (success %d, failure %d)", reason, f.Success, f.Failure), Kind: reasonKind(reason)}
+			}
+		}
+	}
+	return out
+}
+
+// reasonKind classifies a failure reason. Only reasons about the token
+// itself make the caller delete it; app-level reasons (a missing
+// entitlement, a penalty) would otherwise wipe every user's token.
+func reasonKind(reason string) error {
+	switch reason {
+	case "tokenFormatError", "tokenPlatformNotSupport",
+		"noRight": // the token belongs to another project, or predates an upgrade to NEXT
+		return push.ErrInvalidToken
+	case "noPushTypeRight", "atomicUnableSendUnsubscribedMsg", "disableSendHuaweiMsgBecauseOfPenalty",
+		"appinfoError", "noRightToSendThisLiveNotificationEvent":
+		return push.ErrAuth
+	case "differentImgVerifyPolicy", "notSupportPlayVoice":
+		return push.ErrInvalidMessage
+	}
+	// countryNotSupport and reasons we do not know: the token is not
+	// deleted on a guess.
+	return push.ErrUnavailable
+}

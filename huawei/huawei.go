@@ -1,0 +1,650 @@
+// Package huawei sends offline pushes through Huawei Push Kit, REST API v1:
+// Android/EMUI phones and HarmonyOS 3.x/4.x. HarmonyOS NEXT (5 and later)
+// needs Push Kit v3: see package harmony.
+//
+// Push Kit authenticates with an OAuth 2.0 client-credentials access token
+// (AppID + AppSecret, valid one hour, fetched from oauth-login.cloud.huawei.com
+// and cached), takes a JSON body with up to 1000 tokens, and answers with a
+// string code: "80000000" success, "80100000" partial success with the
+// failed tokens listed inside msg. This package maps a push.OfflinePushInfo
+// onto an IM notification (android.category "IM", importance "NORMAL"),
+// checks the 4096-byte body limit before sending, sends batches
+// concurrently and decodes one outcome per token.
+package huawei
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/offlinepush/push"
+	"github.com/offlinepush/push/internal/auth"
+	"github.com/offlinepush/push/internal/batch"
+	"github.com/offlinepush/push/internal/ids"
+	"github.com/offlinepush/push/internal/transport"
+	"github.com/offlinepush/push/payload"
+)
+
+// Hosts. No regional send host is documented; the legacy hosts
+// api.push.hicloud.com and login.cloud.huawei.com are not used.
+const (
+	Host     = "https://push-api.cloud.huawei.com"
+	AuthHost = "https://oauth-login.cloud.huawei.com"
+)
+
+// TokenPath is the OAuth 2.0 token endpoint on AuthHost.
+const TokenPath = "/oauth2/v3/token"
+
+// SendPath returns the send endpoint for an app: /v1/{appId}/messages:send.
+func SendPath(appID string) string {
+	return "/v1/" + url.PathEscape(appID) + "/messages:send"
+}
+
+// Limits and defaults Huawei documents.
+const (
+	MaxTokens = 1000 // tokens per request (80300010 above)
+	// MaxBody bounds the request body, tokens not counted (80300008 above).
+	MaxBody = 4096
+	// MaxTTL is the longest offline cache (1296000s); DefaultTTL is
+	// Huawei's own default, sent explicitly.
+	MaxTTL     = 15 * 24 * time.Hour
+	DefaultTTL = 24 * time.Hour
+	// MaxBadge bounds badge.add_num (1..99).
+	MaxBadge = 99
+	// RefreshEarly is how long before expiry an access token is replaced.
+	RefreshEarly = 5 * time.Minute
+)
+
+// Message classes for Config.Category. They take effect only once the app
+// holds Huawei's self-classification entitlement; otherwise Huawei
+// classifies messages itself.
+const (
+	CategoryIM   = "IM"
+	CategoryVoIP = "VOIP"
+)
+
+var categories = map[string]bool{
+	"IM": true, "VOIP": true, "SUBSCRIPTION": true, "TRAVEL": true, "HEALTH": true, "WORK": true,
+	"ACCOUNT": true, "EXPRESS": true, "FINANCE": true, "DEVICE_REMINDER": true, "SYSTEM_REMINDER": true,
+	"MAIL": true, "MARKETING": true,
+	// PLAY_VOICE is for data messages only, so it is not accepted here.
+}
+
+// Importance values for Config.Importance: LOW is a marketing-class
+// notification, NORMAL a service/communication one, HIGH needs a permission.
+const (
+	ImportanceLow    = "LOW"
+	ImportanceNormal = "NORMAL"
+	ImportanceHigh   = "HIGH"
+)
+
+// Config holds one Huawei certificate.
+type Config struct {
+	// AppID is the app's OAuth 2.0 client id (the AppGallery Connect APP ID).
+	// It is the client_id of the token request and part of the send URL.
+	// Required.
+	AppID string
+	// AppSecret is the client secret. Required.
+	AppSecret string
+	// Click is the default tap action (zero: open the app).
+	Click push.ClickAction
+	// Category is android.category; empty means CategoryIM.
+	Category string
+	// Importance is android.notification.importance; empty means
+	// ImportanceNormal.
+	Importance string
+	// BadgeClass is the full class name of the app's entry Activity
+	// (badge.class). Without it OfflinePushInfo.Badge is not sent: the
+	// launcher needs the class to know which icon to badge.
+	BadgeClass string
+	// ChannelID is the Android 8+ notification channel the app created
+	// (android.notification.channel_id). Optional.
+	ChannelID string
+	// TTL is the default offline cache time when the message has none;
+	// zero means DefaultTTL. Capped at MaxTTL.
+	TTL time.Duration
+	// Host is the send API host; empty means Host. The token host is
+	// AuthHost; push.WithEndpoint replaces both.
+	Host string
+}
+
+// String masks the secret, so a Config never prints it.
+func (c Config) String() string {
+	return fmt.Sprintf("huawei.Config{AppID:%q Category:%q Importance:%q BadgeClass:%q ChannelID:%q Host:%q AppSecret:%s}",
+		c.AppID, c.Category, c.Importance, c.BadgeClass, c.ChannelID, c.Host, mask(c.AppSecret))
+}
+
+// GoString masks the secret in %#v too.
+func (c Config) GoString() string { return c.String() }
+
+func mask(s string) string {
+	if s == "" {
+		return `""`
+	}
+	return "<redacted>"
+}
+
+// Client sends to one Huawei certificate. It is safe for concurrent use.
+type Client struct {
+	cfg     Config
+	opts    push.Options
+	http    *transport.Client
+	tokens  *auth.Cache
+	sendURL string
+	now     func() time.Time
+}
+
+// New validates cfg and builds a client. It does no I/O: the first Push
+// fetches the access token.
+func New(cfg Config, opts ...push.Option) (*Client, error) {
+	v := push.Huawei
+	if cfg.Category == "" {
+		cfg.Category = CategoryIM
+	}
+	if cfg.Importance == "" {
+		cfg.Importance = ImportanceNormal
+	}
+	switch {
+	case strings.TrimSpace(cfg.AppID) == "":
+		return nil, v.InvalidConfig("AppID", "is required")
+	case !safeID(cfg.AppID):
+		return nil, v.InvalidConfig("AppID", "must be the app's client id (letters, digits, '.', '_' or '-')")
+	case strings.TrimSpace(cfg.AppSecret) == "":
+		return nil, v.InvalidConfig("AppSecret", "is required")
+	case !categories[cfg.Category]:
+		return nil, v.InvalidConfig("Category", "must be one of Huawei's notification categories, such as IM")
+	case cfg.Importance != ImportanceLow && cfg.Importance != ImportanceNormal && cfg.Importance != ImportanceHigh:
+		return nil, v.InvalidConfig("Importance", "must be LOW, NORMAL or HIGH")
+	case cfg.TTL < 0:
+		return nil, v.InvalidConfig("TTL", "must not be negative")
+	}
+	if cfg.BadgeClass != "" {
+		if err := payload.CheckActivity(cfg.BadgeClass); err != nil {
+			return nil, v.InvalidConfig("BadgeClass", err.Error())
+		}
+	}
+	if err := cfg.Click.Validate(); err != nil {
+		return nil, configErr(err)
+	}
+	if _, err := clickAction(cfg.Click.Resolve(push.ClickAction{})); err != nil {
+		return nil, configErr(err)
+	}
+	if cfg.Host == "" {
+		cfg.Host = Host
+	} else if err := payload.CheckURL(cfg.Host, false); err != nil {
+		return nil, v.InvalidConfig("Host", err.Error())
+	}
+	cfg.Host = strings.TrimSuffix(cfg.Host, "/")
+	o := push.NewOptions(opts...)
+	hc, err := transport.New(v, o, 16)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{cfg: cfg, opts: o, http: hc, sendURL: cfg.Host + SendPath(cfg.AppID), now: time.Now}
+	c.tokens = auth.For(o, auth.SourceFunc(c.fetchToken), RefreshEarly)
+	return c, nil
+}
+
+// configErr turns a message rule broken by Config.Click into a config error.
+func configErr(err error) error {
+	var fe *push.FieldError
+	if errors.As(err, &fe) {
+		return push.Huawei.InvalidConfig(fe.Field, fe.Rule)
+	}
+	return push.Huawei.InvalidConfig("Click", err.Error())
+}
+
+func safeID(s string) bool {
+	for _, r := range s {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '.' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// Vendor returns push.Huawei.
+func (c *Client) Vendor() push.Vendor { return push.Huawei }
+
+// String describes the client without secrets.
+func (c *Client) String() string { return "huawei.Client{" + c.cfg.AppID + "}" }
+
+// GoString describes the client without secrets in %#v too.
+func (c *Client) GoString() string { return c.String() }
+
+// Push sends info to every token: batches of up to 1000, sent concurrently.
+func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ...string) (*push.Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	req, err := c.Build(info)
+	if err != nil {
+		return nil, err
+	}
+	return batch.Run(ctx, push.Huawei, tokens, MaxTokens, c.http.Concurrency(), func(ctx context.Context, toks []string) []push.Outcome {
+		return c.send(ctx, req, toks)
+	}), nil
+}
+
+// ---- wire structs ----
+
+// Request is the body of POST /v1/{appId}/messages:send.
+type Request struct {
+	// ValidateOnly asks Huawei to check the message and deliver nothing.
+	ValidateOnly bool    `json:"validate_only"`
+	Message      Message `json:"message"`
+}
+
+// Message is Request.message.
+type Message struct {
+	// Data is the JSON text {"ext":"<ext>"}. On a tap Huawei hands its keys
+	// to the opened Activity as intent extras, where the Tencent-style client
+	// reads getStringExtra("ext").
+	Data    string         `json:"data,omitempty"`
+	Android *AndroidConfig `json:"android"`
+	Token   []string       `json:"token,omitempty"`
+}
+
+// AndroidConfig is message.android.
+type AndroidConfig struct {
+	Category     string               `json:"category,omitempty"`
+	TTL          string               `json:"ttl,omitempty"` // "86400s"
+	Notification *AndroidNotification `json:"notification"`
+}
+
+// AndroidNotification is message.android.notification.
+type AndroidNotification struct {
+	Title        string      `json:"title,omitempty"`
+	Body         string      `json:"body"`
+	ClickAction  ClickAction `json:"click_action"` // required for notifications
+	ChannelID    string      `json:"channel_id,omitempty"`
+	Importance   string      `json:"importance,omitempty"`
+	NotifyID     int32       `json:"notify_id"`
+	Badge        *Badge      `json:"badge,omitempty"`
+	DefaultSound bool        `json:"default_sound"`
+}
+
+// Click action types.
+const (
+	ClickTypePage = 1 // intent or action
+	ClickTypeURL  = 2 // https url
+	ClickTypeApp  = 3 // open the app
+)
+
+// ClickAction is android.notification.click_action.
+type ClickAction struct {
+	Type   int    `json:"type"`
+	Intent string `json:"intent,omitempty"`
+	Action string `json:"action,omitempty"`
+	URL    string `json:"url,omitempty"`
+}
+
+// Badge is android.notification.badge.
+type Badge struct {
+	AddNum int    `json:"add_num,omitempty"`
+	Class  string `json:"class,omitempty"`
+}
+
+// ---- mapping ----
+
+// Build maps info onto Huawei's send body, without tokens. It is exported
+// so tools can show the wire request (dry run); Request.Body adds tokens.
+func (c *Client) Build(info *push.OfflinePushInfo) (*Request, error) {
+	v := push.Huawei
+	if err := info.Validate(); err != nil {
+		return nil, err
+	}
+	click, err := clickAction(info.Click.Resolve(c.cfg.Click))
+	if err != nil {
+		return nil, err
+	}
+	n := &AndroidNotification{
+		Title:        info.Title,
+		Body:         info.Desc,
+		ClickAction:  click,
+		ChannelID:    c.cfg.ChannelID,
+		Importance:   c.cfg.Importance,
+		NotifyID:     ids.NotifyID(info.CollapseID), // a new message does not replace the last
+		DefaultSound: true,
+	}
+	if info.Badge > 0 && c.cfg.BadgeClass != "" {
+		n.Badge = &Badge{AddNum: min(info.Badge, MaxBadge), Class: c.cfg.BadgeClass}
+	}
+	req := &Request{Message: Message{
+		Data: payload.ExtJSON(info.Ext),
+		Android: &AndroidConfig{
+			Category:     c.cfg.Category,
+			TTL:          ttlString(info.TTL, c.cfg.TTL),
+			Notification: n,
+		},
+	}}
+	if size := len(req.Body(nil)); size > MaxBody {
+		return nil, v.InvalidMessage("Title+Desc+Ext", fmt.Sprintf("make a %d-byte body; Huawei allows %d bytes (tokens not counted)", size, MaxBody))
+	}
+	return req, nil
+}
+
+func clickAction(click push.ClickAction) (ClickAction, error) {
+	v := push.Huawei
+	switch click.Kind {
+	case push.ClickOpenURL:
+		if err := payload.CheckURL(click.URL, true); err != nil {
+			return ClickAction{}, v.InvalidMessage("Click.URL", err.Error()+" (Huawei opens https URLs only)")
+		}
+		return ClickAction{Type: ClickTypeURL, URL: click.URL}, nil
+	case push.ClickOpenPage:
+		if click.Intent == "" {
+			// type 1 also takes an Activity action string, which a class name
+			// is not; an intent URI names the Activity precisely.
+			return ClickAction{}, v.InvalidMessage("Click.Intent", "is required for Huawei open-page (click_action.intent)")
+		}
+		return ClickAction{Type: ClickTypePage, Intent: click.Intent}, nil
+	default:
+		return ClickAction{Type: ClickTypeApp}, nil
+	}
+}
+
+func ttlString(msg, def time.Duration) string {
+	ttl := msg
+	if ttl == 0 {
+		ttl = def
+	}
+	if ttl == 0 {
+		ttl = DefaultTTL
+	}
+	ttl = min(ttl, MaxTTL)
+	s := int64((ttl + time.Second - 1) / time.Second) // whole seconds, at least 1
+	return strconv.FormatInt(s, 10) + "s"
+}
+
+// Body returns the JSON body for tokens. HTML characters are not escaped
+// (Huawei counts bytes: "&" stays one byte).
+func (r *Request) Body(tokens []string) []byte {
+	cp := *r
+	cp.Message.Token = tokens
+	return marshal(&cp)
+}
+
+func marshal(v any) []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v) // plain structs of strings and numbers cannot fail
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+}
+
+// ---- auth ----
+
+// tokenResponse is the OAuth answer; errors come as
+// {"error":…,"sub_error":…,"error_description":"…"}.
+type tokenResponse struct {
+	AccessToken string          `json:"access_token"`
+	ExpiresIn   int64           `json:"expires_in"`
+	TokenType   string          `json:"token_type"`
+	Error       json.RawMessage `json:"error"`
+	SubError    json.RawMessage `json:"sub_error"`
+	Description string          `json:"error_description"`
+}
+
+// fetchToken runs the client-credentials grant through the transport (so
+// WithEndpoint, WithHTTPClient and the retry policy apply). The secret is
+// form-encoded, so '+', '/' and '=' in it survive.
+func (c *Client) fetchToken(ctx context.Context) (*oauth2.Token, error) {
+	form := url.Values{
+		"grant_type":    {"client_credentials"},
+		"client_id":     {c.cfg.AppID},
+		"client_secret": {c.cfg.AppSecret},
+	}
+	resp, err := c.http.Do(ctx, &transport.Request{
+		URL:        AuthHost + TokenPath,
+		Header:     map[string][]string{"Content-Type": {"application/x-www-form-urlencoded"}},
+		Body:       []byte(form.Encode()),
+		Idempotent: true, // a token request has no side effect
+		Auth:       true,
+	})
+	if err != nil {
+		return nil, err
+	}
+	var r tokenResponse
+	jerr := json.Unmarshal(resp.Body, &r)
+	if resp.Status != 200 || jerr != nil || r.AccessToken == "" {
+		code := strings.Trim(string(r.Error), `"`)
+		if sub := strings.Trim(string(r.SubError), `"`); sub != "" && code != "" {
+			code += "/" + sub
+		}
+		msg := c.scrub(r.Description)
+		if resp.Status == 200 {
+			e := &push.VendorError{Vendor: push.Huawei, HTTPStatus: 200, Code: code, Kind: push.ErrAuth,
+				Message: "token request: " + msg}
+			if jerr != nil {
+				e.Kind, e.Message = push.ErrUnavailable, "token request: unreadable answer"
+			} else if msg == "" {
+				e.Message = "token request: no access_token in the answer"
+			}
+			return nil, e
+		}
+		e := transport.StatusError(push.Huawei, resp, code, "token request: "+msg)
+		if e.Kind == push.ErrInvalidMessage {
+			e.Kind = push.ErrAuth // a 4xx here means the credentials were refused
+		}
+		if msg == "" {
+			e.Message = "token request refused"
+		}
+		return nil, e
+	}
+	ttl := time.Duration(r.ExpiresIn) * time.Second
+	if ttl <= 0 {
+		ttl = time.Hour // documented lifetime
+	}
+	// A token shorter-lived than twice the early refresh (only seen in tests
+	// and proxies) is used for half its life instead of being refetched on
+	// every send.
+	if ttl < 2*RefreshEarly {
+		ttl = RefreshEarly + ttl/2
+	}
+	return &oauth2.Token{AccessToken: r.AccessToken, TokenType: "Bearer", Expiry: c.now().Add(ttl)}, nil
+}
+
+// scrub removes the credentials from vendor text before it goes into an
+// error, in case an answer ever echoes the request.
+func (c *Client) scrub(s string) string {
+	if c.cfg.AppSecret != "" {
+		s = strings.ReplaceAll(s, c.cfg.AppSecret, "<redacted>")
+		s = strings.ReplaceAll(s, url.QueryEscape(c.cfg.AppSecret), "<redacted>")
+	}
+	return s
+}
+
+// ---- send ----
+
+func (c *Client) send(ctx context.Context, req *Request, tokens []string) []push.Outcome {
+	body := req.Body(tokens)
+	out, err := auth.Do(ctx, c.tokens, func(ctx context.Context, at string) ([]push.Outcome, error) {
+		resp, err := c.http.Do(ctx, &transport.Request{
+			URL: c.sendURL,
+			Header: map[string][]string{
+				"Authorization": {"Bearer " + at},
+				"Content-Type":  {"application/json; charset=UTF-8"},
+			},
+			Body: body,
+			Busy: busy, // Push Kit has no dedupe key, so only answered attempts are retried
+		})
+		if err != nil {
+			return nil, err
+		}
+		return c.decode(resp, tokens)
+	})
+	if err != nil {
+		return batch.All(tokens, "", err)
+	}
+	return out
+}
+
+// ---- decode ----
+
+// code accepts Huawei's string code, and a number too.
+type code string
+
+func (c *code) UnmarshalJSON(b []byte) error {
+	*c = code(strings.Trim(string(b), `"`))
+	return nil
+}
+
+// response is Huawei's answer: {"code":"80000000","msg":"Success","requestId":"…"}.
+type response struct {
+	Code      code   `json:"code"`
+	Msg       string `json:"msg"`
+	RequestID string `json:"requestId"`
+}
+
+// Huawei codes.
+const (
+	CodeSuccess        = "80000000"
+	CodePartial        = "80100000"
+	CodeAuthError      = "80200001"
+	CodeTokenExpired   = "80200003"
+	CodeAllInvalid     = "80300007"
+	CodeTooLarge       = "80300008"
+	CodeInternalError  = "81000001"
+	CodeOAuthRequestNG = "80600003"
+)
+
+// busy reports Huawei's "try again" codes inside an HTTP 200.
+func busy(body []byte) bool {
+	var r response
+	if json.Unmarshal(body, &r) != nil {
+		return false
+	}
+	return r.Code == CodeInternalError || r.Code == CodeOAuthRequestNG
+}
+
+// decode maps one answer to one outcome per token. It returns an error only
+// for a rejected access token, so that auth.Do refreshes it and sends once
+// more.
+func (c *Client) decode(resp *transport.Response, tokens []string) ([]push.Outcome, error) {
+	var r response
+	jerr := json.Unmarshal(resp.Body, &r)
+	if jerr != nil || r.Code == "" {
+		if resp.Status == 401 {
+			// A bare 401 is the token being refused: refresh it once.
+			return nil, &push.VendorError{Vendor: push.Huawei, HTTPStatus: 401, Kind: push.ErrAuth,
+				Message: "access token refused", Cause: auth.ErrExpired}
+		}
+		if resp.Status != 200 {
+			return batch.All(tokens, "", transport.StatusError(push.Huawei, resp, "", "")), nil
+		}
+		return batch.All(tokens, "", &push.VendorError{Vendor: push.Huawei, HTTPStatus: 200, Kind: push.ErrUnavailable,
+			Message: "unreadable answer"}), nil
+	}
+	id := r.RequestID
+	verr := func(kind error) *push.VendorError {
+		return &push.VendorError{Vendor: push.Huawei, HTTPStatus: resp.Status, Code: string(r.Code), Message: c.scrub(r.Msg), Kind: kind}
+	}
+	switch r.Code {
+	case CodeSuccess:
+		return batch.All(tokens, id, nil), nil
+	case CodePartial:
+		return partial(batch.All(tokens, id, nil), resp.Status, string(r.Code), r.Msg), nil
+	case CodeAllInvalid:
+		return partial(batch.All(tokens, id, verr(push.ErrInvalidToken)), resp.Status, string(r.Code), r.Msg), nil
+	case CodeAuthError, CodeTokenExpired:
+		e := verr(push.ErrAuth)
+		e.Cause = auth.ErrExpired
+		return nil, e
+	}
+	var kind error
+	switch r.Code {
+	case "80100001", "80100002", "80100003", "80100004", "80100013", "80100016", "80100018",
+		CodeTooLarge, "80300010", "80300011":
+		kind = push.ErrInvalidMessage
+	case "80100017": // too many concurrent topic tasks
+		kind = push.ErrRateLimited
+	case "80300002": // the app may not send (Push Kit not enabled, or wrong AppID)
+		kind = push.ErrAuth
+	case CodeInternalError, CodeOAuthRequestNG:
+		kind = push.ErrUnavailable
+	default:
+		if resp.Status != 200 {
+			e := transport.StatusError(push.Huawei, resp, string(r.Code), c.scrub(r.Msg))
+			return batch.All(tokens, id, e), nil
+		}
+		// An unknown code: report it as temporary rather than make the caller
+		// drop a message or a token on a guess. The code is kept for logs.
+		kind = push.ErrUnavailable
+	}
+	e := verr(kind)
+	if resp.Status == 429 || resp.Status >= 500 {
+		e.RetryAfter = transport.RetryAfter(resp.Header)
+	}
+	return batch.All(tokens, id, e), nil
+}
+
+// failedTokens is the JSON inside msg of a partial answer. v1 lists the
+// failed tokens in illegal_tokens; v3 (and possibly newer v1 servers) key
+// them by reason in illegalTokens.
+type failedTokens struct {
+	Success  int                 `json:"success"`
+	Failure  int                 `json:"failure"`
+	Illegal  []string            `json:"illegal_tokens"`
+	ByReason map[string][]string `json:"illegalTokens"`
+}
+
+// partial marks the tokens msg lists as failed. When msg cannot be read the
+// outcomes stay as given: delivered for 80100000 (the vendor took the valid
+// tokens and we cannot tell which failed; a dead token shows up again next
+// time), invalid for 80300007.
+func partial(out []push.Outcome, status int, code, msg string) []push.Outcome {
+	var f failedTokens
+	if json.Unmarshal([]byte(msg), &f) != nil {
+		return out
+	}
+	summary := fmt.Sprintf("success %d, failure %d", f.Success, f.Failure)
+	index := make(map[string]int, len(out))
+	for i, o := range out {
+		index[o.Token] = i
+	}
+	mark := func(tok, reason string, kind error) {
+		if i, ok := index[tok]; ok {
+			m := "illegal token (" + summary + ")"
+			if reason != "" {
+				m = reason + " (" + summary + ")"
+			}
+			out[i].Err = &push.VendorError{Vendor: push.Huawei, HTTPStatus: status, Code: code, Message: m, Kind: kind}
+		}
+	}
+	for _, t := range f.Illegal {
+		mark(t, "", push.ErrInvalidToken)
+	}
+	for reason, toks := range f.ByReason {
+		for _, t := range toks {
+			mark(t, reason, reasonKind(reason))
+		}
+	}
+	return out
+}
+
+// reasonKind classifies a v3-style failure reason. Only reasons about the
+// token itself make the caller delete it; app-level reasons (missing
+// entitlement, penalty) would otherwise wipe every user's token.
+func reasonKind(reason string) error {
+	switch reason {
+	case "tokenFormatError", "tokenPlatformNotSupport", "noRight":
+		return push.ErrInvalidToken
+	case "noPushTypeRight", "atomicUnableSendUnsubscribedMsg", "disableSendHuaweiMsgBecauseOfPenalty",
+		"appinfoError", "noRightToSendThisLiveNotificationEvent":
+		return push.ErrAuth
+	case "differentImgVerifyPolicy", "notSupportPlayVoice":
+		return push.ErrInvalidMessage
+	}
+	// countryNotSupport and reasons we do not know: the token is not
+	// deleted on a guess.
+	return push.ErrUnavailable
+}
