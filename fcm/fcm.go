@@ -1,0 +1,716 @@
+// Package fcm sends offline pushes through Firebase Cloud Messaging, HTTP
+// v1 API.
+//
+// FCM authenticates with OAuth2 access tokens: the client signs an RS256 JWT
+// with the service account's private key (Config.CredentialsJSON, the key
+// JSON downloaded from the Firebase console), exchanges it at Google's token
+// URL for an access token that lives about an hour, and sends
+//
+//	POST https://fcm.googleapis.com/v1/projects/{project_id}/messages:send
+//	Authorization: Bearer <access token>
+//
+// with one device token per request: FCM's batch endpoint is gone, so a
+// push to many devices is many requests. They are multiplexed over HTTP/2
+// connections by a bounded worker pool (WithConcurrency, default 64), and
+// one cached access token serves them all.
+//
+// This package maps a push.OfflinePushInfo onto the v1 Message (the
+// notification block, the data map carrying "ext", the android and apns
+// blocks) and decodes FCM's google.rpc.Status errors, with their FcmError
+// code, into one outcome per token. FCM does not deduplicate messages, so a
+// send that may have reached FCM is never retried blindly.
+package fcm
+
+import (
+	"context"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/offlinepush/push"
+	"github.com/offlinepush/push/internal/auth"
+	"github.com/offlinepush/push/internal/batch"
+	"github.com/offlinepush/push/internal/transport"
+	"github.com/offlinepush/push/payload"
+)
+
+// Endpoint and auth.
+const (
+	// Host is the FCM API host.
+	Host = "https://fcm.googleapis.com"
+	// SendPath is the send endpoint; %s is the project id.
+	SendPath = "/v1/projects/%s/messages:send"
+	// Scope is the OAuth2 scope the access token is asked for.
+	Scope = "https://www.googleapis.com/auth/firebase.messaging"
+)
+
+// Limits FCM documents.
+const (
+	// MaxPayload bounds a message's title, body and data, keys and values
+	// together (and, by Apple's rule, the APNs payload FCM builds).
+	MaxPayload = 4096
+	// MaxTTL is the longest time FCM keeps a message for an offline device.
+	MaxTTL = 28 * 24 * time.Hour
+	// MaxCollapseID is the longest apns-collapse-id APNs accepts.
+	MaxCollapseID = 64
+	// DefaultConcurrency bounds the send requests in flight per client when
+	// WithConcurrency is not given. Each request carries one token.
+	DefaultConcurrency = 64
+)
+
+// Custom keys of the data map (and of the APNs payload, where the iOS
+// client finds them as userInfo keys).
+const (
+	// ExtKey carries OfflinePushInfo.Ext.
+	ExtKey = payload.ExtKey
+	// URLKey carries the URL of a ClickOpenURL action. FCM has no "open this
+	// URL" tap action for Android or iOS (only webpush has fcm_options.link),
+	// so the notification opens the app, which finds the URL under this key
+	// in its launch intent's extras (iOS: userInfo).
+	URLKey = "url"
+)
+
+// Android delivery priorities.
+const (
+	PriorityHigh   = "high"
+	PriorityNormal = "normal"
+)
+
+// Config holds one FCM certificate: a Firebase project's service account.
+type Config struct {
+	// CredentialsJSON is the service-account key JSON (Firebase console →
+	// Project settings → Service accounts → Generate new private key).
+	// Required. Its project_id is the project messages are sent from.
+	CredentialsJSON []byte
+	// ProjectID, when set, overrides the project_id of CredentialsJSON
+	// (a service account may send for another project it has rights on).
+	ProjectID string
+	// ChannelID is the Android 8+ notification channel the app created for
+	// chat messages (android.notification.channel_id). Empty leaves the
+	// channel named in the app's manifest.
+	ChannelID string
+	// Click is the default tap action (zero: open the app).
+	Click push.ClickAction
+	// Priority is the Android delivery priority, PriorityHigh (the
+	// default: deliver at once and wake the device, as a chat message
+	// needs) or PriorityNormal.
+	Priority string
+	// TTL is the default offline-storage time when the message has none;
+	// zero leaves FCM's default (four weeks).
+	TTL time.Duration
+}
+
+// String masks the credentials, so a Config never prints the private key.
+func (c Config) String() string {
+	return fmt.Sprintf("fcm.Config{ProjectID:%q ChannelID:%q Priority:%q CredentialsJSON:%s}", c.ProjectID, c.ChannelID, c.Priority, mask(c.CredentialsJSON))
+}
+
+// GoString masks the credentials in %#v too.
+func (c Config) GoString() string { return c.String() }
+
+func mask(b []byte) string {
+	if len(b) == 0 {
+		return `""`
+	}
+	return "<redacted>"
+}
+
+// Client sends to one Firebase project. It is safe for concurrent use.
+type Client struct {
+	cfg     Config
+	opts    push.Options
+	http    *transport.Client
+	auth    *auth.Cache
+	project string
+	sendURL string
+	now     func() time.Time // for apns-expiration; tests pin it
+}
+
+// earlyRefresh is how long before expiry a cached access token is replaced.
+// Google's tokens live an hour; a minute keeps sends clear of the edge.
+const earlyRefresh = time.Minute
+
+// New validates cfg and builds a client. It does no I/O: the first Push
+// fetches the access token.
+func New(cfg Config, opts ...push.Option) (*Client, error) {
+	v := push.FCM
+	o := push.NewOptions(opts...)
+	var sa *serviceAccount
+	if len(cfg.CredentialsJSON) == 0 {
+		// A shared token source (WithTokenSource) needs no key, only the project.
+		if o.TokenSource == nil || cfg.ProjectID == "" {
+			return nil, v.InvalidConfig("CredentialsJSON", "is required (the service-account key JSON)")
+		}
+	} else {
+		var err error
+		if sa, err = parseServiceAccount(cfg.CredentialsJSON); err != nil {
+			return nil, err
+		}
+	}
+	project := cfg.ProjectID
+	if project == "" {
+		project = sa.ProjectID
+	}
+	switch {
+	case strings.TrimSpace(project) == "":
+		return nil, v.InvalidConfig("ProjectID", "is required: the service-account JSON has no project_id")
+	case strings.ContainsAny(project, "/?#% \t\r\n") || !utf8.ValidString(project):
+		return nil, v.InvalidConfig("ProjectID", "must be a project id or number, without '/', '?', '#', '%' or spaces")
+	case cfg.TTL < 0:
+		return nil, v.InvalidConfig("TTL", "must not be negative")
+	}
+	cfg.Priority = strings.ToLower(cfg.Priority)
+	switch cfg.Priority {
+	case "":
+		cfg.Priority = PriorityHigh
+	case PriorityHigh, PriorityNormal:
+	default:
+		return nil, v.InvalidConfig("Priority", `must be "high" or "normal"`)
+	}
+	if err := cfg.Click.Validate(); err != nil {
+		return nil, v.InvalidConfig("Click", strings.TrimPrefix(err.Error(), "push: invalid message: "))
+	}
+	if cfg.Click.Kind == push.ClickOpenPage {
+		if _, err := clickAction(cfg.Click); err != nil {
+			return nil, v.InvalidConfig("Click", strings.TrimPrefix(err.Error(), "fcm: invalid message: "))
+		}
+	}
+	hc, err := transport.New(v, o, DefaultConcurrency)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{cfg: cfg, opts: o, http: hc, project: project, now: time.Now,
+		sendURL: Host + fmt.Sprintf(SendPath, url.PathEscape(project))}
+	var own auth.Source // nil only with WithTokenSource, which auth.For prefers
+	if sa != nil {
+		x, err := newTokenExchange(cfg.CredentialsJSON, sa, hc)
+		if err != nil {
+			return nil, err
+		}
+		own = x
+	}
+	c.auth = auth.For(o, own, earlyRefresh)
+	return c, nil
+}
+
+// Vendor returns push.FCM.
+func (c *Client) Vendor() push.Vendor { return push.FCM }
+
+// ProjectID is the project messages are sent from.
+func (c *Client) ProjectID() string { return c.project }
+
+// String describes the client without secrets.
+func (c *Client) String() string { return "fcm.Client{" + c.project + "}" }
+
+// GoString keeps %#v from printing the credentials.
+func (c *Client) GoString() string { return c.String() }
+
+// checkRSAKey reports whether pemKey holds an RSA private key the JWT can be
+// signed with. Its errors never quote the key.
+func checkRSAKey(pemKey []byte) error {
+	const rule = "must be an RSA private key in PEM (PKCS#8 or PKCS#1)"
+	block, _ := pem.Decode(pemKey)
+	if block == nil {
+		return errors.New(rule)
+	}
+	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+	if err != nil {
+		if k, err = x509.ParsePKCS1PrivateKey(block.Bytes); err != nil {
+			return errors.New(rule)
+		}
+	}
+	if _, ok := k.(*rsa.PrivateKey); !ok {
+		return errors.New(rule)
+	}
+	return nil
+}
+
+// ---- wire structs ---------------------------------------------------------
+
+// SendRequest is the body of messages:send.
+type SendRequest struct {
+	// ValidateOnly asks FCM to check the message without delivering it.
+	ValidateOnly bool     `json:"validate_only,omitempty"`
+	Message      *Message `json:"message"`
+}
+
+// Message is the v1 Message, with the fields an IM server uses.
+type Message struct {
+	// Token is the device registration token: the one target.
+	Token        string            `json:"token,omitempty"`
+	Notification *Notification     `json:"notification,omitempty"`
+	Data         map[string]string `json:"data,omitempty"` // string values only
+	Android      *AndroidConfig    `json:"android,omitempty"`
+	APNS         *APNSConfig       `json:"apns,omitempty"`
+}
+
+// Notification is shown by every platform.
+type Notification struct {
+	Title string `json:"title,omitempty"`
+	Body  string `json:"body,omitempty"`
+}
+
+// AndroidConfig is the android block.
+type AndroidConfig struct {
+	// CollapseKey makes FCM keep only the newest of a group while the
+	// device is offline.
+	CollapseKey  string               `json:"collapse_key,omitempty"`
+	Priority     string               `json:"priority,omitempty"`
+	TTL          string               `json:"ttl,omitempty"` // protobuf Duration, "3600s"
+	Notification *AndroidNotification `json:"notification,omitempty"`
+}
+
+// AndroidNotification is android.notification.
+type AndroidNotification struct {
+	ChannelID string `json:"channel_id,omitempty"`
+	Sound     string `json:"sound,omitempty"`
+	// ClickAction is the intent-filter action the tap launches.
+	ClickAction string `json:"click_action,omitempty"`
+	// Tag makes a later notification with the same tag replace this one.
+	Tag string `json:"tag,omitempty"`
+}
+
+// APNSConfig is the apns block: APNs headers and payload for iOS devices.
+type APNSConfig struct {
+	Headers map[string]string `json:"headers,omitempty"`
+	Payload *APNSPayload      `json:"payload,omitempty"`
+}
+
+// APNSPayload is the APNs payload: aps plus the custom keys the iOS client
+// reads from userInfo.
+type APNSPayload struct {
+	Aps APS    `json:"aps"`
+	Ext string `json:"ext,omitempty"`
+	URL string `json:"url,omitempty"`
+}
+
+// APS is the aps dictionary. FCM fills aps.alert from the notification.
+type APS struct {
+	Sound string `json:"sound,omitempty"`
+	Badge *int   `json:"badge,omitempty"`
+}
+
+// ---- mapping --------------------------------------------------------------
+
+// NoSound is the IOSSound value (Tencent IM's constant) for an iOS
+// notification without sound. An empty IOSSound plays the default sound.
+const NoSound = "push.no_sound"
+
+// Message maps info onto the v1 Message, without the token. It is exported
+// so tools can show the wire request (dry run); Push sends exactly this,
+// one copy per token.
+func (c *Client) Message(info *push.OfflinePushInfo) (*Message, error) {
+	v := push.FCM
+	if err := info.Validate(); err != nil {
+		return nil, err
+	}
+	m := &Message{
+		Notification: &Notification{Title: info.Title, Body: info.Desc},
+		Data:         payload.ExtMap(info.Ext),
+		Android: &AndroidConfig{
+			Priority: c.cfg.Priority,
+			Notification: &AndroidNotification{
+				ChannelID: c.cfg.ChannelID,
+				Sound:     "default",
+			},
+		},
+		APNS: &APNSConfig{
+			Headers: map[string]string{"apns-priority": "10", "apns-push-type": "alert"},
+			Payload: &APNSPayload{Ext: info.Ext},
+		},
+	}
+	an, ap := m.Android.Notification, m.APNS.Payload
+
+	// TTL: zero keeps FCM's default (four weeks), the rest is capped there.
+	if ttl := ttlOf(info.TTL, c.cfg.TTL); ttl > 0 {
+		m.Android.TTL = Duration(ttl)
+		// APNs has no TTL, only an expiry time.
+		m.APNS.Headers["apns-expiration"] = strconv.FormatInt(c.now().Add(ttl).Unix(), 10)
+	}
+	if id := info.CollapseID; id != "" {
+		if len(id) > MaxCollapseID {
+			return nil, v.InvalidMessage("CollapseID", fmt.Sprintf("must be at most %d bytes (apns-collapse-id)", MaxCollapseID))
+		}
+		m.Android.CollapseKey = id // offline: keep only the newest
+		an.Tag = id                // shown: the newest replaces the old
+		m.APNS.Headers["apns-collapse-id"] = id
+	}
+
+	switch info.IOSSound {
+	case "":
+		ap.Aps.Sound = "default"
+	case NoSound:
+	default:
+		ap.Aps.Sound = info.IOSSound
+	}
+	if info.Badge > 0 {
+		b := info.Badge
+		ap.Aps.Badge = &b
+	}
+
+	switch click := info.Click.Resolve(c.cfg.Click); click.Kind {
+	case push.ClickOpenURL:
+		if m.Data == nil {
+			m.Data = map[string]string{}
+		}
+		m.Data[URLKey] = click.URL
+		ap.URL = click.URL
+	case push.ClickOpenPage:
+		a, err := clickAction(click)
+		if err != nil {
+			return nil, err
+		}
+		an.ClickAction = a
+	}
+
+	if err := c.fit(m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// clickAction returns the intent-filter action of an open-page click: the
+// action= of its intent URI. FCM launches a page by action, not by class.
+func clickAction(click push.ClickAction) (string, error) {
+	v := push.FCM
+	if click.Intent == "" {
+		return "", v.InvalidMessage("Click.Intent", "is required for FCM open-page: FCM opens a page by its intent-filter action (click_action), taken from the intent's action=")
+	}
+	i := strings.Index(click.Intent, "#Intent;")
+	if i >= 0 {
+		for _, part := range strings.Split(click.Intent[i+len("#Intent;"):], ";") {
+			if a, ok := strings.CutPrefix(part, "action="); ok && a != "" {
+				if dec, err := url.PathUnescape(a); err == nil {
+					a = dec
+				}
+				return a, nil
+			}
+		}
+	}
+	return "", v.InvalidMessage("Click.Intent", "needs an action=… entry: FCM opens a page by its intent-filter action (click_action)")
+}
+
+func ttlOf(msg, def time.Duration) time.Duration {
+	ttl := msg
+	if ttl == 0 {
+		ttl = def
+	}
+	return min(ttl, MaxTTL)
+}
+
+// Duration formats d as a protobuf Duration in JSON: whole seconds, or 3,
+// 6 or 9 fractional digits ("86400s", "1.500s").
+func Duration(d time.Duration) string {
+	s, ns := int64(d/time.Second), int64(d%time.Second)
+	if ns == 0 {
+		return strconv.FormatInt(s, 10) + "s"
+	}
+	frac := fmt.Sprintf("%09d", ns)
+	switch {
+	case ns%1e6 == 0:
+		frac = frac[:3]
+	case ns%1e3 == 0:
+		frac = frac[:6]
+	}
+	return strconv.FormatInt(s, 10) + "." + frac + "s"
+}
+
+// fit keeps the message within MaxPayload, as FCM counts it (title, body,
+// and data keys and values) and as APNs counts the payload FCM builds from
+// it. Over the limit the body is shortened (never splitting a character),
+// or with WithStrictLength the message is refused.
+func (c *Client) fit(m *Message) error {
+	v := push.FCM
+	for range 3 {
+		over := max(fcmSize(m), apnsSize(m)) - MaxPayload
+		if over <= 0 {
+			return nil
+		}
+		body := m.Notification.Body
+		keep := len(body) - over
+		if c.opts.StrictLength || keep < 1 {
+			field := "Desc"
+			if keep < 1 { // the body alone cannot make room: blame the bigger
+				field = "Ext"
+				if len(m.Notification.Title) > len(m.APNS.Payload.Ext) {
+					field = "Title"
+				}
+			}
+			return v.InvalidMessage(field, fmt.Sprintf("makes the message %d bytes over FCM's %d-byte limit (title, body and data, keys and values)", over, MaxPayload))
+		}
+		m.Notification.Body = payload.Truncate(body, keep, payload.Bytes)
+	}
+	return v.InvalidMessage("Desc", fmt.Sprintf("cannot be fitted into FCM's %d-byte limit", MaxPayload))
+}
+
+func fcmSize(m *Message) int {
+	n := 0
+	if m.Notification.Title != "" {
+		n += len("title") + len(m.Notification.Title)
+	}
+	n += len("body") + len(m.Notification.Body)
+	for k, v := range m.Data {
+		n += len(k) + len(v)
+	}
+	return n
+}
+
+// apnsSize estimates the APNs payload FCM sends: ours plus the alert.
+func apnsSize(m *Message) int {
+	p := struct {
+		Aps struct {
+			Alert Notification `json:"alert"`
+			APS
+		} `json:"aps"`
+		Ext string `json:"ext,omitempty"`
+		URL string `json:"url,omitempty"`
+	}{Ext: m.APNS.Payload.Ext, URL: m.APNS.Payload.URL}
+	p.Aps.Alert, p.Aps.APS = *m.Notification, m.APNS.Payload.Aps
+	b, _ := json.Marshal(p) // strings and ints only: cannot fail
+	return len(b)
+}
+
+// ---- send -----------------------------------------------------------------
+
+// Push sends info to every token: one request per token (FCM has no batch
+// endpoint), up to the client's concurrency at a time over shared HTTP/2
+// connections, all with one cached access token.
+func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ...string) (*push.Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	m, err := c.Message(info)
+	if err != nil {
+		return nil, err
+	}
+	tmpl, err := newTemplate(m)
+	if err != nil {
+		return nil, err
+	}
+	// Get the access token once before fanning out: when it cannot be had,
+	// every token gets that one error, instead of each send trying again.
+	if _, err := c.auth.Token(ctx); err != nil {
+		return batch.Run(ctx, push.FCM, tokens, max(len(tokens), 1), 1, func(_ context.Context, toks []string) []push.Outcome {
+			return batch.All(toks, "", err)
+		}), nil
+	}
+	return batch.Run(ctx, push.FCM, tokens, 1, c.http.Concurrency(), func(ctx context.Context, toks []string) []push.Outcome {
+		out := make([]push.Outcome, len(toks))
+		for i, t := range toks {
+			out[i] = c.send(ctx, tmpl, t)
+		}
+		return out
+	}), nil
+}
+
+// template is a marshalled message split around its token, so that each
+// request's body is two copies and the quoted token.
+type template struct {
+	head, tail []byte
+}
+
+const bodyHead = `{"message":{"token":`
+
+func newTemplate(m *Message) (*template, error) {
+	b, err := json.Marshal(m) // no token: starts {"notification":…
+	if err != nil {
+		return nil, &push.VendorError{Vendor: push.FCM, Kind: push.ErrInvalidMessage, Message: "encoding the message failed", Cause: err}
+	}
+	tail := make([]byte, 0, len(b)+1)
+	tail = append(tail, ',')
+	tail = append(tail, b[1:]...) // drop '{', keep the message's '}'
+	tail = append(tail, '}')
+	return &template{head: []byte(bodyHead), tail: tail}, nil
+}
+
+// body returns the request body for one token.
+func (t *template) body(token string) []byte {
+	b := make([]byte, 0, len(t.head)+len(token)+2+len(t.tail))
+	b = append(b, t.head...)
+	b = appendQuoted(b, token)
+	return append(b, t.tail...)
+}
+
+// appendQuoted appends token as a JSON string. FCM tokens are plain ASCII;
+// anything else goes through encoding/json.
+func appendQuoted(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s)
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
+
+func (c *Client) request(t *template, token, access string) *transport.Request {
+	return &transport.Request{
+		URL: c.sendURL,
+		Header: http.Header{
+			"Authorization": {"Bearer " + access},
+			"Content-Type":  {"application/json; charset=UTF-8"},
+		},
+		Body: t.body(token),
+		// FCM has no dedupe key: a send that may have reached it is not
+		// resent (Idempotent false); 429 and 5xx answers are.
+	}
+}
+
+// send delivers to one token, refreshing the access token once if FCM
+// says it expired.
+func (c *Client) send(ctx context.Context, t *template, token string) push.Outcome {
+	if !utf8.ValidString(token) {
+		return push.Outcome{Token: token, Err: &push.VendorError{Vendor: push.FCM, Kind: push.ErrInvalidToken,
+			Message: "device token is not valid UTF-8 (not sent)"}}
+	}
+	o, err := auth.Do(ctx, c.auth, func(ctx context.Context, access string) (push.Outcome, error) {
+		resp, err := c.http.Do(ctx, c.request(t, token, access))
+		if err != nil {
+			return push.Outcome{Token: token, Err: err}, nil
+		}
+		o := decode(resp, token)
+		if errors.Is(o.Err, auth.ErrExpired) {
+			return o, o.Err
+		}
+		return o, nil
+	})
+	if o.Token == "" { // the token fetch failed
+		o = push.Outcome{Token: token, Err: err}
+	}
+	return o
+}
+
+// ---- decode ---------------------------------------------------------------
+
+// FCM error codes (google.firebase.fcm.v1.FcmError.errorCode).
+const (
+	CodeUnregistered        = "UNREGISTERED"
+	CodeInvalidArgument     = "INVALID_ARGUMENT"
+	CodeSenderIDMismatch    = "SENDER_ID_MISMATCH"
+	CodeQuotaExceeded       = "QUOTA_EXCEEDED"
+	CodeUnavailable         = "UNAVAILABLE"
+	CodeInternal            = "INTERNAL"
+	CodeThirdPartyAuthError = "THIRD_PARTY_AUTH_ERROR"
+)
+
+const fcmErrorType = "type.googleapis.com/google.firebase.fcm.v1.FcmError"
+
+// Status is google.rpc.Status, the body of every FCM error answer.
+type Status struct {
+	Error struct {
+		Code    int    `json:"code"`
+		Message string `json:"message"`
+		Status  string `json:"status"` // canonical code: INVALID_ARGUMENT, NOT_FOUND, …
+		Details []struct {
+			Type            string `json:"@type"`
+			ErrorCode       string `json:"errorCode"` // FcmError
+			FieldViolations []struct {
+				Field       string `json:"field"`
+				Description string `json:"description"`
+			} `json:"fieldViolations"` // google.rpc.BadRequest
+		} `json:"details"`
+	} `json:"error"`
+}
+
+// FCMCode returns the FcmError code of the details, if any.
+func (s *Status) FCMCode() string {
+	for _, d := range s.Error.Details {
+		if d.Type == fcmErrorType {
+			return d.ErrorCode
+		}
+	}
+	return ""
+}
+
+// namesToken reports whether an INVALID_ARGUMENT is about the registration
+// token rather than the message. FCM answers a malformed token with
+// "The registration token is not a valid FCM registration token", and
+// sometimes a google.rpc.BadRequest violation on message.token.
+func (s *Status) namesToken() bool {
+	for _, d := range s.Error.Details {
+		for _, fv := range d.FieldViolations {
+			if fv.Field == "message.token" {
+				return true
+			}
+		}
+	}
+	return strings.Contains(strings.ToLower(s.Error.Message), "registration token")
+}
+
+// decode maps FCM's answer for one token.
+func decode(resp *transport.Response, token string) push.Outcome {
+	if resp.Status >= 200 && resp.Status < 300 {
+		// 200 means FCM took the message. An unreadable body costs the id,
+		// not the delivery: reporting a failure could make the caller send
+		// it twice.
+		var r struct {
+			Name string `json:"name"` // projects/{id}/messages/{message_id}
+		}
+		_ = json.Unmarshal(resp.Body, &r)
+		return push.Outcome{Token: token, MessageID: r.Name}
+	}
+	return push.Outcome{Token: token, Err: statusError(resp)}
+}
+
+// statusError maps a non-2xx answer. The FcmError code decides when there
+// is one; else the canonical status; else the HTTP status.
+func statusError(resp *transport.Response) *push.VendorError {
+	var s Status
+	if json.Unmarshal(resp.Body, &s) != nil || (s.Error.Status == "" && s.Error.Message == "") {
+		return transport.StatusError(push.FCM, resp, "", "")
+	}
+	fc := s.FCMCode()
+	code := fc
+	if code == "" || code == "UNSPECIFIED_ERROR" {
+		code = s.Error.Status
+	}
+	e := &push.VendorError{Vendor: push.FCM, HTTPStatus: resp.Status, Code: code, Message: s.Error.Message}
+	switch {
+	case fc == CodeUnregistered:
+		e.Kind = push.ErrInvalidToken
+	case fc == CodeInvalidArgument || s.Error.Status == "INVALID_ARGUMENT":
+		e.Kind = push.ErrInvalidMessage
+		if s.namesToken() {
+			e.Kind = push.ErrInvalidToken
+		}
+	case fc == CodeSenderIDMismatch:
+		// The token was issued for another Firebase project. Read as a
+		// token problem it would be deleted; but the same answer for every
+		// token means this certificate has the wrong project or key, and
+		// deleting every token would be a disaster. So: ErrAuth (the code
+		// stays in Code for callers who know better).
+		e.Kind = push.ErrAuth
+	case fc == CodeThirdPartyAuthError || fc == "APNS_AUTH_ERROR":
+		// The APNs key/certificate in the Firebase console is missing or
+		// wrong: fix the console; a fresh access token would not help.
+		e.Kind = push.ErrAuth
+	case fc == CodeQuotaExceeded || s.Error.Status == "RESOURCE_EXHAUSTED" || resp.Status == http.StatusTooManyRequests:
+		// A message-rate limit, not a daily quota: retry later.
+		e.Kind = push.ErrRateLimited
+		e.RetryAfter = transport.RetryAfter(resp.Header)
+	case fc == CodeUnavailable || fc == CodeInternal || s.Error.Status == "UNAVAILABLE" ||
+		s.Error.Status == "INTERNAL" || resp.Status >= 500:
+		e.Kind = push.ErrUnavailable
+		e.RetryAfter = transport.RetryAfter(resp.Header)
+	case s.Error.Status == "UNAUTHENTICATED" || resp.Status == http.StatusUnauthorized:
+		// The access token expired or was revoked: auth.Do fetches a new
+		// one and sends once more.
+		e.Kind, e.Cause = push.ErrAuth, auth.ErrExpired
+	case s.Error.Status == "PERMISSION_DENIED" || resp.Status == http.StatusForbidden:
+		e.Kind = push.ErrAuth
+	default:
+		e.Kind = transport.StatusError(push.FCM, resp, "", "").Kind
+	}
+	return e
+}
