@@ -10,7 +10,6 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -60,6 +59,8 @@ type OPPO struct {
 	quota  int               // deliveries left; -1: no limit
 	seq    int64
 	authN  int
+
+	tokenBase string
 }
 
 // The OPPO paths the fake serves.
@@ -76,7 +77,10 @@ func NewOPPO(appKey, masterSecret string) *OPPO {
 	o.Server = newServer(false, func(p string) bool {
 		return strings.HasSuffix(p, oppoUnicastPath) || strings.HasSuffix(p, oppoBatchPath)
 	}, o.handle, oppoFault)
-	o.addSecrets(masterSecret)
+	var b [16]byte
+	rand.Read(b[:])
+	o.tokenBase = hex.EncodeToString(b[:])
+	o.addSecrets(masterSecret, o.tokenBase)
 	return o
 }
 
@@ -154,7 +158,7 @@ func (o *OPPO) handle(rec *Record, r *http.Request) (int, http.Header, []byte) {
 		}
 	}
 	if r.URL.Path == oppoAuthPath {
-		return o.auth(rec, form)
+		return o.auth(form)
 	}
 
 	token := form.Get("auth_token")
@@ -164,7 +168,6 @@ func (o *OPPO) handle(rec *Record, r *http.Request) (int, http.Header, []byte) {
 	if token == "" {
 		return fail(29, "Missing Auth Token")
 	}
-	rec.secrets = append(slices.Clip(rec.secrets), token)
 	o.mu.Lock()
 	ok := o.issued[token]
 	o.mu.Unlock()
@@ -252,7 +255,7 @@ func (o *OPPO) handle(rec *Record, r *http.Request) (int, http.Header, []byte) {
 	return 200, jsonHeader(), oppoAnswer("0", "success", results)
 }
 
-func (o *OPPO) auth(rec *Record, form url.Values) (int, http.Header, []byte) {
+func (o *OPPO) auth(form url.Values) (int, http.Header, []byte) {
 	fail := func(code int, msg string) (int, http.Header, []byte) {
 		return 200, jsonHeader(), oppoAnswer(strconv.Itoa(code), msg, nil)
 	}
@@ -281,13 +284,12 @@ func (o *OPPO) auth(rec *Record, form url.Values) (int, http.Header, []byte) {
 	if subtle.ConstantTimeCompare([]byte(sign), []byte(hex.EncodeToString(sum[:]))) != 1 {
 		return fail(16, "Invalid Signature")
 	}
-	var b [16]byte
-	rand.Read(b[:])
-	token := "fake" + hex.EncodeToString(b[:])
-	rec.secrets = append(slices.Clip(rec.secrets), token)
 	o.mu.Lock()
-	o.issued[token] = true
 	o.authN++
+	// The random base is registered as a secret, so Record.Dump masks every
+	// token (the counter that follows it tells tokens apart).
+	token := fmt.Sprintf("%s%08d", o.tokenBase, o.authN)
+	o.issued[token] = true
 	o.mu.Unlock()
 	return 200, jsonHeader(), oppoAnswer("0", "success", map[string]any{"auth_token": token, "create_time": now.UnixMilli()})
 }

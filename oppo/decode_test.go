@@ -1,0 +1,150 @@
+package oppo
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/offlinepush/push"
+	"github.com/offlinepush/push/internal/auth"
+	"github.com/offlinepush/push/internal/transport"
+)
+
+func TestCodeClasses(t *testing.T) {
+	tests := []struct {
+		code int
+		kind error
+	}{
+		{10000, push.ErrInvalidToken},
+		{11, push.ErrAuth},
+		{33, push.ErrQuota}, {34, push.ErrQuota},
+		{-1, push.ErrUnavailable},
+		{-2, push.ErrRateLimited}, {13, push.ErrRateLimited}, {55, push.ErrRateLimited},
+		{14, push.ErrAuth}, {16, push.ErrAuth}, {19, push.ErrAuth}, {26, push.ErrAuth}, {28, push.ErrAuth}, {30, push.ErrAuth},
+		{12, push.ErrInvalidMessage}, {25, push.ErrInvalidMessage}, {40, push.ErrInvalidMessage},
+		{41, push.ErrInvalidMessage}, {67, push.ErrInvalidMessage},
+		{10001, push.ErrUnavailable}, {999, push.ErrUnavailable},
+	}
+	kinds := []error{push.ErrInvalidToken, push.ErrAuth, push.ErrQuota, push.ErrRateLimited, push.ErrUnavailable, push.ErrInvalidMessage}
+	for _, tt := range tests {
+		t.Run(fmt.Sprint(tt.code), func(t *testing.T) {
+			e := codeError(tt.code, "msg")
+			for _, k := range kinds {
+				assert.Equal(t, k == tt.kind, errors.Is(e, k), "%v", k)
+			}
+			assert.Equal(t, fmt.Sprint(tt.code), e.Code)
+			assert.Equal(t, push.OPPO, e.Vendor)
+			assert.Equal(t, tt.code == 11, errors.Is(e, auth.ErrExpired), "only 11 re-authenticates")
+		})
+	}
+}
+
+func TestDecode(t *testing.T) {
+	ok := func(body string) *transport.Response {
+		return &transport.Response{Status: 200, Header: http.Header{}, Body: []byte(body)}
+	}
+	three := []string{"a", "b", "c"}
+	tests := []struct {
+		name    string
+		resp    *transport.Response
+		regIDs  []string
+		batch   bool
+		reqErr  error // whole-request error class
+		ids     []string
+		classes []error // per token; nil = delivered
+	}{
+		{name: "unicast ok", resp: ok(`{"code":0,"message":"","data":{"messageId":"AppID-1-1-x"}}`),
+			regIDs: []string{"a"}, ids: []string{"AppID-1-1-x"}, classes: []error{nil}},
+		{name: "unicast invalid regId", resp: ok(`{"code":10000,"message":"registration_id格式不正确"}`),
+			regIDs: []string{"a"}, reqErr: push.ErrInvalidToken},
+		{name: "batch partial", batch: true, regIDs: three,
+			resp: ok(`{"code":0,"data":[{"messageId":"m1","registrationId":"a"},{"registrationId":"b","errorCode":10000,"errorMessage":"bad"},{"registrationId":"c","errorCode":33,"errorMessage":"quota"}]}`),
+			ids:  []string{"m1", "", ""}, classes: []error{nil, push.ErrInvalidToken, push.ErrQuota}},
+		{name: "batch answered out of order", batch: true, regIDs: three,
+			resp: ok(`{"code":0,"data":[{"messageId":"m3","registrationId":"c"},{"messageId":"m1","registrationId":"a"},{"messageId":"m2","registrationId":"b"}]}`),
+			ids:  []string{"m1", "m2", "m3"}, classes: []error{nil, nil, nil}},
+		{name: "batch item missing", batch: true, regIDs: three,
+			resp: ok(`{"code":0,"data":[{"messageId":"m1","registrationId":"a"},{"messageId":"m3","registrationId":"c"}]}`),
+			ids:  []string{"m1", "", "m3"}, classes: []error{nil, push.ErrUnavailable, nil}},
+		{name: "batch items without regId, by position", batch: true, regIDs: three,
+			resp: ok(`{"code":0,"data":[{"messageId":"m1"},{"errorCode":10000},{"messageId":"m3"}]}`),
+			ids:  []string{"m1", "", "m3"}, classes: []error{nil, push.ErrInvalidToken, nil}},
+		{name: "batch top-level 10000 is not a dead token", batch: true, regIDs: three,
+			resp: ok(`{"code":10000,"message":"x"}`), reqErr: push.ErrInvalidMessage},
+		{name: "expired", resp: ok(`{"code":11,"message":"Invalid AuthToken"}`), regIDs: []string{"a"}, reqErr: auth.ErrExpired},
+		{name: "quota", batch: true, regIDs: three, resp: ok(`{"code":33,"message":"limit"}`), reqErr: push.ErrQuota},
+		{name: "broken json", resp: ok(`<html>`), regIDs: []string{"a"}, reqErr: push.ErrUnavailable},
+		{name: "batch data not a list", batch: true, regIDs: three, resp: ok(`{"code":0,"data":{"messageId":"x"}}`), reqErr: push.ErrUnavailable},
+		{name: "http 500", resp: &transport.Response{Status: 500, Body: []byte("oops")}, regIDs: []string{"a"}, reqErr: push.ErrUnavailable},
+		{name: "http 401 with code", resp: &transport.Response{Status: 401, Body: []byte(`{"code":27,"message":"Access Denied"}`)}, regIDs: []string{"a"}, reqErr: push.ErrAuth},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, err := decode(tt.resp, tt.regIDs, tt.batch)
+			if tt.reqErr != nil {
+				require.Error(t, err)
+				assert.ErrorIs(t, err, tt.reqErr)
+				assert.Nil(t, out)
+				return
+			}
+			require.NoError(t, err)
+			require.Len(t, out, len(tt.regIDs))
+			for i, o := range out {
+				assert.Equal(t, tt.regIDs[i], o.Token)
+				assert.Equal(t, tt.ids[i], o.MessageID, o.Token)
+				if tt.classes[i] == nil {
+					assert.NoError(t, o.Err)
+				} else {
+					assert.ErrorIs(t, o.Err, tt.classes[i])
+				}
+			}
+		})
+	}
+}
+
+func TestBusy(t *testing.T) {
+	for body, want := range map[string]bool{
+		`{"code":-1}`: true, `{"code":-2}`: true, `{"code":13}`: true, `{"code":55}`: true,
+		`{"code":0}`: false, `{"code":11}`: false, `{"code":33}`: false, `nope`: false,
+	} {
+		assert.Equal(t, want, busy([]byte(body)), body)
+	}
+}
+
+// BenchmarkBuild measures building the request body of one send: the
+// notification (mapped and encoded once per Push) and the per-device JSON.
+func BenchmarkBuild(b *testing.B) {
+	c, err := New(Config{AppKey: "k", MasterSecret: "s", ChannelID: "im"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	info := &push.OfflinePushInfo{Title: "Alice", Desc: "See you at 8?", Ext: `{"entity":{"chatType":1,"sender":"alice"}}`,
+		ID: "msg-1", Click: push.ClickAction{Kind: push.ClickOpenPage, Activity: "com.example.ChatActivity"}}
+	for _, n := range []int{1, 1000} {
+		toks := make([]string, n)
+		for i := range toks {
+			toks[i] = fmt.Sprintf("CN_%032x", i)
+		}
+		b.Run(fmt.Sprintf("tokens=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				nt, err := c.Notification(info)
+				if err != nil {
+					b.Fatal(err)
+				}
+				nj, err := marshal(nt)
+				if err != nil {
+					b.Fatal(err)
+				}
+				_, _, val := encode(nj, toks)
+				if len(val) == 0 {
+					b.Fatal("empty")
+				}
+			}
+		})
+	}
+}
