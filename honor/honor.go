@@ -437,6 +437,7 @@ func (c *Client) scrub(s string) string {
 	for _, sec := range []string{c.cfg.ClientSecret, c.cfg.ClientID} {
 		if sec != "" {
 			s = strings.ReplaceAll(s, sec, "<redacted>")
+			s = strings.ReplaceAll(s, url.QueryEscape(sec), "<redacted>")
 		}
 	}
 	return s
