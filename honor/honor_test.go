@@ -201,7 +201,9 @@ func TestMessageFields(t *testing.T) {
 		{"config ttl applies", func(c *Config) { c.TTL = time.Hour }, push.OfflinePushInfo{Title: "t", Desc: "d"},
 			func(t *testing.T, m *Message) { assert.Equal(t, "3600s", m.Android.TTL) }},
 		{"collapse id fixes the notify id", nil, push.OfflinePushInfo{Title: "t", Desc: "d", CollapseID: "chat-42"},
-			func(t *testing.T, m *Message) { assert.Equal(t, ids.NotifyID("chat-42"), m.Android.Notification.NotifyID) }},
+			func(t *testing.T, m *Message) {
+				assert.Equal(t, ids.NotifyID("chat-42"), m.Android.Notification.NotifyID)
+			}},
 		{"ext goes into data", nil, push.OfflinePushInfo{Title: "t", Desc: "d", Ext: "plain & <text>"},
 			func(t *testing.T, m *Message) { assert.Equal(t, `{"ext":"plain \u0026 \u003ctext\u003e"}`, m.Data) }},
 	}
