@@ -954,3 +954,33 @@ func httptestServer(t *testing.T, h http.HandlerFunc) string {
 	t.Cleanup(srv.Close)
 	return srv.URL
 }
+
+// --- benchmarks -------------------------------------------------------------
+
+// BenchmarkBuild builds one request body: mapping, encoding, one token.
+func BenchmarkBuild(b *testing.B) {
+	c, err := New(testConfig())
+	require.NoError(b, err)
+	info := &push.OfflinePushInfo{Title: "Alice", Desc: "See you at 8?", Ext: `{"entity":{"sender":"alice"}}`,
+		Click: push.ClickAction{Kind: push.ClickOpenURL, URL: "https://example.com/chat/alice"}, Badge: 1}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.Body(info, "TOKEN1"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkBatchBody appends 1000 tokens to a prepared body: the per-batch
+// cost of a large push.
+func BenchmarkBatchBody(b *testing.B) {
+	c, err := New(testConfig())
+	require.NoError(b, err)
+	head, err := c.prepare(hello())
+	require.NoError(b, err)
+	toks := tokensN("AQAAAABTOKEN-0123456789abcdef0123456789abcdef0123456789abcdef", MaxTokens)
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = withTokens(head, toks)
+	}
+}
