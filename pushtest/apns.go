@@ -156,7 +156,7 @@ var apnsStatus = map[string]int{
 	"UnrelatedKeyIdInToken": 403, "BadEnvironmentKeyIdInToken": 403,
 	"BadPath": 404, "MethodNotAllowed": 405,
 	"ExpiredToken": 410, "Unregistered": 410,
-	"PayloadTooLarge": 413,
+	"PayloadTooLarge":             413,
 	"TooManyProviderTokenUpdates": 429, "TooManyRequests": 429,
 	"InternalServerError": 500, "ServiceUnavailable": 503, "Shutdown": 503,
 }

@@ -1,0 +1,733 @@
+package apns
+
+import (
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/offlinepush/push"
+	"github.com/offlinepush/push/internal/auth"
+	"github.com/offlinepush/push/internal/golden"
+	"github.com/offlinepush/push/pushtest"
+)
+
+const (
+	teamID = "TEAM123456"
+	keyID  = "KEY1234567"
+	topic  = "com.example.chat"
+)
+
+// t0 is the reference example's iat.
+var t0 = time.Unix(1700000000, 0)
+
+// clock is a settable clock shared by the client and the fake.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+type env struct {
+	srv *pushtest.APNs
+	c   *Client
+	clk *clock
+	key []byte
+}
+
+var fastRetry = push.WithRetry(push.RetryPolicy{MaxRetries: 2, MinBackoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond, MaxRetryAfter: 2 * time.Second})
+
+// newEnv starts a fake APNs and a client pointed at it, both on one clock.
+func newEnv(t testing.TB, mod func(*Config), opts ...push.Option) *env {
+	t.Helper()
+	key := pushtest.APNsKey()
+	srv := pushtest.NewAPNs(teamID, keyID, key, topic)
+	t.Cleanup(srv.Close)
+	cfg := Config{TeamID: teamID, KeyID: keyID, PrivateKey: key, Topic: topic}
+	if mod != nil {
+		mod(&cfg)
+	}
+	opts = append([]push.Option{push.WithEndpoint(srv.URL()), push.WithHTTPClient(srv.Client()), fastRetry}, opts...)
+	c, err := New(cfg, opts...)
+	require.NoError(t, err)
+	clk := &clock{t: t0}
+	c.setClock(clk.Now)
+	srv.SetClock(clk.Now)
+	return &env{srv: srv, c: c, clk: clk, key: key}
+}
+
+// tok returns a realistic 32-byte hex device token.
+func tok(name string) string {
+	s := sha256.Sum256([]byte(name))
+	return fmt.Sprintf("%x", s[:])
+}
+
+func info() *push.OfflinePushInfo {
+	return &push.OfflinePushInfo{Title: "Alice", Desc: "See you at 8?"}
+}
+
+// dumps renders the recorded send requests, ordered by path, for golden files.
+func dumps(srv *pushtest.APNs) []byte {
+	recs := srv.Sends()
+	slices.SortFunc(recs, func(a, b pushtest.Record) int { return strings.Compare(a.Path, b.Path) })
+	var b bytes.Buffer
+	for _, r := range recs {
+		b.WriteString(r.Dump())
+		b.WriteString("\n----\n")
+	}
+	return b.Bytes()
+}
+
+func TestGoldenWire(t *testing.T) {
+	ext := `{"entity":{"chatType":1,"sender":"alice"}}`
+	cases := []struct {
+		name   string
+		mod    func(*Config)
+		info   push.OfflinePushInfo
+		tokens int
+	}{
+		{name: "default", info: push.OfflinePushInfo{Title: "Alice", Desc: "See you at 8?"}, tokens: 1},
+		{name: "default_3tokens", info: push.OfflinePushInfo{Title: "Alice", Desc: "See you at 8?"}, tokens: 3},
+		{name: "open_app", info: push.OfflinePushInfo{Title: "Alice", Desc: "See you at 8?", Click: push.ClickAction{Kind: push.ClickOpenApp}}, tokens: 1},
+		{name: "sound_ext", info: push.OfflinePushInfo{Title: "Alice", Desc: "See you at 8?", IOSSound: "apns.mp3", Ext: ext}, tokens: 1},
+		{name: "no_sound", info: push.OfflinePushInfo{Desc: "no title, silent", IOSSound: NoSound}, tokens: 1},
+		{name: "url", info: push.OfflinePushInfo{Title: "Alice", Desc: "See you at 8?", Ext: ext,
+			Click: push.ClickAction{Kind: push.ClickOpenURL, URL: "https://example.com/chat?u=alice&x=<1>"}}, tokens: 1},
+		{name: "url_from_config", mod: func(c *Config) {
+			c.Click = push.ClickAction{Kind: push.ClickOpenURL, URL: "https://example.com/inbox"}
+		}, info: push.OfflinePushInfo{Title: "Alice", Desc: "See you at 8?"}, tokens: 1},
+		{name: "page", info: push.OfflinePushInfo{Title: "Alice", Desc: "See you at 8?", Ext: ext,
+			Click: push.ClickAction{Kind: push.ClickOpenPage, Intent: "intent://chat#Intent;component=com.example.chat/.ChatActivity;end"}}, tokens: 1},
+		{name: "full_3tokens", mod: func(c *Config) {
+			c.MutableContent, c.Priority, c.Sandbox = true, PriorityNormal, true
+		}, info: push.OfflinePushInfo{Title: "Alice", Desc: "See you at 8?", Ext: ext, IOSSound: "default",
+			Badge: 3, CollapseID: "c2c_alice", TTL: time.Hour, ID: "msg-42"}, tokens: 3},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, tc.mod)
+			var tokens []string
+			for i := range tc.tokens {
+				tokens = append(tokens, tok(fmt.Sprint("device", i)))
+			}
+			in := tc.info
+			res, err := e.c.Push(context.Background(), &in, tokens...)
+			require.NoError(t, err)
+			require.Equal(t, tc.tokens, res.Delivered(), "%v", res.Err())
+			require.Len(t, e.srv.Sends(), tc.tokens, "one request per token")
+			golden.Assert(t, tc.name+".golden", dumps(e.srv))
+		})
+	}
+}
+
+// TestReferenceExample checks the fields of the reference's example request
+// one by one.
+func TestReferenceExample(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.MutableContent = true })
+	in := &push.OfflinePushInfo{Title: "Alice", Desc: "See you at 8?", IOSSound: "default", Badge: 3,
+		CollapseID: "c2c_alice", TTL: 24 * time.Hour, Ext: `{"entity":{"chatType":1}}`}
+	token := tok("alice")
+	res, err := e.c.Push(context.Background(), in, token)
+	require.NoError(t, err)
+	require.NoError(t, res.Err())
+
+	sends := e.srv.Sends()
+	require.Len(t, sends, 1)
+	r := sends[0]
+	assert.Equal(t, "POST", r.Method)
+	assert.Equal(t, "/3/device/"+token, r.Path)
+	assert.Equal(t, topic, r.Header.Get("apns-topic"))
+	assert.Equal(t, "alert", r.Header.Get("apns-push-type"))
+	assert.Equal(t, "10", r.Header.Get("apns-priority"))
+	assert.Equal(t, fmt.Sprint(t0.Add(24*time.Hour).Unix()), r.Header.Get("apns-expiration"))
+	assert.Equal(t, "c2c_alice", r.Header.Get("apns-collapse-id"))
+	assert.Empty(t, r.Header.Get("apns-id"), "no ID: APNs makes the apns-id")
+	assert.True(t, strings.HasPrefix(r.Header.Get("authorization"), "bearer ey"))
+
+	var p struct {
+		APS struct {
+			Alert struct {
+				Title, Body string
+			} `json:"alert"`
+			Sound          string `json:"sound"`
+			Badge          int    `json:"badge"`
+			MutableContent int    `json:"mutable-content"`
+		} `json:"aps"`
+		Ext string `json:"ext"`
+	}
+	require.NoError(t, json.Unmarshal(r.Body, &p))
+	assert.Equal(t, "Alice", p.APS.Alert.Title)
+	assert.Equal(t, "See you at 8?", p.APS.Alert.Body)
+	assert.Equal(t, "default", p.APS.Sound)
+	assert.Equal(t, 3, p.APS.Badge)
+	assert.Equal(t, 1, p.APS.MutableContent)
+	assert.Equal(t, `{"entity":{"chatType":1}}`, p.Ext, "ext is a top-level string")
+	assert.Len(t, res.Outcomes[0].MessageID, 36, "the apns-id answer header is the MessageID")
+}
+
+// TestProviderTokenVector checks the JWT against the reference example:
+// header {"alg":"ES256","kid":"ABC123DEFG"}, claims {"iss":"DEF123GHIJ",
+// "iat":1700000000}, and an r||s signature that verifies.
+func TestProviderTokenVector(t *testing.T) {
+	k, err := parseKey(pushtest.APNsKey())
+	require.NoError(t, err)
+	s := newSigner(k, "ABC123DEFG", "DEF123GHIJ", func() time.Time { return t0.Add(700 * time.Millisecond) })
+	tk, err := s.Fetch(context.Background())
+	require.NoError(t, err)
+	parts := strings.Split(tk.AccessToken, ".")
+	require.Len(t, parts, 3)
+	assert.Equal(t, "eyJhbGciOiJFUzI1NiIsImtpZCI6IkFCQzEyM0RFRkcifQ", parts[0])
+	assert.Equal(t, "eyJpc3MiOiJERUYxMjNHSElKIiwiaWF0IjoxNzAwMDAwMDAwfQ", parts[1])
+	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
+	require.NoError(t, err)
+	require.Len(t, sig, 64)
+	sum := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
+	assert.True(t, ecdsa.Verify(&k.PublicKey, sum[:], new(big.Int).SetBytes(sig[:32]), new(big.Int).SetBytes(sig[32:])))
+	assert.Equal(t, t0.Add(TokenLifetime), tk.Expiry, "re-signed 50 minutes after iat")
+	iat, ok := issuedAt(tk.AccessToken)
+	assert.True(t, ok)
+	assert.Equal(t, t0, iat)
+	_, ok = issuedAt("opaque-token")
+	assert.False(t, ok)
+}
+
+func TestNewRejectsBadConfig(t *testing.T) {
+	key := pushtest.APNsKey()
+	p384 := func() []byte { // an EC key on the wrong curve
+		k, err := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+		require.NoError(t, err)
+		der, err := x509.MarshalPKCS8PrivateKey(k)
+		require.NoError(t, err)
+		return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
+	}()
+	good := Config{TeamID: teamID, KeyID: keyID, PrivateKey: key, Topic: topic}
+	cases := []struct {
+		field string
+		mod   func(*Config)
+		opts  []push.Option
+	}{
+		{"TeamID", func(c *Config) { c.TeamID = "" }, nil},
+		{"TeamID", func(c *Config) { c.TeamID = "TEAM" }, nil},
+		{"KeyID", func(c *Config) { c.KeyID = "KEY 123456" }, nil},
+		{"PrivateKey", func(c *Config) { c.PrivateKey = nil }, nil},
+		{"PrivateKey", func(c *Config) { c.PrivateKey = []byte("MIGTAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBHkwdwIBAQQg") }, nil},
+		{"PrivateKey", func(c *Config) { c.PrivateKey = p384 }, nil},
+		{"PrivateKey", func(c *Config) { c.PrivateKey = bytes.ReplaceAll(key, []byte("PRIVATE"), []byte("PUBLIC")) }, nil},
+		{"PrivateKey", func(c *Config) { c.PrivateKey = bytes.Replace(key, []byte("M"), []byte("A"), 1) }, nil},
+		{"Topic", func(c *Config) { c.Topic = "" }, nil},
+		{"Topic", func(c *Config) { c.Topic = "com.example.chat.voip" }, nil},
+		{"Priority", func(c *Config) { c.Priority = 7 }, nil},
+		{"TTL", func(c *Config) { c.TTL = -time.Second }, nil},
+		{"Click", func(c *Config) { c.Click = push.ClickAction{Kind: push.ClickOpenURL, URL: "chat/alice"} }, nil},
+		{"WithEndpoint", nil, []push.Option{push.WithEndpoint("ftp://proxy")}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.field, func(t *testing.T) {
+			cfg := good
+			if tc.mod != nil {
+				tc.mod(&cfg)
+			}
+			_, err := New(cfg, tc.opts...)
+			require.Error(t, err)
+			assert.ErrorIs(t, err, push.ErrConfig)
+			assert.Contains(t, err.Error(), tc.field)
+			assertNoKey(t, key, err.Error())
+		})
+	}
+	_, err := New(good)
+	assert.NoError(t, err)
+}
+
+// assertNoKey fails when s holds any line of the PEM key.
+func assertNoKey(t *testing.T, key []byte, s string) {
+	t.Helper()
+	for _, line := range strings.Split(string(key), "\n") {
+		if len(line) > 16 && !strings.HasPrefix(line, "-----") {
+			assert.NotContains(t, s, line)
+			assert.NotContains(t, s, line[:16])
+		}
+	}
+}
+
+func TestPrintsNoSecrets(t *testing.T) {
+	e := newEnv(t, nil)
+	cfg := Config{TeamID: teamID, KeyID: keyID, PrivateKey: e.key, Topic: topic}
+	jwt, err := e.c.auth.Token(context.Background())
+	require.NoError(t, err)
+	var out []string
+	for _, f := range []string{"%v", "%+v", "%#v", "%s"} {
+		out = append(out, fmt.Sprintf(f, cfg), fmt.Sprintf(f, &cfg), fmt.Sprintf(f, e.c), fmt.Sprintf(f, []Config{cfg}),
+			fmt.Sprintf(f, struct{ C Config }{cfg}), fmt.Sprintf(f, e.c.signer))
+	}
+	all := strings.Join(out, "\n")
+	assertNoKey(t, e.key, all)
+	assert.NotContains(t, all, jwt.AccessToken)
+	assert.Contains(t, fmt.Sprint(cfg), "<redacted>")
+	assert.Contains(t, fmt.Sprint(e.c), topic)
+}
+
+func TestInvalidTokensExactly(t *testing.T) {
+	e := newEnv(t, nil)
+	good1, good2, gone := tok("good1"), tok("good2"), tok("uninstalled")
+	short := "abcd" // hex, but no APNs token: the fake answers BadDeviceToken
+	e.srv.Invalidate(gone)
+	tokens := []string{good1, "not-hex/../x", short, gone, good2, "", good1}
+	res, err := e.c.Push(context.Background(), info(), tokens...)
+	require.NoError(t, err)
+	require.Len(t, res.Outcomes, len(tokens))
+	for i, o := range res.Outcomes {
+		assert.Equal(t, tokens[i], o.Token)
+	}
+	assert.Equal(t, []string{"not-hex/../x", short, gone, ""}, res.InvalidTokens())
+	assert.Equal(t, 3, res.Delivered())
+	assert.NoError(t, res.Outcomes[0].Err)
+	assert.NoError(t, res.Outcomes[4].Err)
+	assert.NoError(t, res.Outcomes[6].Err)
+	assert.Equal(t, res.Outcomes[0].MessageID, res.Outcomes[6].MessageID, "a duplicate shares the one send")
+
+	var ve *push.VendorError
+	require.ErrorAs(t, res.Outcomes[2].Err, &ve)
+	assert.Equal(t, 400, ve.HTTPStatus)
+	assert.Equal(t, "BadDeviceToken", ve.Code)
+
+	require.ErrorAs(t, res.Outcomes[3].Err, &ve)
+	assert.Equal(t, 410, ve.HTTPStatus)
+	assert.Equal(t, "Unregistered", ve.Code)
+	var ie *InactiveError
+	require.ErrorAs(t, res.Outcomes[3].Err, &ie)
+	assert.Equal(t, t0, ie.Since)
+
+	require.ErrorAs(t, res.Outcomes[1].Err, &ve)
+	assert.Equal(t, 0, ve.HTTPStatus, "not sent")
+
+	// not-hex and empty tokens never reach the wire
+	assert.Len(t, e.srv.Sends(), 4)
+	assert.Equal(t, map[string]int{good1: 1, good2: 1}, e.srv.Delivered())
+}
+
+func TestConcurrentPushesShareOneProviderToken(t *testing.T) {
+	e := newEnv(t, nil)
+	var wg sync.WaitGroup
+	errs := make(chan error, 50)
+	for i := range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := e.c.Push(context.Background(), info(), tok(fmt.Sprint("a", i)), tok(fmt.Sprint("b", i)))
+			if err == nil {
+				err = res.Err()
+			}
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	assert.EqualValues(t, 1, e.c.auth.Fetches(), "one signature")
+	assert.Equal(t, 1, e.srv.Signatures(), "one distinct JWT on the wire")
+	assert.Len(t, e.srv.Delivered(), 100)
+}
+
+func TestProviderTokenReSignedAfter50Minutes(t *testing.T) {
+	e := newEnv(t, nil)
+	push1 := func() {
+		t.Helper()
+		res, err := e.c.Push(context.Background(), info(), tok("x"))
+		require.NoError(t, err)
+		require.NoError(t, res.Err())
+	}
+	push1()
+	e.clk.Add(49 * time.Minute)
+	push1()
+	assert.Equal(t, 1, e.srv.Signatures(), "still the first token at 49 min")
+	e.clk.Add(2 * time.Minute)
+	push1()
+	assert.Equal(t, 2, e.srv.Signatures(), "re-signed at 50 min")
+	assert.EqualValues(t, 2, e.c.auth.Fetches())
+}
+
+func TestExpiredProviderTokenReSignsOnce(t *testing.T) {
+	e := newEnv(t, nil)
+	token := tok("x")
+	_, err := e.c.Push(context.Background(), info(), tok("warm-up"))
+	require.NoError(t, err)
+	e.clk.Add(30 * time.Minute) // old enough to re-sign (≥ 20 min), not yet due (< 50)
+	e.srv.Inject(pushtest.Fault{Code: "ExpiredProviderToken"})
+	res, err := e.c.Push(context.Background(), info(), token)
+	require.NoError(t, err)
+	require.NoError(t, res.Err())
+	assert.EqualValues(t, 2, e.c.auth.Fetches(), "exactly one re-sign")
+	assert.Equal(t, 2, e.srv.Signatures())
+	assert.Len(t, e.srv.Sends(), 3, "warm-up, rejected, resent")
+	assert.Equal(t, 1, e.srv.Delivered()[token], "delivered once")
+}
+
+// TestExpiredProviderTokenClockSkew lets the fake's clock run 35 minutes
+// ahead: it rejects the 30-minute-old token for real; the fresh one passes.
+func TestExpiredProviderTokenClockSkew(t *testing.T) {
+	e := newEnv(t, nil)
+	_, err := e.c.Push(context.Background(), info(), tok("warm-up"))
+	require.NoError(t, err)
+	e.clk.Add(30 * time.Minute)
+	e.srv.SetClock(func() time.Time { return e.clk.Now().Add(35 * time.Minute) })
+	token := tok("x")
+	res, err := e.c.Push(context.Background(), info(), token)
+	require.NoError(t, err)
+	require.NoError(t, res.Err())
+	assert.EqualValues(t, 2, e.c.auth.Fetches())
+	assert.Equal(t, 1, e.srv.Delivered()[token])
+}
+
+// TestExpiredProviderTokenTooYoung: a token signed less than 20 minutes ago
+// is not re-signed (Apple would answer TooManyProviderTokenUpdates); the
+// error says to check the clock.
+func TestExpiredProviderTokenTooYoung(t *testing.T) {
+	e := newEnv(t, nil)
+	_, err := e.c.Push(context.Background(), info(), tok("warm-up"))
+	require.NoError(t, err)
+	e.clk.Add(5 * time.Minute)
+	e.srv.Inject(pushtest.Fault{Code: "ExpiredProviderToken", Times: -1})
+	res, err := e.c.Push(context.Background(), info(), tok("x"))
+	require.NoError(t, err)
+	err = res.Err()
+	assert.ErrorIs(t, err, push.ErrAuth)
+	assert.NotErrorIs(t, err, auth.ErrExpired)
+	assert.Contains(t, err.Error(), "clock")
+	assert.EqualValues(t, 1, e.c.auth.Fetches(), "not re-signed")
+	assert.Len(t, e.srv.Sends(), 2)
+}
+
+// TestExpiredProviderTokenTwice: after one re-sign the second rejection is
+// returned, and the new (young) token is not re-signed again.
+func TestExpiredProviderTokenTwice(t *testing.T) {
+	e := newEnv(t, nil)
+	_, err := e.c.Push(context.Background(), info(), tok("warm-up"))
+	require.NoError(t, err)
+	e.clk.Add(30 * time.Minute)
+	e.srv.Inject(pushtest.Fault{Code: "ExpiredProviderToken", Times: 3})
+	res, err := e.c.Push(context.Background(), info(), tok("x"))
+	require.NoError(t, err)
+	assert.ErrorIs(t, res.Err(), push.ErrAuth)
+	assert.EqualValues(t, 2, e.c.auth.Fetches())
+	res, err = e.c.Push(context.Background(), info(), tok("y"))
+	require.NoError(t, err)
+	assert.ErrorIs(t, res.Err(), push.ErrAuth)
+	assert.EqualValues(t, 2, e.c.auth.Fetches(), "young token: no second re-sign")
+	assert.Len(t, e.srv.Sends(), 4)
+}
+
+func TestErrorMapping(t *testing.T) {
+	cases := []struct {
+		reason string
+		status int
+		kind   error
+	}{
+		{"BadDeviceToken", 400, push.ErrInvalidToken},
+		{"DeviceTokenNotForTopic", 400, push.ErrInvalidToken},
+		{"Unregistered", 410, push.ErrInvalidToken},
+		{"ExpiredToken", 410, push.ErrInvalidToken},
+		{"TooManyRequests", 429, push.ErrRateLimited},
+		{"TooManyProviderTokenUpdates", 429, push.ErrRateLimited},
+		{"InvalidProviderToken", 403, push.ErrAuth},
+		{"MissingProviderToken", 403, push.ErrAuth},
+		{"BadCertificateEnvironment", 403, push.ErrAuth},
+		{"UnrelatedKeyIdInToken", 403, push.ErrAuth},
+		{"PayloadTooLarge", 413, push.ErrInvalidMessage},
+		{"BadTopic", 400, push.ErrInvalidMessage},
+		{"TopicDisallowed", 400, push.ErrInvalidMessage},
+		{"BadCollapseId", 400, push.ErrInvalidMessage},
+		{"BadPath", 404, push.ErrInvalidMessage},
+		{"IdleTimeout", 400, push.ErrUnavailable},
+		{"InternalServerError", 500, push.ErrUnavailable},
+		{"ServiceUnavailable", 503, push.ErrUnavailable},
+		{"Shutdown", 503, push.ErrUnavailable},
+	}
+	for _, tc := range cases {
+		t.Run(tc.reason, func(t *testing.T) {
+			e := newEnv(t, nil, push.WithRetry(push.NoRetry))
+			e.srv.Inject(pushtest.Fault{Code: tc.reason})
+			res, err := e.c.Push(context.Background(), info(), tok("x"))
+			require.NoError(t, err)
+			err = res.Err()
+			require.ErrorIs(t, err, tc.kind)
+			var ve *push.VendorError
+			require.ErrorAs(t, err, &ve)
+			assert.Equal(t, push.APNs, ve.Vendor)
+			assert.Equal(t, tc.status, ve.HTTPStatus)
+			assert.Equal(t, tc.reason, ve.Code)
+			assert.Equal(t, tc.kind == push.ErrRateLimited || tc.kind == push.ErrUnavailable, push.IsRetryable(err))
+			assert.EqualValues(t, 1, e.c.auth.Fetches(), "no re-sign")
+			assert.Len(t, e.srv.Sends(), 1)
+		})
+	}
+}
+
+func TestTooManyProviderTokenUpdatesDoesNotReSign(t *testing.T) {
+	e := newEnv(t, nil)
+	e.clk.Add(0)
+	e.srv.Inject(pushtest.Fault{Code: "TooManyProviderTokenUpdates", Times: -1})
+	res, err := e.c.Push(context.Background(), info(), tok("x"))
+	require.NoError(t, err)
+	assert.ErrorIs(t, res.Err(), push.ErrRateLimited)
+	assert.EqualValues(t, 1, e.c.auth.Fetches())
+	assert.Equal(t, 3, len(e.srv.Sends()), "429 retried with the same token (2 retries), never re-signed")
+}
+
+func TestRetryAfterHonoured(t *testing.T) {
+	e := newEnv(t, nil, push.WithRetry(push.RetryPolicy{MaxRetries: 1, MinBackoff: time.Millisecond,
+		MaxBackoff: time.Millisecond, MaxRetryAfter: 2 * time.Second}))
+	e.srv.Inject(pushtest.Fault{Code: "TooManyRequests", RetryAfter: time.Second})
+	token := tok("x")
+	start := time.Now()
+	res, err := e.c.Push(context.Background(), info(), token)
+	require.NoError(t, err)
+	require.NoError(t, res.Err())
+	assert.GreaterOrEqual(t, time.Since(start), time.Second, "waited as Retry-After asked")
+	assert.Len(t, e.srv.Sends(), 2)
+	assert.Equal(t, 1, e.srv.Delivered()[token])
+}
+
+func TestRetryAfterTooLongIsReturned(t *testing.T) {
+	e := newEnv(t, nil, push.WithRetry(push.RetryPolicy{MaxRetries: 3, MinBackoff: time.Millisecond,
+		MaxBackoff: time.Millisecond, MaxRetryAfter: 100 * time.Millisecond}))
+	e.srv.Inject(pushtest.Fault{Code: "TooManyRequests", RetryAfter: 30 * time.Second})
+	res, err := e.c.Push(context.Background(), info(), tok("x"))
+	require.NoError(t, err)
+	var ve *push.VendorError
+	require.ErrorAs(t, res.Err(), &ve)
+	assert.ErrorIs(t, ve, push.ErrRateLimited)
+	assert.Equal(t, 30*time.Second, ve.RetryAfter)
+	assert.Len(t, e.srv.Sends(), 1, "not slept, not retried")
+}
+
+func TestServerErrorThenSuccessDeliveredOnce(t *testing.T) {
+	e := newEnv(t, nil)
+	e.srv.Inject(pushtest.Fault{Code: "ServiceUnavailable"}, pushtest.Fault{Code: "InternalServerError"})
+	token := tok("x")
+	res, err := e.c.Push(context.Background(), info(), token)
+	require.NoError(t, err)
+	require.NoError(t, res.Err())
+	assert.Len(t, e.srv.Sends(), 3)
+	assert.Equal(t, map[string]int{token: 1}, e.srv.Delivered())
+}
+
+// TestResetNotResent: APNs does not dedupe, so a request that may have
+// arrived is reported, not sent twice.
+func TestResetNotResent(t *testing.T) {
+	e := newEnv(t, nil)
+	e.srv.Inject(pushtest.Fault{Reset: true})
+	res, err := e.c.Push(context.Background(), info(), tok("x"))
+	require.NoError(t, err)
+	var ve *push.VendorError
+	require.ErrorAs(t, res.Err(), &ve)
+	assert.ErrorIs(t, ve, push.ErrUnavailable)
+	assert.True(t, ve.PossiblyDelivered)
+	assert.Len(t, e.srv.Sends(), 1)
+}
+
+func TestOversizePayloadRejectedBeforeSending(t *testing.T) {
+	e := newEnv(t, nil)
+	base, err := e.c.Notification(&push.OfflinePushInfo{Title: "Alice", Desc: "hi", Ext: "x"})
+	require.NoError(t, err)
+	fill := MaxPayload - len(base.Payload) + 1 // Ext length that makes exactly MaxPayload bytes
+
+	n, err := e.c.Notification(&push.OfflinePushInfo{Title: "Alice", Desc: "hi", Ext: strings.Repeat("x", fill)})
+	require.NoError(t, err)
+	assert.Len(t, n.Payload, MaxPayload)
+	res, err := e.c.Push(context.Background(), &push.OfflinePushInfo{Title: "Alice", Desc: "hi", Ext: strings.Repeat("x", fill)}, tok("x"))
+	require.NoError(t, err)
+	require.NoError(t, res.Err(), "exactly 4096 bytes is accepted")
+
+	e.srv.Reset()
+	for _, in := range []*push.OfflinePushInfo{
+		{Title: "Alice", Desc: "hi", Ext: strings.Repeat("x", fill+1)},
+		{Title: "Alice", Desc: strings.Repeat("長", 1400)},
+		{Title: "Alice", Desc: "hi", Click: push.ClickAction{Kind: push.ClickOpenURL, URL: "https://example.com/" + strings.Repeat("a", 4100)}},
+	} {
+		res, err := e.c.Push(context.Background(), in, tok("x"))
+		assert.Nil(t, res)
+		require.ErrorIs(t, err, push.ErrInvalidMessage)
+		assert.Contains(t, err.Error(), "4096")
+	}
+	assert.Empty(t, e.srv.Records(), "nothing sent")
+}
+
+func TestInvalidInputBeforeAnyRequest(t *testing.T) {
+	e := newEnv(t, nil)
+	cases := map[string]*push.OfflinePushInfo{
+		"OfflinePushInfo": nil,
+		"Desc":            {Title: "Alice"},
+		"CollapseID":      {Desc: "hi", CollapseID: strings.Repeat("c", 65)},
+		"Badge":           {Desc: "hi", Badge: -1},
+		"TTL":             {Desc: "hi", TTL: -time.Second},
+		"Ext":             {Desc: "hi", Ext: "\xff"},
+		"Click.URL":       {Desc: "hi", Click: push.ClickAction{Kind: push.ClickOpenURL, URL: "/relative"}},
+	}
+	for field, in := range cases {
+		t.Run(field, func(t *testing.T) {
+			res, err := e.c.Push(context.Background(), in, tok("x"))
+			assert.Nil(t, res)
+			require.ErrorIs(t, err, push.ErrInvalidMessage)
+			assert.Contains(t, err.Error(), field)
+		})
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := e.c.Push(ctx, info(), tok("x"))
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.Empty(t, e.srv.Records())
+}
+
+func TestTTL(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.TTL = 2 * time.Hour })
+	n, err := e.c.Notification(info())
+	require.NoError(t, err)
+	assert.Equal(t, fmt.Sprint(t0.Add(2*time.Hour).Unix()), n.Header.Get("apns-expiration"), "Config.TTL is the default")
+	in := info()
+	in.TTL = 1500 * time.Millisecond
+	n, err = e.c.Notification(in)
+	require.NoError(t, err)
+	assert.Equal(t, fmt.Sprint(t0.Unix()+2), n.Header.Get("apns-expiration"), "rounded up, never early")
+	in.TTL = 365 * 24 * time.Hour
+	n, err = e.c.Notification(in)
+	require.NoError(t, err)
+	assert.Equal(t, fmt.Sprint(t0.Add(MaxTTL).Unix()), n.Header.Get("apns-expiration"), "capped")
+
+	e = newEnv(t, nil)
+	n, err = e.c.Notification(info())
+	require.NoError(t, err)
+	_, ok := n.Header["Apns-Expiration"]
+	assert.False(t, ok, "no TTL: no header (0 would mean now-or-never)")
+}
+
+func TestMessageID(t *testing.T) {
+	a, b := tok("a"), tok("b")
+	id := messageID("msg-1", a)
+	assert.Regexp(t, `^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`, id)
+	assert.Equal(t, id, messageID("msg-1", a), "stable for the same message and device")
+	assert.NotEqual(t, id, messageID("msg-1", b))
+	assert.Empty(t, messageID("", a))
+}
+
+func TestSandboxAndHosts(t *testing.T) {
+	key := pushtest.APNsKey()
+	prod, err := New(Config{TeamID: teamID, KeyID: keyID, PrivateKey: key, Topic: topic})
+	require.NoError(t, err)
+	sb, err := New(Config{TeamID: teamID, KeyID: keyID, PrivateKey: key, Topic: topic, Sandbox: true})
+	require.NoError(t, err)
+	n, err := prod.Notification(info())
+	require.NoError(t, err)
+	assert.Equal(t, "https://api.push.apple.com/3/device/abcd", prod.request(n, "abcd", "jwt").URL)
+	assert.Equal(t, "https://api.sandbox.push.apple.com/3/device/abcd", sb.request(n, "abcd", "jwt").URL)
+	assert.Equal(t, push.APNs, prod.Vendor())
+}
+
+func TestDefaultHTTPClient(t *testing.T) {
+	key := pushtest.APNsKey()
+	cfg := Config{TeamID: teamID, KeyID: keyID, PrivateKey: key, Topic: topic}
+	a, err := New(cfg)
+	require.NoError(t, err)
+	b, err := New(cfg)
+	require.NoError(t, err)
+	require.NotNil(t, a.hc)
+	tr := a.hc.Transport.(*http.Transport)
+	assert.NotSame(t, tr, b.hc.Transport, "a connection pool per client: one team per connection")
+	require.NotNil(t, tr.HTTP2)
+	assert.Greater(t, tr.HTTP2.SendPingTimeout, time.Duration(0), "HTTP/2 health checks")
+	assert.Greater(t, tr.HTTP2.PingTimeout, time.Duration(0))
+	assert.GreaterOrEqual(t, tr.TLSClientConfig.MinVersion, uint16(0x0303), "TLS 1.2+")
+	assert.True(t, tr.Protocols.HTTP2())
+	assert.False(t, tr.TLSClientConfig.InsecureSkipVerify)
+
+	own := &http.Client{}
+	c, err := New(cfg, push.WithHTTPClient(own))
+	require.NoError(t, err)
+	assert.Nil(t, c.hc, "the caller's client is used")
+}
+
+func TestNoSecretsInLogsOrErrors(t *testing.T) {
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	e := newEnv(t, nil, push.WithLogger(logger))
+	jwt, err := e.c.auth.Token(context.Background())
+	require.NoError(t, err)
+	e.clk.Add(time.Minute)
+	e.srv.Inject(
+		pushtest.Fault{Code: "InvalidProviderToken"},
+		pushtest.Fault{Code: "ExpiredProviderToken"},
+		pushtest.Fault{Reset: true},
+		pushtest.Fault{Code: "ServiceUnavailable", Times: 3},
+	)
+	var texts []string
+	for i := range 5 {
+		res, err := e.c.Push(context.Background(), info(), tok(fmt.Sprint(i)), "bad token")
+		require.NoError(t, err)
+		for _, o := range res.Outcomes {
+			if o.Err != nil {
+				texts = append(texts, o.Err.Error(), fmt.Sprintf("%+v", o.Err))
+			}
+		}
+	}
+	_, err = New(Config{TeamID: teamID, KeyID: keyID, PrivateKey: e.key[:len(e.key)-40], Topic: topic})
+	texts = append(texts, err.Error())
+	require.Greater(t, logs.Len(), 0, "debug records were written")
+	all := strings.Join(texts, "\n") + logs.String()
+	assertNoKey(t, e.key, all)
+	assert.NotContains(t, all, jwt.AccessToken)
+	for _, r := range e.srv.Records() {
+		assert.NotContains(t, r.Dump(), jwt.AccessToken)
+	}
+}
+
+func BenchmarkNotification(b *testing.B) {
+	e := newEnv(b, nil)
+	in := &push.OfflinePushInfo{Title: "Alice", Desc: "See you at 8?", Ext: `{"entity":{"chatType":1,"sender":"alice"}}`,
+		IOSSound: "default", Badge: 1, CollapseID: "c2c_alice"}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := e.c.Notification(in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRequest builds the HTTP request of one token from a built
+// notification: the per-token cost of a Push.
+func BenchmarkRequest(b *testing.B) {
+	e := newEnv(b, nil)
+	n, err := e.c.Notification(&push.OfflinePushInfo{Title: "Alice", Desc: "See you at 8?", ID: "msg-1"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	token := tok("x")
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = e.c.request(n, token, "jwt")
+	}
+}
