@@ -326,7 +326,8 @@ func (c *Client) Build(info *push.OfflinePushInfo) (*Request, error) {
 			Notification: n,
 		},
 	}}
-	if size := len(req.Body(nil)); size > MaxBody {
+	// Counted: everything but the token strings (an empty list is).
+	if size := len(req.Body(nil)) + len(`,"token":[]`); size > MaxBody {
 		return nil, v.InvalidMessage("Title+Desc+Ext", fmt.Sprintf("make a %d-byte body; Huawei allows %d bytes (tokens not counted)", size, MaxBody))
 	}
 	return req, nil

@@ -307,7 +307,7 @@ func (h *Harmony) handle(rec *Record, r *http.Request) (int, http.Header, []byte
 	if req.Payload == nil || req.Target == nil {
 		return bad("80100003", "Illegal payload, payload and target are required")
 	}
-	if size := len(rec.Body) - len(req.Target.Token); size > 4096 {
+	if size := len(rec.Body) - len(req.Target.Token) + len("[]"); size > 4096 {
 		return bad("80300008", fmt.Sprintf("Push message size is too long: %d bytes without tokens", size))
 	}
 	var tokens []string

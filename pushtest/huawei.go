@@ -268,7 +268,7 @@ func (h *Huawei) send(rec *Record, r *http.Request) (int, http.Header, []byte) {
 		return bad("80100003", "Illegal payload: message is required")
 	}
 	// size without the tokens
-	if size := len(rec.Body) - len(m.Token); size > 4096 {
+	if size := len(rec.Body) - len(m.Token) + len("[]"); size > 4096 {
 		return bad("80300008", fmt.Sprintf("Push message size is too long: %d bytes without tokens", size))
 	}
 	var tokens []string
