@@ -526,7 +526,9 @@ func TestSharedTokenSource(t *testing.T) {
 
 type staticSource string
 
-func (s staticSource) Token() (*oauth2.Token, error) { return &oauth2.Token{AccessToken: string(s)}, nil }
+func (s staticSource) Token() (*oauth2.Token, error) {
+	return &oauth2.Token{AccessToken: string(s)}, nil
+}
 
 func TestCanceledContext(t *testing.T) {
 	c, srv := setup(t, huawei.Config{})
