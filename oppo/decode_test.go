@@ -1,6 +1,7 @@
 package oppo
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -146,5 +147,14 @@ func BenchmarkBuild(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+func TestAppendString(t *testing.T) {
+	for _, s := range []string{"", "CN_0123abc", `a"b`, `a\b`, "a\nb", "标", "a<b>&", "\x7f"} {
+		got := appendString(nil, s)
+		var back string
+		require.NoError(t, json.Unmarshal(got, &back), string(got))
+		assert.Equal(t, s, back)
 	}
 }

@@ -393,8 +393,7 @@ func marshal(v any) ([]byte, error) {
 func encode(notification []byte, tokens []string) (path, key string, val []byte) {
 	one := func(b []byte, token string) []byte {
 		b = append(b, `{"target_type":2,"target_value":`...)
-		tj, _ := json.Marshal(token) // a string cannot fail
-		b = append(b, tj...)
+		b = appendString(b, token)
 		b = append(b, `,"notification":`...)
 		b = append(b, notification...)
 		return append(b, '}')
@@ -411,6 +410,20 @@ func encode(notification []byte, tokens []string) (path, key string, val []byte)
 		b = one(b, t)
 	}
 	return BatchPath, "messages", append(b, ']')
+}
+
+// appendString appends token as a JSON string. regIds are plain ASCII, so
+// the quoting is usually a copy.
+func appendString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			q, _ := json.Marshal(s) // a string cannot fail
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 // ---------------------------------------------------------------------------
