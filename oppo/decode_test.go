@@ -158,3 +158,23 @@ func TestAppendString(t *testing.T) {
 		assert.Equal(t, s, back)
 	}
 }
+
+// The spliced request JSON is exactly the JSON of the Message structs.
+func TestEncodeMatchesMessage(t *testing.T) {
+	n := &Notification{Title: "T", Content: "C", ChannelID: "im", AppMessageID: "k", ActionParameters: `{"ext":"<&>"}`}
+	nj, err := marshal(n)
+	require.NoError(t, err)
+	toks := []string{"CN_a", `odd"token`}
+	path, key, val := encode(nj, toks)
+	assert.Equal(t, BatchPath, path)
+	assert.Equal(t, "messages", key)
+	want, err := marshal([]Message{{2, toks[0], n}, {2, toks[1], n}})
+	require.NoError(t, err)
+	assert.Equal(t, string(want), string(val))
+
+	path, key, val = encode(nj, toks[:1])
+	assert.Equal(t, UnicastPath, path)
+	assert.Equal(t, "message", key)
+	want, _ = marshal(Message{2, toks[0], n})
+	assert.Equal(t, string(want), string(val))
+}
