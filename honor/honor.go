@@ -473,8 +473,9 @@ func (c *Client) sendBatch(ctx context.Context, accessToken string, body []byte,
 		URL: c.send,
 		Header: map[string][]string{
 			"Authorization": {"Bearer " + accessToken},
-			"Timestamp":     {strconv.FormatInt(c.now().UnixMilli(), 10)},
-			"Content-Type":  {"application/json; charset=UTF-8"},
+			// lower case as Honor's guide writes it (the transport keeps keys as given)
+			"timestamp":    {strconv.FormatInt(c.now().UnixMilli(), 10)},
+			"Content-Type": {"application/json; charset=UTF-8"},
 		},
 		Body: body,
 		// Not Idempotent: Honor has no message key, so a send that may have
