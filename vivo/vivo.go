@@ -287,6 +287,9 @@ func (c *Client) Vendor() push.Vendor { return push.Vivo }
 // String describes the client without secrets.
 func (c *Client) String() string { return "vivo.Client{AppID:" + c.cfg.AppID + "}" }
 
+// GoString keeps %#v from printing the credentials in the client's fields.
+func (c *Client) GoString() string { return c.String() }
+
 // Sign returns the auth signature: the lowercase hex MD5 of appId, appKey,
 // timestamp (Unix milliseconds, decimal) and appSecret, trimmed and
 // concatenated.
