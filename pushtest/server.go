@@ -151,6 +151,10 @@ func maskAuth(k, v string) string {
 	return v
 }
 
+// ResponseDump is the answer body with credentials masked (for example an
+// access token a fake auth endpoint issued).
+func (r Record) ResponseDump() string { return r.mask(string(r.Response)) }
+
 func (r Record) mask(s string) string {
 	for _, sec := range r.secrets {
 		if sec != "" {
@@ -285,7 +289,13 @@ func (s *Server) Reset() {
 	s.mu.Unlock()
 }
 
-func (s *Server) addSecrets(v ...string) { s.secrets = append(s.secrets, v...) }
+// addSecrets registers values that Record.Dump must mask. Safe to call
+// while the server runs (a fake registers each access token it issues).
+func (s *Server) addSecrets(v ...string) {
+	s.mu.Lock()
+	s.secrets = append(slices.Clip(s.secrets), v...)
+	s.mu.Unlock()
+}
 
 func (s *Server) takeFault(path string) (Fault, bool) {
 	s.mu.Lock()
@@ -309,9 +319,10 @@ func (s *Server) takeFault(path string) (Fault, bool) {
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, h vendorHandler, fb faultBody) {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 16<<20))
 	r.Body = io.NopCloser(bytes.NewReader(body))
-	rec := Record{Time: time.Now(), Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone(), Body: body, secrets: s.secrets}
+	rec := Record{Time: time.Now(), Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone(), Body: body}
 	defer func() {
 		s.mu.Lock()
+		rec.secrets = s.secrets // including any the handler just issued
 		s.records = append(s.records, rec)
 		s.mu.Unlock()
 	}()

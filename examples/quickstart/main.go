@@ -79,7 +79,7 @@ func runDemo(d demo, info *push.OfflinePushInfo) error {
 	bar := strings.Repeat("=", 72)
 	fmt.Printf("%s\n%s — %d token(s), %s\n%s\n", bar, d.vendor, len(tokens), srv.URL(), bar)
 	for _, r := range srv.Records() {
-		fmt.Printf("--> %s\n<-- HTTP %d %s\n\n", indent(r.Dump()), r.Status, r.Response)
+		fmt.Printf("--> %s\n<-- HTTP %d %s\n\n", indent(r.Dump()), r.Status, r.ResponseDump())
 	}
 	for _, o := range res.Outcomes {
 		status := "delivered to the vendor"
