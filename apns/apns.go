@@ -6,7 +6,11 @@
 // with it, shares that token between all goroutines and re-signs it every
 // 50 minutes: Apple rejects tokens older than one hour and answers
 // TooManyProviderTokenUpdates when a new one comes more often than every 20
-// minutes.
+// minutes. An ExpiredProviderToken answer re-signs and resends once, but
+// only when the rejected token is at least 20 minutes old; a younger one is
+// reported as ErrAuth (the clocks disagree, and a new token would break the
+// 20-minute rule). push.WithTokenSource replaces the signing with the
+// caller's own tokens (shared between processes, say).
 //
 // APNs takes one device token per request, so Push sends one
 // POST /3/device/<token> per token, many at once over one HTTP/2
@@ -22,9 +26,25 @@
 // "url" for the app to open itself; ClickOpenPage (an Android intent or
 // Activity) means nothing on iOS and is dropped; the default opens the app.
 //
+// APNs has no per-field length limits, only MaxPayload for the whole
+// payload: a message over it is refused with ErrInvalidMessage before any
+// request (nothing is truncated, so WithStrictLength changes nothing).
+// With no TTL no apns-expiration is sent and APNs stores the notification
+// for an offline device under its own policy (an explicit 0 would mean
+// "now or never").
+//
 // Apple answers 200 with an apns-id header (the Outcome's MessageID), or a
-// status and {"reason": "…"}; the reason decides the Outcome's class (see
-// decode). APNs does not deduplicate requests (apns-id is only echoed back),
+// status and {"reason": "…"} (the VendorError's Code), classed as:
+//
+//	BadDeviceToken, DeviceTokenNotForTopic,
+//	Unregistered, ExpiredToken (410)         ErrInvalidToken (410: Cause *InactiveError)
+//	TooManyRequests, TooManyProviderTokenUpdates  ErrRateLimited
+//	ExpiredProviderToken                     re-signed once as above, else ErrAuth
+//	InvalidProviderToken and other 403       ErrAuth
+//	IdleTimeout, 5xx                         ErrUnavailable (5xx and 429 retried first)
+//	PayloadTooLarge, BadTopic, other 4xx     ErrInvalidMessage
+//
+// APNs does not deduplicate requests (apns-id is only echoed back),
 // so a request that may have reached Apple is never resent automatically.
 package apns
 
@@ -490,7 +510,9 @@ func (c *Client) send(ctx context.Context, n *Notification, token string) push.O
 	})
 	if err != nil && out.Err == nil {
 		// no provider token could be had (signing, or the caller's source)
-		if ctx.Err() == nil {
+		if ctx.Err() != nil {
+			err = fmt.Errorf("%s: %w", push.APNs, ctx.Err())
+		} else {
 			err = &push.VendorError{Vendor: push.APNs, Kind: push.ErrAuth, Message: "no provider token", Cause: err}
 		}
 		out = push.Outcome{Token: token, Err: err}

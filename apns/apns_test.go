@@ -11,6 +11,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/big"
@@ -23,6 +24,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/oauth2"
 
 	"github.com/offlinepush/push"
 	"github.com/offlinepush/push/internal/auth"
@@ -730,4 +732,73 @@ func BenchmarkRequest(b *testing.B) {
 	for b.Loop() {
 		_ = e.c.request(n, token, "jwt")
 	}
+}
+
+// TestDefaultTransportSpeaksHTTP2 sends through the client New builds (only
+// taught to trust the fake's certificate); the fake refuses anything but
+// HTTP/2.
+func TestDefaultTransportSpeaksHTTP2(t *testing.T) {
+	key := pushtest.APNsKey()
+	srv := pushtest.NewAPNs(teamID, keyID, key, topic)
+	defer srv.Close()
+	hc := NewHTTPClient()
+	hc.Transport.(*http.Transport).TLSClientConfig.RootCAs = srv.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs
+	c, err := New(Config{TeamID: teamID, KeyID: keyID, PrivateKey: key, Topic: topic},
+		push.WithEndpoint(srv.URL()), push.WithHTTPClient(hc))
+	require.NoError(t, err)
+	res, err := c.Push(context.Background(), info(), tok("x"))
+	require.NoError(t, err)
+	require.NoError(t, res.Err())
+}
+
+// TestManyTokens: one request per token, one outcome per token in input
+// order, dead tokens reported exactly.
+func TestManyTokens(t *testing.T) {
+	e := newEnv(t, nil)
+	tokens := make([]string, 2500)
+	var dead []string
+	for i := range tokens {
+		tokens[i] = tok(fmt.Sprint("device", i))
+		if i%500 == 7 {
+			dead = append(dead, tokens[i])
+		}
+	}
+	e.srv.Invalidate(dead...)
+	res, err := e.c.Push(context.Background(), info(), tokens...)
+	require.NoError(t, err)
+	require.Len(t, res.Outcomes, len(tokens))
+	for i, o := range res.Outcomes {
+		require.Equal(t, tokens[i], o.Token)
+	}
+	assert.Equal(t, dead, res.InvalidTokens())
+	assert.Equal(t, len(tokens)-len(dead), res.Delivered())
+	assert.Len(t, e.srv.Sends(), len(tokens))
+	assert.Equal(t, 1, e.srv.Signatures())
+}
+
+type failingSource struct{}
+
+func (failingSource) Token() (*oauth2.Token, error) { return nil, errors.New("token service down") }
+
+func TestWithTokenSource(t *testing.T) {
+	e := newEnv(t, nil, push.WithTokenSource(failingSource{}))
+	res, err := e.c.Push(context.Background(), info(), tok("x"))
+	require.NoError(t, err)
+	assert.ErrorIs(t, res.Err(), push.ErrAuth)
+	assert.Contains(t, res.Err().Error(), "token service down")
+	assert.Empty(t, e.srv.Records())
+
+	// a caller's own provider token is used as is
+	k, err := parseKey(e.key)
+	require.NoError(t, err)
+	jwt, err := newSigner(k, keyID, teamID, nil).sign(t0)
+	require.NoError(t, err)
+	c, err := New(Config{TeamID: teamID, KeyID: keyID, PrivateKey: e.key, Topic: topic},
+		push.WithEndpoint(e.srv.URL()), push.WithHTTPClient(e.srv.Client()),
+		push.WithTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: jwt})))
+	require.NoError(t, err)
+	res, err = c.Push(context.Background(), info(), tok("y"))
+	require.NoError(t, err)
+	require.NoError(t, res.Err())
+	assert.Equal(t, "bearer "+jwt, e.srv.Sends()[0].Header.Get("Authorization"))
 }

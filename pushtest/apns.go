@@ -57,7 +57,7 @@ type APNs struct {
 
 	mu   sync.Mutex
 	now  func() time.Time
-	jwts map[string]bool // distinct provider tokens that verified
+	jwts map[string]int64 // distinct provider tokens that verified, and their iat
 }
 
 // NewAPNs starts a fake APNs server for one signing key and app. key is the
@@ -69,7 +69,7 @@ func NewAPNs(teamID, keyID string, key []byte, topic string) *APNs {
 	if err != nil {
 		panic("pushtest: NewAPNs: " + err.Error())
 	}
-	a := &APNs{TeamID: teamID, KeyID: keyID, Topic: topic, pub: pub, jwts: map[string]bool{}}
+	a := &APNs{TeamID: teamID, KeyID: keyID, Topic: topic, pub: pub, jwts: map[string]int64{}}
 	a.Server = newServer(true, func(p string) bool { return strings.HasPrefix(p, "/3/device/") }, a.handle, apnsFault)
 	a.addSecrets(string(key))
 	return a
@@ -280,6 +280,12 @@ func (a *APNs) checkJWT(authz string) string {
 	if !ok || !strings.EqualFold(scheme, "bearer") {
 		return "InvalidProviderToken"
 	}
+	a.mu.Lock()
+	iat, seen := a.jwts[tok]
+	a.mu.Unlock()
+	if seen { // verified before: only its age can have changed
+		return a.checkAge(iat)
+	}
 	parts := strings.Split(tok, ".")
 	if len(parts) != 3 {
 		return "InvalidProviderToken"
@@ -310,6 +316,16 @@ func (a *APNs) checkJWT(authz string) string {
 	if !ecdsa.Verify(a.pub, sum[:], new(big.Int).SetBytes(sig[:32]), new(big.Int).SetBytes(sig[32:])) {
 		return "InvalidProviderToken"
 	}
+	if reason := a.checkAge(iat); reason != "" {
+		return reason
+	}
+	a.mu.Lock()
+	a.jwts[tok] = iat
+	a.mu.Unlock()
+	return ""
+}
+
+func (a *APNs) checkAge(iat int64) string {
 	now := a.clock()
 	switch at := time.Unix(iat, 0); {
 	case now.Sub(at) > time.Hour:
@@ -317,9 +333,6 @@ func (a *APNs) checkJWT(authz string) string {
 	case at.Sub(now) > 10*time.Minute:
 		return "InvalidProviderToken" // issued in the future
 	}
-	a.mu.Lock()
-	a.jwts[tok] = true
-	a.mu.Unlock()
 	return ""
 }
 
