@@ -45,6 +45,7 @@ type Cache struct {
 
 	mu       sync.Mutex
 	tok      *oauth2.Token
+	got      time.Time // when tok was fetched
 	inflight *call
 	fetches  int64
 }
@@ -67,8 +68,18 @@ func (c *Cache) SetClock(now func() time.Time) { c.mu.Lock(); c.now = now; c.mu.
 // Fetches returns how many times the Source was asked, for tests and stats.
 func (c *Cache) Fetches() int64 { c.mu.Lock(); defer c.mu.Unlock(); return c.fetches }
 
+// fresh reports whether t is usable: not within the early-refresh window
+// of its expiry. The window is at most half the token's life, so a token
+// that lives less than twice `early` is still used for a while.
 func (c *Cache) fresh(t *oauth2.Token) bool {
-	return t != nil && t.AccessToken != "" && (t.Expiry.IsZero() || c.now().Add(c.early).Before(t.Expiry))
+	if t == nil || t.AccessToken == "" {
+		return false
+	}
+	if t.Expiry.IsZero() {
+		return true
+	}
+	early := min(c.early, t.Expiry.Sub(c.got)/2)
+	return c.now().Add(early).Before(t.Expiry)
 }
 
 // Token returns a valid token, fetching one if needed. Concurrent callers
@@ -106,7 +117,7 @@ func (c *Cache) fetch(ctx context.Context, cl *call) {
 	}
 	c.mu.Lock()
 	if err == nil {
-		c.tok = tok
+		c.tok, c.got = tok, c.now()
 	}
 	c.inflight = nil
 	c.mu.Unlock()

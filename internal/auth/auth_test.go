@@ -165,3 +165,18 @@ func TestDoRetriesOnceOnExpired(t *testing.T) {
 	assert.ErrorIs(t, err, ErrExpired)
 	assert.Equal(t, 2, calls)
 }
+
+func TestShortLivedTokenIsStillReused(t *testing.T) {
+	now := time.Unix(1_700_000_000, 0)
+	clock := func() time.Time { return now }
+	src := &counting{ttl: 4 * time.Minute, now: clock} // shorter than twice the early window
+	c := New(src, 5*time.Minute)
+	c.SetClock(clock)
+	_, _ = c.Token(context.Background())
+	now = now.Add(time.Minute)
+	tok, _ := c.Token(context.Background())
+	assert.Equal(t, "tok-1", tok.AccessToken, "reused during the first half of its life")
+	now = now.Add(90 * time.Second)
+	tok, _ = c.Token(context.Background())
+	assert.Equal(t, "tok-2", tok.AccessToken, "replaced in the second half")
+}
