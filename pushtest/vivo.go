@@ -488,6 +488,9 @@ func (v *Vivo) pushToList(rec *Record, f vivoFields) ([]byte, *vivoError) {
 	if err != nil || pm != 0 && pm != 1 {
 		return nil, vfail(10051, "pushMode must be 0 or 1")
 	}
+	if task.pushMode == 1 {
+		pm = 1 // a body saved as a test message goes to test devices only
+	}
 	rec.Tokens = ids
 	var invalid []map[string]any
 	for _, id := range ids {

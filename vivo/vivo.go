@@ -15,7 +15,9 @@
 // The client maps a push.OfflinePushInfo onto vivo's message (category IM,
 // system classification by default), caches the token, splits the tokens
 // into lists of 1000 sent concurrently, and decodes the per-regId answers
-// (invalidUser, invalidUsers) into one outcome per token.
+// (invalidUser, invalidUsers) into one outcome per token. When vivo will not
+// save more list bodies today (10252), lists go out one regId at a time
+// until vivo's day ends.
 package vivo
 
 import (
@@ -83,8 +85,7 @@ const (
 	TokenLifetime = 24 * time.Hour
 )
 
-// vivo result codes this package acts on (see the package tests for the
-// full mapping).
+// vivo result codes this package acts on (codeError maps them all).
 const (
 	codeOK              = 0
 	codeAuthFailed      = 10000 // authToken missing, wrong or expired
