@@ -126,6 +126,9 @@ func (c *Client) Vendor() push.Vendor { return push.Xiaomi }
 // String describes the client without secrets.
 func (c *Client) String() string { return "xiaomi.Client{" + c.cfg.PackageName + "}" }
 
+// GoString keeps %#v from printing the secret the client holds.
+func (c *Client) GoString() string { return c.String() }
+
 // Push sends info to every regId: batches of up to 1000, sent concurrently.
 func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ...string) (*push.Result, error) {
 	if err := ctx.Err(); err != nil {

@@ -324,7 +324,7 @@ func TestSecretNeverLeaks(t *testing.T) {
 	require.NotEmpty(t, errs)
 
 	cfg := xiaomi.Config{AppSecret: secret, PackageName: pkg, ChannelID: "im"}
-	shown := strings.Join(append(errs, logs.String(), fmt.Sprintf("%v %+v %#v %s", cfg, cfg, cfg, c), fmt.Sprintf("%v %+v", c, c)), "\n")
+	shown := strings.Join(append(errs, logs.String(), fmt.Sprintf("%v %+v %#v %s", cfg, cfg, cfg, c), fmt.Sprintf("%v %+v %#v", c, c, c)), "\n")
 	assert.NotContains(t, shown, secret)
 	assert.Contains(t, logs.String(), "push http attempt")
 	for _, r := range srv.Records() {
