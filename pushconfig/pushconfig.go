@@ -1,0 +1,281 @@
+// Package pushconfig loads certificates — one app's credentials with one
+// vendor, known by an ID — from a JSON file into a ready push.Router.
+//
+// The file lists certificates with the keys their vendor needs:
+//
+//	{
+//	  "certificates": [
+//	    {"id": "mi-prod", "vendor": "xiaomi", "appSecret": "env:MI_APP_SECRET",
+//	     "packageName": "com.example.chat", "channelId": "im_private"},
+//	    {"id": "apns-prod", "vendor": "apns", "teamId": "ABCDE12345", "keyId": "KEY1234567",
+//	     "privateKey": "file:AuthKey_KEY1234567.p8", "topic": "com.example.chat"}
+//	  ]
+//	}
+//
+// Any secret may be written as "env:NAME" (read from the environment) or
+// "file:PATH" (read from a file, relative to the config file). Every mistake
+// is an error naming the certificate, the key and the rule.
+//
+// This package imports every vendor package; import push alone to stay light.
+package pushconfig
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/offlinepush/push"
+)
+
+// File is the config file.
+type File struct {
+	Certificates []Certificate `json:"certificates"`
+}
+
+// Certificate is one entry of the file. Which keys apply depends on
+// Vendor (see Keys); a key that does not apply is an error, so a typo
+// never silently drops a setting.
+type Certificate struct {
+	ID     string      `json:"id"`
+	Vendor push.Vendor `json:"vendor"`
+
+	// credentials (secrets may be "env:NAME" or "file:PATH")
+	AppID           string `json:"appId,omitempty"`
+	AppKey          string `json:"appKey,omitempty"`
+	AppSecret       string `json:"appSecret,omitempty"`
+	MasterSecret    string `json:"masterSecret,omitempty"`
+	ClientID        string `json:"clientId,omitempty"`
+	ClientSecret    string `json:"clientSecret,omitempty"`
+	PackageName     string `json:"packageName,omitempty"`
+	CredentialsJSON string `json:"credentialsJson,omitempty"`
+	TeamID          string `json:"teamId,omitempty"`
+	KeyID           string `json:"keyId,omitempty"`
+	PrivateKey      string `json:"privateKey,omitempty"`
+	Topic           string `json:"topic,omitempty"`
+
+	// channel and category settings
+	ChannelID      string          `json:"channelId,omitempty"`
+	Category       string          `json:"category,omitempty"`
+	Importance     string          `json:"importance,omitempty"`
+	BadgeClass     string          `json:"badgeClass,omitempty"`
+	NotifyLevel    int             `json:"notifyLevel,omitempty"`
+	Classification string          `json:"classification,omitempty"` // vivo: "system" or "operational"
+	PushMode       string          `json:"pushMode,omitempty"`       // vivo: "production" or "test"
+	NotifyType     int             `json:"notifyType,omitempty"`     // vivo: 1..4
+	NoticeMsgType  string          `json:"noticeMsgType,omitempty"`  // meizu: "private" or "public"
+	PushType       int             `json:"pushType,omitempty"`       // harmony
+	ProjectID      string          `json:"projectId,omitempty"`
+	Priority       json.RawMessage `json:"priority,omitempty"` // fcm "high"/"normal"; apns 10/5/1
+	Sandbox        bool            `json:"sandbox,omitempty"`
+	MutableContent bool            `json:"mutableContent,omitempty"`
+	TokenURL       string          `json:"tokenUrl,omitempty"`
+	Host           string          `json:"host,omitempty"`
+	TTL            Duration        `json:"ttl,omitempty"`
+	Click          *Click          `json:"click,omitempty"`
+
+	// client options
+	Endpoint    string   `json:"endpoint,omitempty"`
+	Timeout     Duration `json:"timeout,omitempty"`
+	Concurrency int      `json:"concurrency,omitempty"`
+
+	dir string // where file: paths are relative to
+}
+
+// Click is the certificate's default click action.
+type Click struct {
+	Kind     string `json:"kind"` // "app", "url" or "page"
+	URL      string `json:"url,omitempty"`
+	Intent   string `json:"intent,omitempty"`
+	Activity string `json:"activity,omitempty"`
+}
+
+// Duration is a time.Duration written as "24h", "90s" or a number of seconds.
+type Duration time.Duration
+
+// UnmarshalJSON accepts "1h30m" or 5400.
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err == nil {
+		v, err := time.ParseDuration(s)
+		if err != nil || v < 0 {
+			return fmt.Errorf("must be a duration such as \"24h\", got %q", s)
+		}
+		*d = Duration(v)
+		return nil
+	}
+	var n float64
+	if err := json.Unmarshal(b, &n); err != nil || n < 0 {
+		return errors.New(`must be a duration such as "24h" or a number of seconds`)
+	}
+	*d = Duration(time.Duration(n * float64(time.Second)))
+	return nil
+}
+
+// MarshalJSON writes the duration as text.
+func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
+
+// Keys lists the keys each vendor accepts besides id, vendor, click, ttl,
+// endpoint, timeout and concurrency.
+var Keys = map[push.Vendor][]string{
+	push.Xiaomi:  {"appSecret", "packageName", "channelId", "host"},
+	push.Huawei:  {"appId", "appSecret", "category", "importance", "badgeClass", "channelId", "host"},
+	push.Harmony: {"credentialsJson", "category", "pushType", "host"},
+	push.Honor:   {"appId", "clientId", "clientSecret", "importance", "badgeClass", "tokenUrl"},
+	push.OPPO:    {"appKey", "masterSecret", "channelId", "category", "notifyLevel", "host"},
+	push.Vivo:    {"appId", "appKey", "appSecret", "category", "classification", "pushMode", "notifyType", "host"},
+	push.Meizu:   {"appId", "appSecret", "noticeMsgType", "host"},
+	push.FCM:     {"credentialsJson", "projectId", "channelId", "priority"},
+	push.APNs:    {"teamId", "keyId", "privateKey", "topic", "sandbox", "priority", "mutableContent"},
+}
+
+var commonKeys = []string{"id", "vendor", "click", "ttl", "endpoint", "timeout", "concurrency"}
+
+// Error is a config mistake: which certificate, which key, which rule.
+type Error struct {
+	Certificate string // the id, or "#N" (1-based) when it has none
+	Key         string // the JSON key, "" for the whole entry
+	Rule        string
+}
+
+func (e *Error) Error() string {
+	if e.Key == "" {
+		return fmt.Sprintf("certificate %s: %s", e.Certificate, e.Rule)
+	}
+	return fmt.Sprintf("certificate %s: %s: %s", e.Certificate, e.Key, e.Rule)
+}
+
+// Unwrap makes every config error match push.ErrConfig.
+func (e *Error) Unwrap() error { return push.ErrConfig }
+
+// Load reads a config file.
+func Load(path string) (*File, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", push.ErrConfig, err)
+	}
+	return Parse(data, filepath.Dir(path))
+}
+
+// Parse reads config JSON; file: paths are relative to dir.
+func Parse(data []byte, dir string) (*File, error) {
+	var raw struct {
+		Certificates []json.RawMessage `json:"certificates"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&raw); err != nil {
+		return nil, fmt.Errorf("%w: config file: %v (want {\"certificates\": [...]})", push.ErrConfig, err)
+	}
+	if len(raw.Certificates) == 0 {
+		return nil, fmt.Errorf("%w: config file: no certificates", push.ErrConfig)
+	}
+	f := &File{}
+	seen := map[string]bool{}
+	for i, entry := range raw.Certificates {
+		c, err := parseCertificate(entry, i)
+		if err != nil {
+			return nil, err
+		}
+		if seen[c.ID] {
+			return nil, &Error{Certificate: quote(c.ID), Key: "id", Rule: "is used by more than one certificate"}
+		}
+		seen[c.ID] = true
+		c.dir = dir
+		f.Certificates = append(f.Certificates, c)
+	}
+	return f, nil
+}
+
+func quote(id string) string { return fmt.Sprintf("%q", id) }
+
+func parseCertificate(entry json.RawMessage, i int) (Certificate, error) {
+	name := fmt.Sprintf("#%d", i+1)
+	var keys map[string]json.RawMessage
+	if err := json.Unmarshal(entry, &keys); err != nil {
+		return Certificate{}, &Error{Certificate: name, Rule: "must be a JSON object"}
+	}
+	var id, vendor string
+	if v, ok := keys["id"]; ok && json.Unmarshal(v, &id) == nil && id != "" {
+		name = quote(id)
+	} else {
+		return Certificate{}, &Error{Certificate: name, Key: "id", Rule: "is required (a non-empty string)"}
+	}
+	if v, ok := keys["vendor"]; !ok || json.Unmarshal(v, &vendor) != nil {
+		return Certificate{}, &Error{Certificate: name, Key: "vendor", Rule: "is required"}
+	}
+	allowed, ok := Keys[push.Vendor(vendor)]
+	if !ok {
+		return Certificate{}, &Error{Certificate: name, Key: "vendor", Rule: fmt.Sprintf("%q is not one of %v", vendor, push.Vendors)}
+	}
+	for k := range keys {
+		if !slices.Contains(allowed, k) && !slices.Contains(commonKeys, k) {
+			return Certificate{}, &Error{Certificate: name, Key: k, Rule: fmt.Sprintf("is not a %s setting (allowed: %s)", vendor, strings.Join(append(slices.Clone(commonKeys), allowed...), ", "))}
+		}
+	}
+	var c Certificate
+	for k, v := range keys {
+		// decode key by key so a type error names its key
+		one, _ := json.Marshal(map[string]json.RawMessage{k: v})
+		if err := json.Unmarshal(one, &c); err != nil {
+			rule := err.Error()
+			var te *json.UnmarshalTypeError
+			if errors.As(err, &te) {
+				rule = "must be a JSON " + jsonKind(te.Type.Kind().String())
+			}
+			return Certificate{}, &Error{Certificate: name, Key: k, Rule: strings.TrimPrefix(rule, "json: ")}
+		}
+	}
+	return c, nil
+}
+
+func jsonKind(goKind string) string {
+	switch goKind {
+	case "string":
+		return "string"
+	case "bool":
+		return "boolean"
+	case "int", "int64", "float64":
+		return "number"
+	case "ptr", "struct":
+		return "object"
+	}
+	return "value of the right type"
+}
+
+// secret resolves "env:NAME" and "file:PATH" values.
+func (c *Certificate) secret(key, v string) ([]byte, error) {
+	switch {
+	case strings.HasPrefix(v, "env:"):
+		name := strings.TrimPrefix(v, "env:")
+		val, ok := os.LookupEnv(name)
+		if !ok || val == "" {
+			return nil, &Error{Certificate: quote(c.ID), Key: key, Rule: fmt.Sprintf("environment variable %s is not set", name)}
+		}
+		return []byte(val), nil
+	case strings.HasPrefix(v, "file:"):
+		p := strings.TrimPrefix(v, "file:")
+		if !filepath.IsAbs(p) && c.dir != "" {
+			p = filepath.Join(c.dir, p)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			var pe *os.PathError
+			reason := "cannot be read"
+			if errors.As(err, &pe) {
+				reason = pe.Err.Error()
+			}
+			return nil, &Error{Certificate: quote(c.ID), Key: key, Rule: fmt.Sprintf("file %s: %s", p, reason)}
+		}
+		if len(bytes.TrimSpace(b)) == 0 {
+			return nil, &Error{Certificate: quote(c.ID), Key: key, Rule: fmt.Sprintf("file %s is empty", p)}
+		}
+		return bytes.TrimRight(b, "\r\n"), nil
+	}
+	return []byte(v), nil
+}
