@@ -138,7 +138,6 @@ type serviceAccount struct {
 // Client sends to one HarmonyOS NEXT project. It is safe for concurrent use.
 type Client struct {
 	cfg        Config
-	opts       push.Options
 	http       *transport.Client
 	tokens     *auth.Cache
 	projectID  string
@@ -202,7 +201,7 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{cfg: cfg, opts: o, http: hc, projectID: sa.ProjectID, keyID: sa.KeyID, subAccount: sa.SubAccount,
+	c := &Client{cfg: cfg, http: hc, projectID: sa.ProjectID, keyID: sa.KeyID, subAccount: sa.SubAccount,
 		key: key, sendURL: cfg.Host + SendPath(sa.ProjectID), now: time.Now}
 	c.tokens = auth.For(o, auth.SourceFunc(c.signJWT), RefreshEarly)
 	return c, nil

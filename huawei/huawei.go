@@ -135,7 +135,6 @@ func mask(s string) string {
 // Client sends to one Huawei certificate. It is safe for concurrent use.
 type Client struct {
 	cfg     Config
-	opts    push.Options
 	http    *transport.Client
 	tokens  *auth.Cache
 	sendURL string
@@ -188,7 +187,7 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{cfg: cfg, opts: o, http: hc, sendURL: cfg.Host + SendPath(cfg.AppID), now: time.Now}
+	c := &Client{cfg: cfg, http: hc, sendURL: cfg.Host + SendPath(cfg.AppID), now: time.Now}
 	c.tokens = auth.For(o, auth.SourceFunc(c.fetchToken), RefreshEarly)
 	return c, nil
 }
@@ -508,14 +507,14 @@ type response struct {
 
 // Huawei codes.
 const (
-	CodeSuccess        = "80000000"
-	CodePartial        = "80100000"
-	CodeAuthError      = "80200001"
-	CodeTokenExpired   = "80200003"
-	CodeAllInvalid     = "80300007"
-	CodeTooLarge       = "80300008"
-	CodeInternalError  = "81000001"
-	CodeOAuthRequestNG = "80600003"
+	CodeSuccess          = "80000000"
+	CodePartial          = "80100000"
+	CodeAuthError        = "80200001"
+	CodeTokenExpired     = "80200003"
+	CodeAllInvalid       = "80300007"
+	CodeTooLarge         = "80300008"
+	CodeInternalError    = "81000001"
+	CodeOAuthUnavailable = "80600003"
 )
 
 // busy reports Huawei's "try again" codes inside an HTTP 200.
@@ -524,7 +523,7 @@ func busy(body []byte) bool {
 	if json.Unmarshal(body, &r) != nil {
 		return false
 	}
-	return r.Code == CodeInternalError || r.Code == CodeOAuthRequestNG
+	return r.Code == CodeInternalError || r.Code == CodeOAuthUnavailable
 }
 
 // decode maps one answer to one outcome per token. It returns an error only
@@ -570,7 +569,7 @@ func (c *Client) decode(resp *transport.Response, tokens []string) ([]push.Outco
 		kind = push.ErrRateLimited
 	case "80300002": // the app may not send (Push Kit not enabled, or wrong AppID)
 		kind = push.ErrAuth
-	case CodeInternalError, CodeOAuthRequestNG:
+	case CodeInternalError, CodeOAuthUnavailable:
 		kind = push.ErrUnavailable
 	default:
 		if resp.Status != 200 {
