@@ -238,16 +238,29 @@ type Authenticator interface {
 	Authenticate(ctx context.Context) error
 }
 
+// CheckResult is what Check found for one certificate.
+type CheckResult struct {
+	ID     string
+	Vendor push.Vendor
+	// Err is nil when the certificate is valid (and, when asked, its vendor
+	// issued an access token).
+	Err error
+	// Authenticated is set when an access token was fetched (or, for
+	// APNs and HarmonyOS, signed).
+	Authenticated bool
+}
+
 // Check builds every certificate and, with auth, asks each client that has
-// an access token to fetch one. It returns one error (nil when fine) per
-// certificate, in file order.
-func (f *File) Check(ctx context.Context, auth bool, opts ...push.Option) []error {
-	errs := make([]error, len(f.Certificates))
+// an access token to fetch one. It returns one result per certificate, in
+// file order.
+func (f *File) Check(ctx context.Context, auth bool, opts ...push.Option) []CheckResult {
+	out := make([]CheckResult, len(f.Certificates))
 	var wg sync.WaitGroup
 	for i, c := range f.Certificates {
+		out[i] = CheckResult{ID: c.ID, Vendor: c.Vendor}
 		p, err := c.Pusher(opts...)
 		if err != nil || !auth {
-			errs[i] = err
+			out[i].Err = err
 			continue
 		}
 		a, ok := p.(Authenticator)
@@ -258,10 +271,24 @@ func (f *File) Check(ctx context.Context, auth bool, opts ...push.Option) []erro
 		go func() {
 			defer wg.Done()
 			if err := a.Authenticate(ctx); err != nil {
-				errs[i] = &Error{Certificate: quote(c.ID), Rule: "authentication failed: " + err.Error()}
+				out[i].Err = &AuthError{Certificate: c.ID, Err: err}
+				return
 			}
+			out[i].Authenticated = true
 		}()
 	}
 	wg.Wait()
-	return errs
+	return out
 }
+
+// AuthError is a certificate whose vendor refused to authenticate it.
+type AuthError struct {
+	Certificate string
+	Err         error
+}
+
+func (e *AuthError) Error() string {
+	return fmt.Sprintf("certificate %q: authentication failed: %v", e.Certificate, e.Err)
+}
+
+func (e *AuthError) Unwrap() error { return e.Err }

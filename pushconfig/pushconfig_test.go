@@ -183,8 +183,9 @@ func TestCheck(t *testing.T) {
 	  {"id":"ok","vendor":"xiaomi","appSecret":"s","packageName":"p","channelId":"c"},
 	  {"id":"bad","vendor":"oppo","appKey":"k","masterSecret":"m"}]}`), "")
 	require.NoError(t, err)
-	errs := f.Check(context.Background(), false)
-	require.Len(t, errs, 2)
-	assert.NoError(t, errs[0])
-	assert.ErrorContains(t, errs[1], `certificate "bad": channelId`)
+	res := f.Check(context.Background(), false)
+	require.Len(t, res, 2)
+	assert.NoError(t, res[0].Err)
+	assert.Equal(t, "ok", res[0].ID)
+	assert.ErrorContains(t, res[1].Err, `certificate "bad": channelId`)
 }

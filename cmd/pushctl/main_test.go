@@ -1,0 +1,168 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// These tests run the built command, as a script would.
+var bin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "pushctl")
+	if err != nil {
+		panic(err)
+	}
+	bin = filepath.Join(dir, "pushctl")
+	if runtime.GOOS == "windows" {
+		bin += ".exe"
+	}
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		os.Stderr.Write(out)
+		panic(err)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func pushctl(t *testing.T, env []string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), env...)
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	var xe *exec.ExitError
+	if errors.As(err, &xe) {
+		code = xe.ExitCode()
+	} else {
+		require.NoError(t, err)
+	}
+	return o.String(), e.String(), code
+}
+
+func TestHelpAndUsage(t *testing.T) {
+	out, _, code := pushctl(t, nil, "help")
+	assert.Equal(t, 0, code)
+	assert.Contains(t, out, "Exit codes:")
+	assert.Contains(t, out, "--dry-run")
+
+	_, errOut, code := pushctl(t, nil)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "Usage:")
+
+	_, errOut, code = pushctl(t, nil, "frobnicate")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, `unknown command "frobnicate"`)
+
+	_, errOut, code = pushctl(t, nil, "send", "--sandbox", "--cert", "demo-xiaomi", "--token", "t")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "--desc is required")
+
+	_, errOut, code = pushctl(t, nil, "send", "--sandbox", "--cert", "demo-xiaomi", "--token", "t", "--desc", "d", "--click", "sms:1")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "--click")
+}
+
+func TestSendSandboxEveryVendor(t *testing.T) {
+	token := map[string]string{"demo-apns": strings.Repeat("ab", 32)}
+	for _, cert := range []string{"demo-xiaomi", "demo-huawei", "demo-harmony", "demo-honor", "demo-oppo", "demo-vivo", "demo-meizu", "demo-fcm", "demo-apns"} {
+		t.Run(cert, func(t *testing.T) {
+			tok := token[cert]
+			if tok == "" {
+				tok = "token-123"
+			}
+			out, errOut, code := pushctl(t, nil, "send", "--sandbox", "--cert", cert, "--token", tok,
+				"--title", "Alice", "--desc", "See you at 8?", "--ext", `{"k":"v"}`, "--click", "url:https://example.com/c")
+			require.Equal(t, 0, code, "stdout %s\nstderr %s", out, errOut)
+			assert.Contains(t, out, "via sandbox")
+			assert.Contains(t, out, "ok       "+tok)
+		})
+	}
+}
+
+func TestDryRunPrintsTheWireRequestMasked(t *testing.T) {
+	out, errOut, code := pushctl(t, nil, "send", "--dry-run", "--cert", "demo-xiaomi", "--token", "REGID1",
+		"--title", "Hello", "--desc", "World", "--ext", `{"k":"v"}`, "--click", "url:https://example.com/page")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "nothing was sent to the vendor")
+	assert.Contains(t, out, "POST /v3/message/regid")
+	assert.Contains(t, out, "Authorization: key=<redacted>")
+	assert.Contains(t, out, "extra.web_uri = https://example.com/page")
+	assert.Contains(t, out, "registration_id = REGID1")
+	assert.NotContains(t, out, "demo-secret")
+
+	out, _, code = pushctl(t, nil, "send", "--dry-run", "--cert", "demo-apns", "--token", strings.Repeat("0f", 32), "--desc", "d", "--sound", "ping.caf")
+	require.Equal(t, 0, code)
+	assert.Contains(t, out, "POST /3/device/"+strings.Repeat("0f", 32))
+	assert.Contains(t, out, `"sound": "ping.caf"`)
+	assert.NotContains(t, out, "PRIVATE KEY")
+}
+
+func TestSendWithConfigFile(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "certs.json")
+	require.NoError(t, os.WriteFile(cfg, []byte(`{"certificates":[
+	  {"id":"mi","vendor":"xiaomi","appSecret":"env:PUSHCTL_TEST_MI_SECRET","packageName":"com.example.chat","channelId":"im"},
+	  {"id":"hw","vendor":"huawei","appId":"100","appSecret":"s"}
+	]}`), 0o600))
+
+	// the secret is not in the environment: a config error naming it
+	_, errOut, code := pushctl(t, nil, "send", "--config", cfg, "--sandbox", "--cert", "mi", "--token", "t", "--desc", "d", "--title", "t")
+	assert.Equal(t, 3, code)
+	assert.Contains(t, errOut, `certificate "mi": appSecret: environment variable PUSHCTL_TEST_MI_SECRET is not set`)
+
+	out, errOut, code := pushctl(t, []string{"PUSHCTL_TEST_MI_SECRET=abc"}, "send", "--config", cfg, "--sandbox", "--cert", "mi", "--token", "t", "--desc", "d", "--title", "t")
+	assert.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "ok       t")
+
+	// Huawei accepts https only: the message error names the field
+	_, errOut, code = pushctl(t, nil, "send", "--config", cfg, "--sandbox", "--cert", "hw", "--token", "t", "--title", "t", "--desc", "d", "--click", "url:http://example.com")
+	assert.Equal(t, 4, code)
+	assert.Contains(t, errOut, "Click.URL")
+
+	_, errOut, code = pushctl(t, nil, "send", "--config", cfg, "--sandbox", "--cert", "nope", "--token", "t", "--desc", "d")
+	assert.Equal(t, 3, code)
+	assert.Contains(t, errOut, `certificate "nope" is not in the config (it has: mi, hw)`)
+}
+
+func TestCheck(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.json")
+	require.NoError(t, os.WriteFile(good, []byte(`{"certificates":[{"id":"mi","vendor":"xiaomi","appSecret":"s","packageName":"p","channelId":"c"}]}`), 0o600))
+	out, _, code := pushctl(t, nil, "check", "--config", good)
+	assert.Equal(t, 0, code)
+	assert.Contains(t, out, "ok      mi")
+
+	bad := filepath.Join(dir, "bad.json")
+	require.NoError(t, os.WriteFile(bad, []byte(`{"certificates":[
+	  {"id":"mi","vendor":"xiaomi","appSecret":"s","packageName":"p","channelId":"c"},
+	  {"id":"op","vendor":"oppo","appKey":"k","masterSecret":"m"}]}`), 0o600))
+	out, _, code = pushctl(t, nil, "check", "--config", bad)
+	assert.Equal(t, 3, code)
+	assert.Contains(t, out, `error   op`)
+	assert.Contains(t, out, `certificate "op": channelId: is required`)
+
+	typo := filepath.Join(dir, "typo.json")
+	require.NoError(t, os.WriteFile(typo, []byte(`{"certificates":[{"id":"mi","vendor":"xiaomi","apSecret":"s"}]}`), 0o600))
+	_, errOut, code := pushctl(t, nil, "check", "--config", typo)
+	assert.Equal(t, 3, code)
+	assert.Contains(t, errOut, `certificate "mi": apSecret: is not a xiaomi setting`)
+
+	_, _, code = pushctl(t, nil, "check")
+	assert.Equal(t, 2, code)
+
+	out, errOut, code = pushctl(t, nil, "check", "--sandbox", "--auth")
+	assert.Equal(t, 0, code, errOut)
+	assert.Equal(t, 9, strings.Count(out, "ok      "), out)
+}
