@@ -305,6 +305,13 @@ func checkTopic(s string) error {
 // Vendor returns push.APNs.
 func (c *Client) Vendor() push.Vendor { return push.APNs }
 
+// Authenticate gets an access token (from the cache, or fetched now), to
+// check the credentials without sending a message (pushctl check --auth).
+func (c *Client) Authenticate(ctx context.Context) error {
+	_, err := c.auth.Token(ctx)
+	return err
+}
+
 // String describes the client without secrets.
 func (c *Client) String() string {
 	return fmt.Sprintf("apns.Client{Topic:%s TeamID:%s KeyID:%s Host:%s}", c.cfg.Topic, c.cfg.TeamID, c.cfg.KeyID, c.host)

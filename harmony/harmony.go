@@ -253,6 +253,13 @@ func safeID(s string) bool {
 // Vendor returns push.Harmony.
 func (c *Client) Vendor() push.Vendor { return push.Harmony }
 
+// Authenticate gets an access token (from the cache, or fetched now), to
+// check the credentials without sending a message (pushctl check --auth).
+func (c *Client) Authenticate(ctx context.Context) error {
+	_, err := c.tokens.Token(ctx)
+	return err
+}
+
 // String describes the client without secrets.
 func (c *Client) String() string { return "harmony.Client{project " + c.projectID + "}" }
 

@@ -204,6 +204,13 @@ func ruleOf(err error) string {
 // Vendor returns push.Honor.
 func (c *Client) Vendor() push.Vendor { return push.Honor }
 
+// Authenticate gets an access token (from the cache, or fetched now), to
+// check the credentials without sending a message (pushctl check --auth).
+func (c *Client) Authenticate(ctx context.Context) error {
+	_, err := c.tokens.Token(ctx)
+	return err
+}
+
 // String describes the client without credentials.
 func (c *Client) String() string { return "honor.Client{AppID:" + c.cfg.AppID + "}" }
 

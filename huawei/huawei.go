@@ -213,6 +213,13 @@ func safeID(s string) bool {
 // Vendor returns push.Huawei.
 func (c *Client) Vendor() push.Vendor { return push.Huawei }
 
+// Authenticate gets an access token (from the cache, or fetched now), to
+// check the credentials without sending a message (pushctl check --auth).
+func (c *Client) Authenticate(ctx context.Context) error {
+	_, err := c.tokens.Token(ctx)
+	return err
+}
+
 // String describes the client without secrets.
 func (c *Client) String() string { return "huawei.Client{" + c.cfg.AppID + "}" }
 

@@ -216,6 +216,13 @@ func isCategory(s string) bool {
 // Vendor returns push.OPPO.
 func (c *Client) Vendor() push.Vendor { return push.OPPO }
 
+// Authenticate gets an access token (from the cache, or fetched now), to
+// check the credentials without sending a message (pushctl check --auth).
+func (c *Client) Authenticate(ctx context.Context) error {
+	_, err := c.tokens.Token(ctx)
+	return err
+}
+
 // String describes the client without secrets.
 func (c *Client) String() string { return "oppo.Client{AppKey:" + c.cfg.AppKey + "}" }
 

@@ -189,3 +189,23 @@ func TestCheck(t *testing.T) {
 	assert.Equal(t, "ok", res[0].ID)
 	assert.ErrorContains(t, res[1].Err, `certificate "bad": channelId`)
 }
+
+func TestCheckAuthAgainstAFake(t *testing.T) {
+	srv := pushtest.NewHuawei("100", "right-secret")
+	defer srv.Close()
+	f, err := pushconfig.Parse([]byte(`{"certificates":[
+	  {"id":"good","vendor":"huawei","appId":"100","appSecret":"right-secret","endpoint":"`+srv.URL()+`"},
+	  {"id":"bad","vendor":"huawei","appId":"100","appSecret":"wrong-secret","endpoint":"`+srv.URL()+`"},
+	  {"id":"mi","vendor":"xiaomi","appSecret":"s","packageName":"p","channelId":"c"}]}`), "")
+	require.NoError(t, err)
+	res := f.Check(context.Background(), true, push.WithRetry(push.NoRetry))
+	require.Len(t, res, 3)
+	assert.NoError(t, res[0].Err)
+	assert.True(t, res[0].Authenticated)
+	var ae *pushconfig.AuthError
+	require.ErrorAs(t, res[1].Err, &ae)
+	assert.ErrorIs(t, res[1].Err, push.ErrAuth)
+	assert.NotContains(t, res[1].Err.Error(), "wrong-secret")
+	assert.NoError(t, res[2].Err)
+	assert.False(t, res[2].Authenticated, "xiaomi has no access token")
+}

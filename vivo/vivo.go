@@ -285,6 +285,13 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 // Vendor returns push.Vivo.
 func (c *Client) Vendor() push.Vendor { return push.Vivo }
 
+// Authenticate gets an access token (from the cache, or fetched now), to
+// check the credentials without sending a message (pushctl check --auth).
+func (c *Client) Authenticate(ctx context.Context) error {
+	_, err := c.tokens.Token(ctx)
+	return err
+}
+
 // String describes the client without secrets.
 func (c *Client) String() string { return "vivo.Client{AppID:" + c.cfg.AppID + "}" }
 
