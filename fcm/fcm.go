@@ -31,6 +31,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -133,6 +134,7 @@ type Client struct {
 	project string
 	sendURL string
 	now     func() time.Time // for apns-expiration; tests pin it
+	exch    *tokenExchange   // nil when WithTokenSource replaces it
 }
 
 // earlyRefresh is how long before expiry a cached access token is replaced.
@@ -196,7 +198,7 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 		if err != nil {
 			return nil, err
 		}
-		own = x
+		own, c.exch = x, x
 	}
 	c.auth = auth.For(o, own, earlyRefresh)
 	return c, nil
@@ -495,6 +497,9 @@ func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ..
 	tmpl, err := newTemplate(m)
 	if err != nil {
 		return nil, err
+	}
+	if !slices.ContainsFunc(tokens, func(t string) bool { return t != "" }) {
+		return batch.Run(ctx, push.FCM, tokens, 1, 1, nil), nil // nothing to send
 	}
 	// Get the access token once before fanning out: when it cannot be had,
 	// every token gets that one error, instead of each send trying again.

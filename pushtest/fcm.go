@@ -304,7 +304,7 @@ func (f *FCM) token(rec *Record, r *http.Request) (int, http.Header, []byte) {
 	rec.Form = form
 	assertion := form.Get("assertion")
 	// The assertion is a credential for an hour: keep it out of Dump.
-	rec.secrets = append(slices.Clone(rec.secrets), assertion)
+	f.addSecrets(assertion)
 	if g := form.Get("grant_type"); g != jwtBearerGrant {
 		return oauthError(400, "unsupported_grant_type", "Invalid grant_type: "+g)
 	}
@@ -335,6 +335,7 @@ func (f *FCM) token(rec *Record, r *http.Request) (int, http.Header, []byte) {
 	f.mu.Lock()
 	f.access[tok] = fcmAccess{expiry: time.Now().Add(ttl), scopes: scopes}
 	f.mu.Unlock()
+	f.addSecrets(tok)
 	b, _ := json.Marshal(map[string]any{"access_token": tok, "expires_in": int(ttl / time.Second), "token_type": "Bearer"})
 	return 200, jsonHeader(), b
 }

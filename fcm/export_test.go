@@ -1,0 +1,18 @@
+package fcm
+
+import "time"
+
+// SetClock pins the clock that apns-expiration is computed from, so golden
+// bodies do not depend on the time of day.
+func SetClock(c *Client, now func() time.Time) { c.now = now }
+
+// Fetches returns how many access-token fetches the client's cache made.
+func Fetches(c *Client) int64 { return c.auth.Fetches() }
+
+// TokenURL is the URL the JWT is posted to (and its audience).
+func TokenURL(c *Client) string {
+	if c.exch == nil {
+		return ""
+	}
+	return c.exch.conf.TokenURL
+}

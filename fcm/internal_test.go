@@ -1,0 +1,189 @@
+package fcm
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/offlinepush/push"
+	"github.com/offlinepush/push/internal/auth"
+	"github.com/offlinepush/push/internal/transport"
+	"github.com/offlinepush/push/pushtest"
+)
+
+// TestDecode maps FCM answers, as documented and as seen in the wild, to
+// outcomes.
+func TestDecode(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		status  int
+		header  http.Header
+		body    string
+		kind    error // nil: accepted
+		code    string
+		msgID   string
+		expired bool
+		retry   time.Duration
+	}{
+		{name: "ok", status: 200, body: `{"name": "projects/my-proj/messages/0:1500415314455276%31bd1c9631bd1c96"}`,
+			msgID: "projects/my-proj/messages/0:1500415314455276%31bd1c9631bd1c96"},
+		{name: "ok unreadable body", status: 200, body: `<html>`},
+		// the reference's error-model example
+		{name: "unregistered", status: 404, kind: push.ErrInvalidToken, code: "UNREGISTERED",
+			body: `{"error": {"code": 404, "message": "Requested entity was not found.", "status": "NOT_FOUND",
+			  "details": [{"@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError", "errorCode": "UNREGISTERED"}]}}`},
+		// firebase-admin-java#1064, healthjoy/async-firebase#15
+		{name: "invalid registration token", status: 400, kind: push.ErrInvalidToken, code: "INVALID_ARGUMENT",
+			body: `{"error": {"code": 400, "message": "The registration token is not a valid FCM registration token", "status": "INVALID_ARGUMENT",
+			  "details": [{"@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError", "errorCode": "INVALID_ARGUMENT"}]}}`},
+		{name: "bad request on message.token", status: 400, kind: push.ErrInvalidToken, code: "INVALID_ARGUMENT",
+			body: `{"error": {"code": 400, "message": "Request contains an invalid argument.", "status": "INVALID_ARGUMENT",
+			  "details": [{"@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError", "errorCode": "INVALID_ARGUMENT"},
+			    {"@type": "type.googleapis.com/google.rpc.BadRequest", "fieldViolations": [{"field": "message.token", "description": "Invalid registration token"}]}]}}`},
+		{name: "invalid data value", status: 400, kind: push.ErrInvalidMessage, code: "INVALID_ARGUMENT",
+			body: `{"error": {"code": 400, "message": "Invalid value at 'message.data[0].value' (TYPE_STRING), 1", "status": "INVALID_ARGUMENT",
+			  "details": [{"@type": "type.googleapis.com/google.rpc.BadRequest", "fieldViolations": [{"field": "message.data[0].value", "description": "Invalid value"}]}]}}`},
+		{name: "sender id mismatch", status: 403, kind: push.ErrAuth, code: "SENDER_ID_MISMATCH",
+			body: `{"error": {"code": 403, "message": "SenderId mismatch", "status": "PERMISSION_DENIED",
+			  "details": [{"@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError", "errorCode": "SENDER_ID_MISMATCH"}]}}`},
+		{name: "third party auth", status: 401, kind: push.ErrAuth, code: "THIRD_PARTY_AUTH_ERROR",
+			body: `{"error": {"code": 401, "message": "Auth error from APNS or Web Push Service", "status": "UNAUTHENTICATED",
+			  "details": [{"@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError", "errorCode": "THIRD_PARTY_AUTH_ERROR"}]}}`},
+		{name: "access token expired", status: 401, kind: push.ErrAuth, code: "UNAUTHENTICATED", expired: true,
+			body: `{"error": {"code": 401, "message": "Request had invalid authentication credentials.", "status": "UNAUTHENTICATED"}}`},
+		{name: "quota", status: 429, header: http.Header{"Retry-After": {"60"}}, kind: push.ErrRateLimited, code: "QUOTA_EXCEEDED", retry: time.Minute,
+			body: `{"error": {"code": 429, "message": "Quota exceeded.", "status": "RESOURCE_EXHAUSTED",
+			  "details": [{"@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError", "errorCode": "QUOTA_EXCEEDED"}]}}`},
+		{name: "unavailable", status: 503, header: http.Header{"Retry-After": {"2"}}, kind: push.ErrUnavailable, code: "UNAVAILABLE", retry: 2 * time.Second,
+			body: `{"error": {"code": 503, "message": "The service is currently unavailable.", "status": "UNAVAILABLE",
+			  "details": [{"@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError", "errorCode": "UNAVAILABLE"}]}}`},
+		{name: "internal", status: 500, kind: push.ErrUnavailable, code: "INTERNAL",
+			body: `{"error": {"code": 500, "message": "Internal error encountered.", "status": "INTERNAL",
+			  "details": [{"@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError", "errorCode": "INTERNAL"}]}}`},
+		{name: "permission denied", status: 403, kind: push.ErrAuth, code: "PERMISSION_DENIED",
+			body: `{"error": {"code": 403, "message": "Permission 'cloudmessaging.messages.create' denied", "status": "PERMISSION_DENIED"}}`},
+		{name: "unspecified", status: 500, kind: push.ErrUnavailable, code: "UNKNOWN",
+			body: `{"error": {"code": 500, "message": "?", "status": "UNKNOWN",
+			  "details": [{"@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError", "errorCode": "UNSPECIFIED_ERROR"}]}}`},
+		{name: "proxy html 502", status: 502, kind: push.ErrUnavailable, body: `<html><body>Bad Gateway</body></html>`},
+		{name: "empty 400", status: 400, kind: push.ErrInvalidMessage, body: ``},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := decode(&transport.Response{Status: tc.status, Header: tc.header, Body: []byte(tc.body)}, "tok")
+			if o.Token != "tok" {
+				t.Fatalf("token %q", o.Token)
+			}
+			if tc.kind == nil {
+				if o.Err != nil || o.MessageID != tc.msgID {
+					t.Fatalf("got %v %q, want accepted %q", o.Err, o.MessageID, tc.msgID)
+				}
+				return
+			}
+			if !errors.Is(o.Err, tc.kind) {
+				t.Fatalf("got %v, want %v", o.Err, tc.kind)
+			}
+			var ve *push.VendorError
+			if !errors.As(o.Err, &ve) {
+				t.Fatalf("not a VendorError: %T", o.Err)
+			}
+			if ve.Code != tc.code || ve.HTTPStatus != tc.status || ve.RetryAfter != tc.retry {
+				t.Errorf("code %q status %d retry %v; want %q %d %v", ve.Code, ve.HTTPStatus, ve.RetryAfter, tc.code, tc.status, tc.retry)
+			}
+			if got := errors.Is(o.Err, auth.ErrExpired); got != tc.expired {
+				t.Errorf("ErrExpired %v, want %v", got, tc.expired)
+			}
+			// one class only
+			n := 0
+			for _, k := range []error{push.ErrInvalidToken, push.ErrInvalidMessage, push.ErrAuth, push.ErrQuota, push.ErrRateLimited, push.ErrUnavailable} {
+				if errors.Is(o.Err, k) {
+					n++
+				}
+			}
+			if n != 1 {
+				t.Errorf("%v matches %d classes", o.Err, n)
+			}
+		})
+	}
+}
+
+// TestBodyIsMarshalledMessage: the spliced body equals encoding/json's
+// output for the same message with the token set, for plain and for
+// escaped tokens.
+func TestBodyIsMarshalledMessage(t *testing.T) {
+	c := benchClient(t)
+	m, err := c.Message(&push.OfflinePushInfo{Title: "A", Desc: "B", Ext: `{"k":"<v>"}`, Badge: 2, CollapseID: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl, err := newTemplate(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tok := range []string{"abc:APA91b-_x", `q"uote\`, "a<b>&c", "ünï", "tab\there"} {
+		mm := *m
+		mm.Token = tok
+		want, err := json.Marshal(&SendRequest{Message: &mm})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := tmpl.body(tok); string(got) != string(want) {
+			t.Errorf("token %q:\n got %s\nwant %s", tok, got, want)
+		}
+	}
+}
+
+var benchCreds = pushtest.FCMCredentials("bench-proj")
+
+func benchClient(tb testing.TB) *Client {
+	c, err := New(Config{CredentialsJSON: benchCreds, ChannelID: "im_msg"})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c
+}
+
+// BenchmarkBuild measures building the requests of one Push: mapping the
+// message once, then one body and header set per token.
+func BenchmarkBuild(b *testing.B) {
+	c := benchClient(b)
+	info := &push.OfflinePushInfo{Title: "Alice", Desc: "See you at 8?", Ext: `{"entity":{"chatType":1,"sender":"alice"}}`,
+		IOSSound: "default", CollapseID: "c2c_alice", TTL: time.Hour,
+		Click: push.ClickAction{Kind: push.ClickOpenPage, Intent: "intent:#Intent;action=OPEN_CHAT;end"}}
+	token := "d3vIc3T0k3n:APA91b" + strings.Repeat("x", 140)
+	b.Run("message", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			m, err := c.Message(info)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := newTemplate(m); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	m, _ := c.Message(info)
+	tmpl, _ := newTemplate(m)
+	b.Run("per-token-request", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = c.request(tmpl, token, "ya29.access-token")
+		}
+	})
+	for _, n := range []int{1, 1000} {
+		b.Run(fmt.Sprintf("push-of-%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				m, _ := c.Message(info)
+				tmpl, _ := newTemplate(m)
+				for range n {
+					_ = c.request(tmpl, token, "ya29.access-token")
+				}
+			}
+		})
+	}
+}

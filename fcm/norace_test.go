@@ -1,0 +1,5 @@
+//go:build !race
+
+package fcm_test
+
+const raceDetector = false
