@@ -17,8 +17,28 @@
 // This package maps a push.OfflinePushInfo onto the v1 Message (the
 // notification block, the data map carrying "ext", the android and apns
 // blocks) and decodes FCM's google.rpc.Status errors, with their FcmError
-// code, into one outcome per token. FCM does not deduplicate messages, so a
-// send that may have reached FCM is never retried blindly.
+// code, into one outcome per token:
+//
+//   - UNREGISTERED, and INVALID_ARGUMENT about the registration token:
+//     push.ErrInvalidToken (delete the token)
+//   - other INVALID_ARGUMENT: push.ErrInvalidMessage
+//   - QUOTA_EXCEEDED / 429: push.ErrRateLimited (a rate, not a daily
+//     quota), after the retries Retry-After allows
+//   - UNAVAILABLE, INTERNAL / 5xx: retried, then push.ErrUnavailable
+//   - 401 UNAUTHENTICATED: a fresh access token and one more try
+//   - SENDER_ID_MISMATCH, THIRD_PARTY_AUTH_ERROR, PERMISSION_DENIED:
+//     push.ErrAuth. SENDER_ID_MISMATCH (a token of another Firebase
+//     project) is not reported as a dead token: when the certificate has
+//     the wrong project or key, every token gets it, and deleting them all
+//     would be worse than a failed push; VendorError.Code keeps it.
+//
+// FCM does not deduplicate messages, so a send that may have reached FCM
+// is never retried blindly.
+//
+// Tap actions: open-app is FCM's default; open-page sets click_action to the
+// action= of Click.Intent (FCM launches activities by intent-filter action);
+// FCM has no open-URL action for apps, so the app opens and finds the URL
+// under the data key "url" (URLKey).
 package fcm
 
 import (
@@ -206,6 +226,13 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 
 // Vendor returns push.FCM.
 func (c *Client) Vendor() push.Vendor { return push.FCM }
+
+// Authenticate gets an access token (from the cache, or exchanged now), to
+// check the credentials without sending a message (pushctl check --auth).
+func (c *Client) Authenticate(ctx context.Context) error {
+	_, err := c.auth.Token(ctx)
+	return err
+}
 
 // ProjectID is the project messages are sent from.
 func (c *Client) ProjectID() string { return c.project }

@@ -727,6 +727,22 @@ func TestCanceledContext(t *testing.T) {
 	assert.Empty(t, srv.Records())
 }
 
+// TestAuthenticate checks credentials with one exchange and no send.
+func TestAuthenticate(t *testing.T) {
+	c, srv := setup(t, fcm.Config{})
+	require.NoError(t, c.Authenticate(context.Background()))
+	require.NoError(t, c.Authenticate(context.Background()))
+	assert.Equal(t, 1, srv.TokenRequests())
+	assert.Empty(t, srv.Sends())
+
+	bad, err := fcm.New(fcm.Config{CredentialsJSON: pushtest.FCMCredentials(project)}, push.WithEndpoint(srv.URL()),
+		push.WithHTTPClient(srv.Client()), push.WithRetry(push.NoRetry))
+	require.NoError(t, err)
+	err = bad.Authenticate(context.Background())
+	require.ErrorIs(t, err, push.ErrAuth)
+	assert.Contains(t, err.Error(), "invalid_grant")
+}
+
 // TestNoTokens: nothing to send means no request at all, not even the
 // token exchange; empty tokens are reported without being sent.
 func TestNoTokens(t *testing.T) {
