@@ -486,13 +486,6 @@ func TestTokenEndpointRejects(t *testing.T) {
 // TestTokenEndpointUnavailable: a 5xx from the token endpoint is retried
 // (the exchange has no side effect), then the sends go through.
 func TestTokenEndpointUnavailable(t *testing.T) {
-	if raceDetector {
-		// internal/transport's attempt.wrote is set by the HTTP/2
-		// WroteRequest trace callback on the h2 writer goroutine, which can
-		// run after the retry began: a data race in shared code (reported),
-		// that this test trips under -race. It runs without -race.
-		t.Skip("skipped under -race: known data race in internal/transport retries over HTTP/2")
-	}
 	c, srv := setup(t, fcm.Config{})
 	srv.Inject(pushtest.Fault{Path: "/token", Status: 503})
 	res, err := c.Push(context.Background(), &push.OfflinePushInfo{Desc: "hi"}, "tok-A")

@@ -110,6 +110,11 @@ func New(vendor push.Vendor, o push.Options, defaultConcurrency int) (*Client, e
 		hc.Transport = defaultTransport
 	}
 	hc.Timeout = o.Timeout
+	base := hc.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	hc.Transport = tracing{base}
 	// Vendor APIs do not redirect; following one could carry credentials to
 	// another host, so the redirect answer itself is returned.
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
@@ -134,13 +139,46 @@ func (c *Client) Concurrency() int { return cap(c.sem) }
 func (c *Client) Attempts() int64 { return c.attempts.Load() }
 
 // attempt is the per-request state the hooks share across its attempts.
+// The retry loop runs the hooks one after another; only the "written" flag
+// is set from the HTTP client's own goroutines, so each try gets its own.
 type attempt struct {
 	req     *Request
-	n       int  // attempt number, from 0
-	wrote   bool // the request of this attempt was fully written
+	n       int // attempt number, from 0
+	cur     atomic.Pointer[try]
 	body    []byte
 	readErr error
 	start   time.Time
+}
+
+// try is one HTTP attempt. A late callback of an earlier try (HTTP/2
+// reports writes asynchronously) lands in that try, not the current one.
+type try struct{ wrote atomic.Bool }
+
+// wrote reports whether the current attempt's request was fully written,
+// so it may have reached the vendor.
+func (a *attempt) wrote() bool {
+	t := a.cur.Load()
+	return t != nil && t.wrote.Load()
+}
+
+// tracing installs a fresh write tracker on every attempt.
+type tracing struct{ base http.RoundTripper }
+
+func (t tracing) RoundTrip(r *http.Request) (*http.Response, error) {
+	st, ok := r.Context().Value(attemptKey{}).(*attempt)
+	if !ok {
+		return t.base.RoundTrip(r)
+	}
+	cur := &try{}
+	st.cur.Store(cur)
+	r = r.WithContext(httptrace.WithClientTrace(r.Context(), &httptrace.ClientTrace{
+		WroteRequest: func(i httptrace.WroteRequestInfo) {
+			if i.Err == nil {
+				cur.wrote.Store(true)
+			}
+		},
+	}))
+	return t.base.RoundTrip(r)
 }
 
 type attemptKey struct{}
@@ -184,13 +222,6 @@ func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
 	}
 	st := &attempt{req: r, n: -1}
 	ctx = context.WithValue(ctx, attemptKey{}, st)
-	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-		WroteRequest: func(i httptrace.WroteRequestInfo) {
-			if i.Err == nil {
-				st.wrote = true
-			}
-		},
-	})
 	req, err := retryablehttp.NewRequestWithContext(ctx, method, c.URL(r.URL), r.Body)
 	if err != nil {
 		return nil, &push.VendorError{Vendor: c.vendor, Kind: push.ErrUnavailable, Message: "building the request failed", Cause: err}
@@ -207,7 +238,7 @@ func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
 			return nil, fmt.Errorf("%s: %w", c.vendor, ctxErr)
 		}
 		return nil, &push.VendorError{Vendor: c.vendor, Kind: push.ErrUnavailable, Cause: scrub(err),
-			PossiblyDelivered: st.wrote && !r.Idempotent}
+			PossiblyDelivered: st.wrote() && !r.Idempotent}
 	}
 	if st.readErr != nil {
 		return nil, &push.VendorError{Vendor: c.vendor, HTTPStatus: resp.StatusCode, Kind: push.ErrUnavailable,
@@ -219,7 +250,8 @@ func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
 func (c *Client) beforeAttempt(_ retryablehttp.Logger, req *http.Request, n int) {
 	c.attempts.Add(1)
 	if st, ok := req.Context().Value(attemptKey{}).(*attempt); ok {
-		st.n, st.wrote, st.body, st.readErr, st.start = n, false, nil, nil, time.Now()
+		st.n, st.body, st.readErr, st.start = n, nil, nil, time.Now()
+		st.cur.Store(nil)
 	}
 }
 
@@ -231,7 +263,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		return false, ctx.Err()
 	}
 	if err != nil {
-		retry := st != nil && (!st.wrote || st.req.Idempotent) && retryableNetErr(err)
+		retry := st != nil && (!st.wrote() || st.req.Idempotent) && retryableNetErr(err)
 		c.logAttempt(ctx, st, 0, err, retry)
 		return retry, err
 	}

@@ -258,3 +258,30 @@ func TestRetryAfterParsing(t *testing.T) {
 	d := RetryAfter(http.Header{"Retry-After": {future}})
 	assert.InDelta(t, 30, d.Seconds(), 2)
 }
+
+// Over HTTP/2 the write of a request is reported asynchronously; a retry
+// must not race with (or be misled by) the report of an earlier attempt.
+func TestRetryOverHTTP2(t *testing.T) {
+	var n atomic.Int64
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ProtoMajor != 2 {
+			w.WriteHeader(505)
+			return
+		}
+		if n.Add(1) < 3 {
+			w.WriteHeader(503)
+			return
+		}
+		w.WriteHeader(200)
+	}))
+	srv.EnableHTTP2 = true
+	srv.StartTLS()
+	defer srv.Close()
+	c := newClient(t, srv.URL, push.WithHTTPClient(srv.Client()))
+	for range 20 {
+		n.Store(0)
+		resp, err := c.Do(context.Background(), &Request{URL: "https://vendor.example/send", Body: []byte("payload")})
+		require.NoError(t, err)
+		assert.Equal(t, 200, resp.Status)
+	}
+}

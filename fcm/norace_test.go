@@ -1,5 +1,0 @@
-//go:build !race
-
-package fcm_test
-
-const raceDetector = false
