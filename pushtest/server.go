@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log"
 	"mime"
 	"net/http"
 	"net/http/httptest"
@@ -190,12 +191,15 @@ func newServer(tlsHTTP2 bool, isSend func(path string) bool, h vendorHandler, fb
 	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.serve(w, r, h, fb)
 	})
+	s.ts = httptest.NewUnstartedServer(handler)
+	// Clients dropping connections when a test ends is normal here; keep
+	// the server's log quiet about it.
+	s.ts.Config.ErrorLog = log.New(io.Discard, "", 0)
 	if tlsHTTP2 {
-		s.ts = httptest.NewUnstartedServer(handler)
 		s.ts.EnableHTTP2 = true
 		s.ts.StartTLS()
 	} else {
-		s.ts = httptest.NewServer(handler)
+		s.ts.Start()
 	}
 	return s
 }
