@@ -134,6 +134,7 @@ type Client struct {
 	tokens *auth.Cache
 	send   string // the send URL
 	now    func() time.Time
+	oauth  *auth.ClientCredentials
 }
 
 // New validates cfg and builds a client. It does no I/O: the first Push
@@ -187,6 +188,9 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	}
 	c := &Client{cfg: cfg, opts: o, http: hc, now: time.Now,
 		send: Host + fmt.Sprintf(SendPath, url.PathEscape(cfg.AppID))}
+	c.oauth = &auth.ClientCredentials{Vendor: v, HTTP: hc, URL: cfg.TokenURL,
+		ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, DefaultLifetime: DefaultTokenLifetime,
+		Now: func() time.Time { return c.now() }}
 	c.tokens = auth.For(o, auth.SourceFunc(c.fetchToken), RefreshEarly)
 	return c, nil
 }
@@ -372,71 +376,10 @@ func withTokens(head []byte, tokens []string) []byte {
 
 // --- access token -----------------------------------------------------------
 
-// tokenAnswer is the IAM answer: an OAuth2 token, or an OAuth2 error.
-type tokenAnswer struct {
-	AccessToken      string   `json:"access_token"`
-	ExpiresIn        flexText `json:"expires_in"`
-	TokenType        string   `json:"token_type"`
-	Error            string   `json:"error"`
-	ErrorDescription string   `json:"error_description"`
-}
-
 // fetchToken buys an access token with the client credentials. It is the
 // auth.Source behind the client's token cache.
 func (c *Client) fetchToken(ctx context.Context) (*oauth2.Token, error) {
-	start := c.now()
-	form := url.Values{
-		"grant_type":    {"client_credentials"},
-		"client_id":     {c.cfg.ClientID},
-		"client_secret": {c.cfg.ClientSecret},
-	}
-	resp, err := c.http.Do(ctx, &transport.Request{
-		URL:        c.cfg.TokenURL,
-		Header:     map[string][]string{"Content-Type": {"application/x-www-form-urlencoded"}},
-		Body:       []byte(form.Encode()),
-		Idempotent: true, // buying a token has no side effect
-		Auth:       true,
-	})
-	if err != nil {
-		return nil, err
-	}
-	var a tokenAnswer
-	jerr := json.Unmarshal(resp.Body, &a)
-	// Never echo the answer body: a broken proxy could reflect the form.
-	msg := c.scrub(strings.TrimSpace(a.Error + " " + a.ErrorDescription))
-	if resp.Status != 200 {
-		if msg == "" {
-			msg = "access token request failed"
-		}
-		e := transport.StatusError(push.Honor, resp, "", msg)
-		if resp.Status == 400 || resp.Status == 401 || resp.Status == 403 {
-			e.Kind = push.ErrAuth // IAM rejects bad client credentials with 400/401
-		}
-		return nil, e
-	}
-	if jerr != nil || a.AccessToken == "" {
-		return nil, &push.VendorError{Vendor: push.Honor, HTTPStatus: resp.Status, Kind: push.ErrUnavailable,
-			Message: "the token answer has no access_token"}
-	}
-	secs, _ := strconv.ParseFloat(string(a.ExpiresIn), 64)
-	return &oauth2.Token{AccessToken: a.AccessToken, TokenType: "Bearer",
-		Expiry: tokenExpiry(start, time.Duration(secs*float64(time.Second)))}, nil
-}
-
-// tokenExpiry is when the cache should treat a token as expired, counted
-// from before the request (the conservative end).
-func tokenExpiry(start time.Time, life time.Duration) time.Time {
-	if life <= 0 {
-		life = DefaultTokenLifetime // expires_in missing or nonsense
-	}
-	life = min(life, 24*time.Hour)
-	// The cache replaces a token RefreshEarly before its Expiry, so a token
-	// living less than twice that would never count as fresh: use such a
-	// token for the first half of its life instead.
-	if life < 2*RefreshEarly {
-		return start.Add(life/2 + RefreshEarly)
-	}
-	return start.Add(life)
+	return c.oauth.Fetch(ctx)
 }
 
 // scrub removes the credentials from a text that goes into an error.

@@ -677,24 +677,6 @@ func TestContextDone(t *testing.T) {
 
 // --- the access token -------------------------------------------------------
 
-func TestTokenExpiry(t *testing.T) {
-	start := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-	tests := []struct {
-		life, want time.Duration
-	}{
-		{0, time.Hour}, // expires_in missing
-		{-5 * time.Second, time.Hour},
-		{7200 * time.Second, 7200 * time.Second},
-		{time.Hour, time.Hour},
-		{30 * 24 * time.Hour, 24 * time.Hour},
-		// short-lived: fresh for half its life under the cache's early margin
-		{60 * time.Second, 30*time.Second + RefreshEarly},
-	}
-	for _, tt := range tests {
-		assert.Equal(t, start.Add(tt.want), tokenExpiry(start, tt.life), "life %s", tt.life)
-	}
-}
-
 func TestMissingExpiresInAssumesOneHour(t *testing.T) {
 	srv := newFake(t)
 	srv.OmitExpiresIn = true

@@ -139,6 +139,7 @@ type Client struct {
 	tokens  *auth.Cache
 	sendURL string
 	now     func() time.Time
+	oauth   *auth.ClientCredentials
 }
 
 // New validates cfg and builds a client. It does no I/O: the first Push
@@ -188,6 +189,9 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{cfg: cfg, http: hc, sendURL: cfg.Host + SendPath(cfg.AppID), now: time.Now}
+	c.oauth = &auth.ClientCredentials{Vendor: v, HTTP: hc, URL: AuthHost + TokenPath,
+		ClientID: cfg.AppID, ClientSecret: cfg.AppSecret, DefaultLifetime: time.Hour, // documented lifetime
+		Now: func() time.Time { return c.now() }}
 	c.tokens = auth.For(o, auth.SourceFunc(c.fetchToken), RefreshEarly)
 	return c, nil
 }
@@ -390,74 +394,11 @@ func marshal(v any) []byte {
 
 // ---- auth ----
 
-// tokenResponse is the OAuth answer; errors come as
-// {"error":…,"sub_error":…,"error_description":"…"}.
-type tokenResponse struct {
-	AccessToken string          `json:"access_token"`
-	ExpiresIn   int64           `json:"expires_in"`
-	TokenType   string          `json:"token_type"`
-	Error       json.RawMessage `json:"error"`
-	SubError    json.RawMessage `json:"sub_error"`
-	Description string          `json:"error_description"`
-}
-
-// fetchToken runs the client-credentials grant through the transport (so
-// WithEndpoint, WithHTTPClient and the retry policy apply). The secret is
-// form-encoded, so '+', '/' and '=' in it survive.
+// fetchToken buys an access token with the app's client credentials
+// (AppID and AppSecret, form-encoded). It is the auth.Source behind the
+// client's token cache.
 func (c *Client) fetchToken(ctx context.Context) (*oauth2.Token, error) {
-	form := url.Values{
-		"grant_type":    {"client_credentials"},
-		"client_id":     {c.cfg.AppID},
-		"client_secret": {c.cfg.AppSecret},
-	}
-	resp, err := c.http.Do(ctx, &transport.Request{
-		URL:        AuthHost + TokenPath,
-		Header:     map[string][]string{"Content-Type": {"application/x-www-form-urlencoded"}},
-		Body:       []byte(form.Encode()),
-		Idempotent: true, // a token request has no side effect
-		Auth:       true,
-	})
-	if err != nil {
-		return nil, err
-	}
-	var r tokenResponse
-	jerr := json.Unmarshal(resp.Body, &r)
-	if resp.Status != 200 || jerr != nil || r.AccessToken == "" {
-		code := strings.Trim(string(r.Error), `"`)
-		if sub := strings.Trim(string(r.SubError), `"`); sub != "" && code != "" {
-			code += "/" + sub
-		}
-		msg := c.scrub(r.Description)
-		if resp.Status == 200 {
-			e := &push.VendorError{Vendor: push.Huawei, HTTPStatus: 200, Code: code, Kind: push.ErrAuth,
-				Message: "token request: " + msg}
-			if jerr != nil {
-				e.Kind, e.Message = push.ErrUnavailable, "token request: unreadable answer"
-			} else if msg == "" {
-				e.Message = "token request: no access_token in the answer"
-			}
-			return nil, e
-		}
-		e := transport.StatusError(push.Huawei, resp, code, "token request: "+msg)
-		if e.Kind == push.ErrInvalidMessage {
-			e.Kind = push.ErrAuth // a 4xx here means the credentials were refused
-		}
-		if msg == "" {
-			e.Message = "token request refused"
-		}
-		return nil, e
-	}
-	ttl := time.Duration(r.ExpiresIn) * time.Second
-	if ttl <= 0 {
-		ttl = time.Hour // documented lifetime
-	}
-	// A token shorter-lived than twice the early refresh (only seen in tests
-	// and proxies) is used for half its life instead of being refetched on
-	// every send.
-	if ttl < 2*RefreshEarly {
-		ttl = RefreshEarly + ttl/2
-	}
-	return &oauth2.Token{AccessToken: r.AccessToken, TokenType: "Bearer", Expiry: c.now().Add(ttl)}, nil
+	return c.oauth.Fetch(ctx)
 }
 
 // scrub removes the credentials from vendor text before it goes into an
