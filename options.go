@@ -53,6 +53,15 @@ type RetryPolicy struct {
 	// inside one Push; a longer wait is not slept but returned as
 	// ErrRateLimited with VendorError.RetryAfter set.
 	MaxRetryAfter time.Duration
+	// RetryPossiblyDelivered also retries a request that may already have
+	// reached the vendor (a timeout or a reset after its body was written)
+	// when the vendor cannot deduplicate it: at-least-once delivery, where a
+	// phone may show the notification twice. The default (false) is
+	// at-most-once for such requests: the outcome fails with
+	// VendorError.PossiblyDelivered set and the caller decides. Requests the
+	// vendor deduplicates (Xiaomi jobkey, OPPO app_message_id, vivo
+	// requestId) and auth requests are retried either way.
+	RetryPossiblyDelivered bool
 }
 
 // DefaultRetry is the policy used when WithRetry is not given: three retries

@@ -13,6 +13,7 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"mime"
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
@@ -240,6 +241,11 @@ func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
 		return nil, &push.VendorError{Vendor: c.vendor, Kind: push.ErrUnavailable, Cause: scrub(err),
 			PossiblyDelivered: st.wrote() && !r.Idempotent}
 	}
+	if unexpectedType(resp) {
+		return nil, &push.VendorError{Vendor: c.vendor, HTTPStatus: resp.StatusCode, Kind: push.ErrUnavailable,
+			Message: "unexpected answer of type " + resp.Header.Get("Content-Type") + " (a proxy or captive portal?): " + snippet(st.body),
+			PossiblyDelivered: !r.Idempotent}
+	}
 	if st.readErr != nil {
 		return nil, &push.VendorError{Vendor: c.vendor, HTTPStatus: resp.StatusCode, Kind: push.ErrUnavailable,
 			Message: "reading the answer failed", Cause: scrub(st.readErr), PossiblyDelivered: !r.Idempotent}
@@ -263,7 +269,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		return false, ctx.Err()
 	}
 	if err != nil {
-		retry := st != nil && (!st.wrote() || st.req.Idempotent) && retryableNetErr(err)
+		retry := st != nil && (!st.wrote() || st.req.Idempotent || c.retry.RetryPossiblyDelivered) && retryableNetErr(err)
 		c.logAttempt(ctx, st, 0, err, retry)
 		return retry, err
 	}
@@ -330,6 +336,16 @@ func backoff(lo, hi time.Duration, n int, resp *http.Response) time.Duration {
 		d = hi
 	}
 	return d/2 + rand.N(d/2+1)
+}
+
+// unexpectedType reports a successful answer that is an HTML page: vendors
+// answer JSON (or nothing), so such a page comes from something in between.
+func unexpectedType(resp *http.Response) bool {
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return false // the status already says what went wrong
+	}
+	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	return mt == "text/html" || mt == "application/xhtml+xml"
 }
 
 // RetryAfter parses a Retry-After header (seconds or an HTTP date).

@@ -285,3 +285,26 @@ func TestRetryOverHTTP2(t *testing.T) {
 		assert.Equal(t, 200, resp.Status)
 	}
 }
+
+func TestRetryPossiblyDeliveredIsConfigurable(t *testing.T) {
+	srv, n := script(t, reset, status(200, "ok"))
+	p := fast
+	p.RetryPossiblyDelivered = true
+	c := newClient(t, srv.URL, push.WithRetry(p))
+	resp, err := c.Do(context.Background(), &Request{URL: "https://vendor.example/send", Body: []byte("x")})
+	require.NoError(t, err)
+	assert.Equal(t, 200, resp.Status)
+	assert.EqualValues(t, 2, n.Load(), "at-least-once: the reset request is sent again")
+}
+
+func TestHTMLAnswerIsAClearError(t *testing.T) {
+	srv, _ := script(t, status(200, "<html><body>Welcome to the hotel wifi</body></html>", "Content-Type", "text/html; charset=utf-8"))
+	c := newClient(t, srv.URL)
+	_, err := c.Do(context.Background(), &Request{URL: "https://vendor.example/send"})
+	require.ErrorIs(t, err, push.ErrUnavailable)
+	assert.Contains(t, err.Error(), "unexpected answer of type text/html")
+	assert.Contains(t, err.Error(), "hotel wifi")
+	var ve *push.VendorError
+	require.ErrorAs(t, err, &ve)
+	assert.True(t, ve.PossiblyDelivered)
+}
