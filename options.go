@@ -36,6 +36,8 @@ type Options struct {
 	// use it to share tokens between clients or processes. It is still
 	// cached and refreshed by the client.
 	TokenSource oauth2.TokenSource
+	// TokenStore, when set, shares access tokens between processes.
+	TokenStore TokenStore
 	// StrictLength rejects a Title or Desc over the vendor's limit with
 	// ErrInvalidMessage instead of truncating it.
 	StrictLength bool

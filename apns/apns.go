@@ -239,7 +239,7 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	}
 	c.signer = newSigner(key, cfg.KeyID, cfg.TeamID, c.now)
 	// early = 0: the token's Expiry is already iat + TokenLifetime.
-	c.auth = auth.For(o, auth.SourceFunc(c.signer.Fetch), 0)
+	c.auth = auth.For(o, "apns/"+cfg.TeamID+"/"+cfg.KeyID, auth.SourceFunc(c.signer.Fetch), 0)
 	c.headers = http.Header{
 		"Content-Type":   {"application/json"},
 		"Apns-Topic":     {cfg.Topic},

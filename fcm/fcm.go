@@ -220,7 +220,7 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 		}
 		own, c.exch = x, x
 	}
-	c.auth = auth.For(o, own, earlyRefresh)
+	c.auth = auth.For(o, "fcm/"+project, own, earlyRefresh)
 	return c, nil
 }
 

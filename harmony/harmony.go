@@ -203,7 +203,7 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	}
 	c := &Client{cfg: cfg, http: hc, projectID: sa.ProjectID, keyID: sa.KeyID, subAccount: sa.SubAccount,
 		key: key, sendURL: cfg.Host + SendPath(sa.ProjectID), now: time.Now}
-	c.tokens = auth.For(o, auth.SourceFunc(c.signJWT), RefreshEarly)
+	c.tokens = auth.For(o, "harmony/"+sa.ProjectID+"/"+sa.KeyID, auth.SourceFunc(c.signJWT), RefreshEarly)
 	return c, nil
 }
 

@@ -192,7 +192,7 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	c.oauth = &auth.ClientCredentials{Vendor: v, HTTP: hc, URL: AuthHost + TokenPath,
 		ClientID: cfg.AppID, ClientSecret: cfg.AppSecret, DefaultLifetime: time.Hour, // documented lifetime
 		Now: func() time.Time { return c.now() }}
-	c.tokens = auth.For(o, auth.SourceFunc(c.fetchToken), RefreshEarly)
+	c.tokens = auth.For(o, string(v)+"/"+cfg.AppID, auth.SourceFunc(c.fetchToken), RefreshEarly)
 	return c, nil
 }
 

@@ -200,7 +200,7 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{cfg: cfg, opts: o, http: hc, now: time.Now}
-	c.tokens = auth.For(o, auth.SourceFunc(c.fetchToken), TokenRefreshEarly)
+	c.tokens = auth.For(o, "oppo/"+cfg.AppKey, auth.SourceFunc(c.fetchToken), TokenRefreshEarly)
 	return c, nil
 }
 

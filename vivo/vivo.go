@@ -278,7 +278,7 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	}
 	// vivo suggests refreshing well before the day is over; an early
 	// refresh is harmless because a new token does not revoke the old one.
-	c.tokens = auth.For(o, auth.SourceFunc(c.fetchToken), time.Hour)
+	c.tokens = auth.For(o, "vivo/"+cfg.AppID, auth.SourceFunc(c.fetchToken), time.Hour)
 	return c, nil
 }
 

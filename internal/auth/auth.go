@@ -36,9 +36,13 @@ func FromTokenSource(ts oauth2.TokenSource) Source {
 // started it: the fetch serves every waiting caller.
 const FetchTimeout = 30 * time.Second
 
-// Cache is a concurrency-safe token cache over a Source.
+// Cache is a concurrency-safe token cache over a Source, optionally shared
+// with other processes through a push.TokenStore.
 type Cache struct {
 	src Source
+	// store and key share the token with a fleet; store may be nil.
+	store push.TokenStore
+	key   string
 	// early is how long before expiry a token is replaced.
 	early time.Duration
 	now   func() time.Time
@@ -111,7 +115,7 @@ func (c *Cache) Token(ctx context.Context) (*oauth2.Token, error) {
 func (c *Cache) fetch(ctx context.Context, cl *call) {
 	ctx, cancel := context.WithTimeout(ctx, FetchTimeout)
 	defer cancel()
-	tok, err := c.src.Fetch(ctx)
+	tok, err := c.obtain(ctx)
 	if err == nil && (tok == nil || tok.AccessToken == "") {
 		err = errors.New("auth: the token source returned an empty token")
 	}
@@ -127,13 +131,77 @@ func (c *Cache) fetch(ctx context.Context, cl *call) {
 
 // Invalidate drops the cached token if it is still the rejected one, so that
 // of many callers rejected with the same token only the first causes a
-// re-fetch.
+// re-fetch (fleet-wide, with a store).
 func (c *Cache) Invalidate(rejected string) {
 	c.mu.Lock()
 	if c.tok != nil && c.tok.AccessToken == rejected {
 		c.tok = nil
 	}
 	c.mu.Unlock()
+	if c.store != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = c.store.Invalidate(ctx, c.key, rejected) // a stale store token is rejected again and retried
+	}
+}
+
+// Store tuning: how long one fetcher may hold the fleet's lock, and how
+// often the others look for the token it publishes.
+var (
+	LockTTL      = 15 * time.Second
+	PollInterval = 50 * time.Millisecond
+)
+
+// obtain gets a fresh token: from the fleet's store when it has one, else by
+// fetching it — under the store's lock, so one process fetches for all.
+// When the store fails the token is fetched here: pushes go on.
+func (c *Cache) obtain(ctx context.Context) (*oauth2.Token, error) {
+	if c.store == nil {
+		return c.src.Fetch(ctx)
+	}
+	for {
+		if tok, err := c.store.Get(ctx, c.key); err != nil {
+			return c.src.Fetch(ctx)
+		} else if c.usable(tok) {
+			return tok, nil
+		}
+		unlock, ok, err := c.store.Lock(ctx, c.key, LockTTL)
+		if err != nil {
+			return c.src.Fetch(ctx)
+		}
+		if ok {
+			return c.fetchLocked(ctx, unlock)
+		}
+		select { // another process is fetching: look again shortly
+		case <-time.After(PollInterval):
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+func (c *Cache) fetchLocked(ctx context.Context, unlock func()) (*oauth2.Token, error) {
+	defer unlock()
+	if tok, err := c.store.Get(ctx, c.key); err == nil && c.usable(tok) {
+		return tok, nil // published while we took the lock
+	}
+	tok, err := c.src.Fetch(ctx)
+	if err == nil && tok != nil {
+		_ = c.store.Put(ctx, c.key, tok) // others fetch their own if this fails
+	}
+	return tok, err
+}
+
+// usable reports whether a token from the store is outside the early
+// refresh window.
+func (c *Cache) usable(t *oauth2.Token) bool {
+	if t == nil || t.AccessToken == "" {
+		return false
+	}
+	c.mu.Lock()
+	now := c.now()
+	c.mu.Unlock()
+	return t.Expiry.IsZero() || now.Add(c.early).Before(t.Expiry)
 }
 
 // Token implements oauth2.TokenSource over the cache, for code that wants
@@ -176,10 +244,14 @@ func Do[T any](ctx context.Context, c *Cache, send func(ctx context.Context, tok
 
 // For returns the cache a vendor client uses: over the caller's shared
 // TokenSource when one was given with push.WithTokenSource, else over the
-// vendor's own fetch.
-func For(o push.Options, own Source, early time.Duration) *Cache {
+// vendor's own fetch; shared with the fleet under key when a TokenStore
+// was given. key names the credential (never a secret).
+func For(o push.Options, key string, own Source, early time.Duration) *Cache {
+	src := own
 	if o.TokenSource != nil {
-		return New(FromTokenSource(o.TokenSource), early)
+		src = FromTokenSource(o.TokenSource)
 	}
-	return New(own, early)
+	c := New(src, early)
+	c.store, c.key = o.TokenStore, key
+	return c
 }

@@ -1,0 +1,125 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/oauth2"
+
+	"github.com/offlinepush/push"
+	"github.com/offlinepush/push/pushtest"
+)
+
+// fleet makes n caches (one per process) over one shared store and one
+// vendor that counts fetches.
+func fleet(n int, store push.TokenStore) ([]*Cache, *atomic.Int64) {
+	var fetches atomic.Int64
+	src := SourceFunc(func(ctx context.Context) (*oauth2.Token, error) {
+		k := fetches.Add(1)
+		time.Sleep(10 * time.Millisecond)
+		return &oauth2.Token{AccessToken: "fleet-tok-" + string(rune('0'+k)), Expiry: time.Now().Add(time.Hour)}, nil
+	})
+	caches := make([]*Cache, n)
+	for i := range caches {
+		caches[i] = For(push.Options{TokenStore: store}, "vendor/app1", src, time.Minute)
+	}
+	return caches, &fetches
+}
+
+func hammer(caches []*Cache, perCache int) []string {
+	var mu sync.Mutex
+	var got []string
+	var wg sync.WaitGroup
+	for _, c := range caches {
+		for range perCache {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				tok, err := c.Token(context.Background())
+				if err == nil {
+					mu.Lock()
+					got = append(got, tok.AccessToken)
+					mu.Unlock()
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	return got
+}
+
+func TestFleetFetchesOnce(t *testing.T) {
+	store := pushtest.NewTokenStore()
+	caches, fetches := fleet(8, store)
+	got := hammer(caches, 50)
+	assert.EqualValues(t, 1, fetches.Load(), "8 processes, 400 callers: one fetch fleet-wide")
+	for _, tok := range got {
+		assert.Equal(t, "fleet-tok-1", tok)
+	}
+	assert.Len(t, got, 400)
+}
+
+func TestFleetInvalidationRefetchesOnce(t *testing.T) {
+	store := pushtest.NewTokenStore()
+	caches, fetches := fleet(8, store)
+	hammer(caches, 1)
+	// The vendor rejects the token at every process at once.
+	var wg sync.WaitGroup
+	for _, c := range caches {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c.Invalidate("fleet-tok-1")
+			_, _ = c.Token(context.Background())
+		}()
+	}
+	wg.Wait()
+	assert.EqualValues(t, 2, fetches.Load(), "exactly one re-fetch fleet-wide")
+	for _, tok := range hammer(caches, 1) {
+		assert.Equal(t, "fleet-tok-2", tok)
+	}
+}
+
+func TestFleetSurvivesACrashedLockHolder(t *testing.T) {
+	old := LockTTL
+	LockTTL = 300 * time.Millisecond
+	defer func() { LockTTL = old }()
+	store := pushtest.NewTokenStore()
+	// A process took the lock and died without releasing it.
+	_, ok, err := store.Lock(context.Background(), "vendor/app1", LockTTL)
+	require.NoError(t, err)
+	require.True(t, ok)
+	caches, fetches := fleet(4, store)
+	start := time.Now()
+	got := hammer(caches, 5)
+	waited := time.Since(start)
+	assert.Len(t, got, 20)
+	assert.EqualValues(t, 1, fetches.Load())
+	assert.GreaterOrEqual(t, waited, 250*time.Millisecond, "they waited for the lock to expire")
+	assert.Less(t, waited, 5*time.Second, "but not much longer")
+}
+
+func TestFleetStoreDownStillFetches(t *testing.T) {
+	store := pushtest.NewTokenStore()
+	store.Fail = errors.New("redis: connection refused")
+	caches, fetches := fleet(2, store)
+	got := hammer(caches, 3)
+	assert.Len(t, got, 6, "pushes go on without the store")
+	assert.EqualValues(t, 2, fetches.Load(), "each process fetched its own")
+}
+
+func TestStoreTokenInsideEarlyWindowIsNotUsed(t *testing.T) {
+	store := pushtest.NewTokenStore()
+	store.Put(context.Background(), "vendor/app1", &oauth2.Token{AccessToken: "stale", Expiry: time.Now().Add(30 * time.Second)})
+	caches, fetches := fleet(1, store)
+	tok, err := caches[0].Token(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, "fleet-tok-1", tok.AccessToken)
+	assert.EqualValues(t, 1, fetches.Load())
+}
