@@ -243,7 +243,7 @@ func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
 	}
 	if unexpectedType(resp) {
 		return nil, &push.VendorError{Vendor: c.vendor, HTTPStatus: resp.StatusCode, Kind: push.ErrUnavailable,
-			Message: "unexpected answer of type " + resp.Header.Get("Content-Type") + " (a proxy or captive portal?): " + snippet(st.body),
+			Message:           "unexpected answer of type " + resp.Header.Get("Content-Type") + " (a proxy or captive portal?): " + snippet(st.body),
 			PossiblyDelivered: !r.Idempotent}
 	}
 	if st.readErr != nil {
