@@ -32,28 +32,55 @@ type Router struct {
 	Concurrency int
 
 	mu      sync.RWMutex
-	pushers map[string]Pusher
+	pushers map[string]Pusher // as used: wrapped by Limit when limits are set
+	plain   map[string]Pusher // as registered
+	limits  map[string]Limits
 }
 
 // NewRouter returns an empty Router.
-func NewRouter() *Router { return &Router{pushers: map[string]Pusher{}} }
+func NewRouter() *Router { return &Router{} }
 
 // Register makes p serve certificateID, replacing any earlier one.
 // A nil p removes the certificate.
 func (r *Router) Register(certificateID string, p Pusher) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.pushers == nil {
-		r.pushers = map[string]Pusher{}
+	if r.plain == nil {
+		r.pushers, r.plain = map[string]Pusher{}, map[string]Pusher{}
 	}
 	if p == nil {
 		delete(r.pushers, certificateID)
+		delete(r.plain, certificateID)
 		return
 	}
-	r.pushers[certificateID] = p
+	r.plain[certificateID] = p
+	r.pushers[certificateID] = r.wrap(certificateID, p)
 }
 
-// Pusher returns the Pusher registered for certificateID.
+// SetLimits applies a send rate and the quota breaker to one certificate
+// (see Limits), now and for any Pusher registered for it later.
+func (r *Router) SetLimits(certificateID string, l Limits) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.limits == nil {
+		r.limits = map[string]Limits{}
+	}
+	l.Name = certificateID
+	r.limits[certificateID] = l
+	if p, ok := r.plain[certificateID]; ok {
+		r.pushers[certificateID] = r.wrap(certificateID, p)
+	}
+}
+
+func (r *Router) wrap(certificateID string, p Pusher) Pusher {
+	if l, ok := r.limits[certificateID]; ok {
+		return Limit(p, l)
+	}
+	return p
+}
+
+// Pusher returns the Pusher registered for certificateID (wrapped by its
+// limits, if any).
 func (r *Router) Pusher(certificateID string) (Pusher, bool) {
 	r.mu.RLock()
 	defer r.mu.RUnlock()

@@ -1,0 +1,181 @@
+package push
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Limits are per-certificate sending policies.
+type Limits struct {
+	// Rate bounds the tokens per second pushed through the certificate, so a
+	// burst of offline users does not trip the vendor's QPS limit. 0 means
+	// no bound.
+	Rate float64
+	// Burst is how many tokens may go at once; 0 means Rate (at least 1).
+	// A Push is split into chunks of at most Burst tokens.
+	Burst int
+	// QuotaBreaker stops sending after the vendor says the certificate's
+	// daily quota is used up: every push fails fast with ErrQuota, with no
+	// request, until QuotaReset.
+	QuotaBreaker bool
+	// QuotaReset returns when a quota used up at now is restored; nil means
+	// NextMidnightChina (the Chinese vendors reset at 00:00 China time).
+	QuotaReset func(now time.Time) time.Time
+	// Breaker shares the breaker with the rest of the fleet; nil keeps it
+	// in this process.
+	Breaker BreakerStore
+	// Name keys the breaker in Breaker; the Router sets it to the
+	// certificate ID.
+	Name string
+}
+
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+// NextMidnightChina returns the next 00:00 in China (UTC+8) after now.
+func NextMidnightChina(now time.Time) time.Time {
+	t := now.In(chinaTime)
+	return time.Date(t.Year(), t.Month(), t.Day()+1, 0, 0, 0, 0, chinaTime)
+}
+
+// Limit wraps p with rate limiting and the quota breaker of l. The Router
+// does this for certificates given limits with SetLimits.
+func Limit(p Pusher, l Limits) Pusher {
+	lp := &limited{p: p, l: l}
+	if l.Rate > 0 {
+		burst := l.Burst
+		if burst <= 0 {
+			burst = max(1, int(l.Rate))
+		}
+		lp.lim = rate.NewLimiter(rate.Limit(l.Rate), burst)
+	}
+	if l.QuotaReset == nil {
+		lp.l.QuotaReset = NextMidnightChina
+	}
+	return lp
+}
+
+type limited struct {
+	p   Pusher
+	l   Limits
+	lim *rate.Limiter
+
+	mu    sync.Mutex
+	until time.Time // the local breaker: open until then
+}
+
+func (lp *limited) Vendor() Vendor { return lp.p.Vendor() }
+
+func (lp *limited) breakerKey() string { return "quota/" + string(lp.p.Vendor()) + "/" + lp.l.Name }
+
+// open returns until when the breaker is open (zero: closed).
+func (lp *limited) open(ctx context.Context) time.Time {
+	if !lp.l.QuotaBreaker {
+		return time.Time{}
+	}
+	now := time.Now()
+	lp.mu.Lock()
+	until := lp.until
+	lp.mu.Unlock()
+	if until.After(now) {
+		return until
+	}
+	if lp.l.Breaker != nil {
+		if u, err := lp.l.Breaker.Tripped(ctx, lp.breakerKey()); err == nil && u.After(now) {
+			lp.mu.Lock()
+			lp.until = u
+			lp.mu.Unlock()
+			return u
+		}
+	}
+	return time.Time{}
+}
+
+func (lp *limited) trip(ctx context.Context) {
+	until := lp.l.QuotaReset(time.Now())
+	lp.mu.Lock()
+	lp.until = until
+	lp.mu.Unlock()
+	if lp.l.Breaker != nil {
+		_ = lp.l.Breaker.Trip(ctx, lp.breakerKey(), until) // this process stops either way
+	}
+}
+
+// Push applies the breaker and the rate, then pushes.
+func (lp *limited) Push(ctx context.Context, info *OfflinePushInfo, tokens ...string) (*Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if len(tokens) == 0 {
+		return lp.p.Push(ctx, info)
+	}
+	res := &Result{Outcomes: make([]Outcome, 0, len(tokens))}
+	chunk := len(tokens)
+	if lp.lim != nil {
+		chunk = lp.lim.Burst()
+	}
+	for lo := 0; lo < len(tokens); lo += chunk {
+		part := tokens[lo:min(lo+chunk, len(tokens))]
+		if until := lp.open(ctx); !until.IsZero() {
+			res.Outcomes = appendAll(res.Outcomes, tokens[lo:], &VendorError{Vendor: lp.Vendor(), Kind: ErrQuota,
+				Message: fmt.Sprintf("quota breaker open until %s (not sent)", until.Format(time.RFC3339))})
+			return res, nil
+		}
+		if lp.lim != nil {
+			if err := lp.lim.WaitN(ctx, len(part)); err != nil {
+				if lo == 0 && ctx.Err() != nil {
+					return nil, ctx.Err()
+				}
+				// not sent: the caller's deadline ends before the rate allows it
+				res.Outcomes = appendAll(res.Outcomes, tokens[lo:], &VendorError{Vendor: lp.Vendor(), Kind: ErrRateLimited,
+					Message: "the certificate's send rate does not allow it before the deadline (not sent)", Cause: ctxErr(ctx, err)})
+				return res, nil
+			}
+		}
+		out, err := lp.p.Push(ctx, info, part...)
+		if err != nil {
+			if lo == 0 {
+				return nil, err
+			}
+			res.Outcomes = appendAll(res.Outcomes, tokens[lo:], err)
+			return res, nil
+		}
+		res.Outcomes = append(res.Outcomes, out.Outcomes...)
+		if lp.l.QuotaBreaker && allQuota(out) {
+			lp.trip(ctx)
+		}
+	}
+	return res, nil
+}
+
+func ctxErr(ctx context.Context, err error) error {
+	if e := ctx.Err(); e != nil {
+		return e
+	}
+	return err
+}
+
+// allQuota reports a push the vendor refused whole for quota: an app-level
+// quota, not one device's.
+func allQuota(r *Result) bool {
+	if r == nil || len(r.Outcomes) == 0 {
+		return false
+	}
+	for _, o := range r.Outcomes {
+		if !errors.Is(o.Err, ErrQuota) {
+			return false
+		}
+	}
+	return true
+}
+
+func appendAll(out []Outcome, tokens []string, err error) []Outcome {
+	for _, t := range tokens {
+		out = append(out, Outcome{Token: t, Err: err})
+	}
+	return out
+}

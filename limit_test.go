@@ -1,0 +1,186 @@
+package push_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/offlinepush/push"
+	"github.com/offlinepush/push/pushtest"
+)
+
+// countingPusher accepts everything, counts tokens, or answers quota.
+type countingPusher struct {
+	tokens atomic.Int64
+	calls  atomic.Int64
+	quota  atomic.Bool
+}
+
+func (c *countingPusher) Vendor() push.Vendor { return push.Xiaomi }
+
+func (c *countingPusher) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ...string) (*push.Result, error) {
+	c.calls.Add(1)
+	c.tokens.Add(int64(len(tokens)))
+	res := &push.Result{}
+	for _, t := range tokens {
+		o := push.Outcome{Token: t}
+		if c.quota.Load() {
+			o.Err = &push.VendorError{Vendor: push.Xiaomi, Code: "200001", Kind: push.ErrQuota}
+		}
+		res.Outcomes = append(res.Outcomes, o)
+	}
+	return res, nil
+}
+
+// TestRateLimitHolds runs 5 seconds of pushes as fast as callers can and
+// checks the tokens sent per second stay within 10% of the configured rate.
+func TestRateLimitHolds(t *testing.T) {
+	if testing.Short() {
+		t.Skip("5 s run")
+	}
+	const rate = 400.0
+	p := &countingPusher{}
+	r := push.NewRouter()
+	r.Register("mi", p)
+	r.SetLimits("mi", push.Limits{Rate: rate, Burst: 20})
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	start := time.Now()
+	var wg sync.WaitGroup
+	for w := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ctx.Err() == nil; i++ {
+				devices := make([]push.Device, 50)
+				for k := range devices {
+					devices[k] = push.Device{CertificateID: "mi", Token: fmt.Sprint(w, "-", i, "-", k)}
+				}
+				r.Push(ctx, &push.OfflinePushInfo{Title: "t", Desc: "d"}, devices...)
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start).Seconds()
+	got := float64(p.tokens.Load()) / elapsed
+	t.Logf("configured %.0f tokens/s, measured %.1f tokens/s over %.2f s", rate, got, elapsed)
+	// the bucket starts full: allow the initial burst on top of the rate
+	assert.InEpsilon(t, rate, got, 0.10)
+}
+
+func TestLimitSplitsIntoBursts(t *testing.T) {
+	p := &countingPusher{}
+	lp := push.Limit(p, push.Limits{Rate: 1e6, Burst: 10})
+	res, err := lp.Push(context.Background(), &push.OfflinePushInfo{Title: "t", Desc: "d"}, make25()...)
+	require.NoError(t, err)
+	assert.Len(t, res.Outcomes, 25)
+	assert.EqualValues(t, 3, p.calls.Load())
+	for i, o := range res.Outcomes {
+		assert.Equal(t, fmt.Sprint(i), o.Token)
+	}
+}
+
+func make25() []string {
+	out := make([]string, 25)
+	for i := range out {
+		out[i] = fmt.Sprint(i)
+	}
+	return out
+}
+
+func TestLimitCancelledWhileWaiting(t *testing.T) {
+	p := &countingPusher{}
+	lp := push.Limit(p, push.Limits{Rate: 1, Burst: 5})
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	res, err := lp.Push(ctx, &push.OfflinePushInfo{Title: "t", Desc: "d"}, make25()...)
+	require.NoError(t, err, "the first burst went out")
+	require.Len(t, res.Outcomes, 25, "every token is accounted for")
+	assert.NoError(t, res.Outcomes[0].Err)
+	assert.ErrorIs(t, res.Outcomes[24].Err, push.ErrRateLimited)
+	assert.Contains(t, res.Outcomes[24].Err.Error(), "not sent")
+	assert.EqualValues(t, 5, p.tokens.Load())
+}
+
+func TestQuotaBreakerStopsTheFleet(t *testing.T) {
+	store := pushtest.NewTokenStore() // stands in for Redis: shared by the fleet
+	vendor := &countingPusher{}
+	var routers []*push.Router
+	for range 8 {
+		r := push.NewRouter()
+		r.Register("mi", vendor)
+		r.SetLimits("mi", push.Limits{QuotaBreaker: true, Breaker: store})
+		routers = append(routers, r)
+	}
+	info := &push.OfflinePushInfo{Title: "t", Desc: "d"}
+	vendor.quota.Store(true)
+	res, err := routers[0].Push(context.Background(), info, push.Device{CertificateID: "mi", Token: "a"})
+	require.NoError(t, err)
+	assert.ErrorIs(t, res.Outcomes[0].Err, push.ErrQuota)
+	assert.EqualValues(t, 1, vendor.calls.Load())
+
+	vendor.quota.Store(false) // even if the vendor would take it now
+	for _, r := range routers {
+		res, err := r.Push(context.Background(), info, push.Device{CertificateID: "mi", Token: "b"}, push.Device{CertificateID: "mi", Token: "c"})
+		require.NoError(t, err)
+		for _, o := range res.Outcomes {
+			assert.ErrorIs(t, o.Err, push.ErrQuota)
+			assert.Contains(t, o.Err.Error(), "quota breaker open until")
+		}
+	}
+	assert.EqualValues(t, 1, vendor.calls.Load(), "no instance sent another request")
+}
+
+func TestQuotaBreakerResets(t *testing.T) {
+	vendor := &countingPusher{}
+	reset := time.Now().Add(150 * time.Millisecond)
+	lp := push.Limit(vendor, push.Limits{QuotaBreaker: true, QuotaReset: func(time.Time) time.Time { return reset }})
+	info := &push.OfflinePushInfo{Title: "t", Desc: "d"}
+	vendor.quota.Store(true)
+	lp.Push(context.Background(), info, "a")
+	vendor.quota.Store(false)
+	res, _ := lp.Push(context.Background(), info, "b")
+	assert.ErrorIs(t, res.Outcomes[0].Err, push.ErrQuota)
+	time.Sleep(time.Until(reset) + 10*time.Millisecond)
+	res, _ = lp.Push(context.Background(), info, "c")
+	assert.NoError(t, res.Outcomes[0].Err)
+	assert.EqualValues(t, 2, vendor.calls.Load())
+}
+
+func TestPerDeviceQuotaDoesNotTrip(t *testing.T) {
+	vendor := &mixedQuota{}
+	lp := push.Limit(vendor, push.Limits{QuotaBreaker: true})
+	info := &push.OfflinePushInfo{Title: "t", Desc: "d"}
+	lp.Push(context.Background(), info, "a", "b")
+	res, _ := lp.Push(context.Background(), info, "c", "d")
+	assert.NoError(t, res.Outcomes[0].Err, "one device over its quota is not the app's quota")
+}
+
+type mixedQuota struct{}
+
+func (mixedQuota) Vendor() push.Vendor { return push.Meizu }
+func (mixedQuota) Push(_ context.Context, _ *push.OfflinePushInfo, tokens ...string) (*push.Result, error) {
+	res := &push.Result{}
+	for i, t := range tokens {
+		o := push.Outcome{Token: t}
+		if i == 1 {
+			o.Err = &push.VendorError{Kind: push.ErrQuota}
+		}
+		res.Outcomes = append(res.Outcomes, o)
+	}
+	return res, nil
+}
+
+func TestNextMidnightChina(t *testing.T) {
+	// 2026-11-25 23:30 in Beijing is 15:30 UTC; the reset is 16:00 UTC.
+	now := time.Date(2026, 11, 25, 15, 30, 0, 0, time.UTC)
+	assert.Equal(t, time.Date(2026, 11, 25, 16, 0, 0, 0, time.UTC), push.NextMidnightChina(now).UTC())
+	now = time.Date(2026, 11, 25, 16, 0, 1, 0, time.UTC)
+	assert.Equal(t, time.Date(2026, 11, 26, 16, 0, 0, 0, time.UTC), push.NextMidnightChina(now).UTC())
+}
