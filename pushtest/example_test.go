@@ -14,7 +14,7 @@ import (
 func Example() {
 	srv := pushtest.NewXiaomi("secret", "com.example.chat")
 	defer srv.Close()
-	srv.Invalidate("regid-uninstalled")    // answered as a dead token
+	srv.Invalidate("regid-uninstalled")     // answered as a dead token
 	srv.Inject(pushtest.Fault{Status: 503}) // the first request fails, the retry succeeds
 
 	client, _ := xiaomi.New(xiaomi.Config{AppSecret: "secret", PackageName: "com.example.chat", ChannelID: "im"},
