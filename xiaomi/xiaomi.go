@@ -154,11 +154,13 @@ func (c *Client) Form(info *push.OfflinePushInfo) (url.Values, error) {
 	if strings.TrimSpace(info.Title) == "" {
 		return nil, v.InvalidMessage("Title", "must not be empty (Xiaomi requires a title)")
 	}
-	title, err := payload.Fit(info.Title, MaxTitle, payload.Runes, c.opts.StrictLength)
+	// Trimmed first: cut to the limit, a text padded with white space would
+	// keep only the padding, which Xiaomi refuses as blank (fuzz finding).
+	title, err := payload.Fit(strings.TrimSpace(info.Title), MaxTitle, payload.Runes, c.opts.StrictLength)
 	if err != nil {
 		return nil, v.InvalidMessage("Title", err.Error())
 	}
-	desc, err := payload.Fit(info.Desc, MaxDescription, payload.Runes, c.opts.StrictLength)
+	desc, err := payload.Fit(strings.TrimSpace(info.Desc), MaxDescription, payload.Runes, c.opts.StrictLength)
 	if err != nil {
 		return nil, v.InvalidMessage("Desc", err.Error())
 	}
