@@ -364,11 +364,13 @@ func (c *Client) Message(info *push.OfflinePushInfo) (*Message, error) {
 	if strings.TrimSpace(info.Title) == "" {
 		return nil, v.InvalidMessage("Title", "must not be empty (vivo requires a title)")
 	}
-	title, err := payload.Fit(info.Title, MaxTitle, payload.Runes, c.opts.StrictLength)
+	// Trimmed first: cut to the limit, a text padded with white space would
+	// keep only the padding, which vivo refuses as blank (fuzz finding).
+	title, err := payload.Fit(strings.TrimSpace(info.Title), MaxTitle, payload.Runes, c.opts.StrictLength)
 	if err != nil {
 		return nil, v.InvalidMessage("Title", err.Error())
 	}
-	content, err := payload.Fit(info.Desc, MaxContent, payload.Runes, c.opts.StrictLength)
+	content, err := payload.Fit(strings.TrimSpace(info.Desc), MaxContent, payload.Runes, c.opts.StrictLength)
 	if err != nil {
 		return nil, v.InvalidMessage("Desc", err.Error())
 	}
