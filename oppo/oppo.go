@@ -286,11 +286,13 @@ func (c *Client) Notification(info *push.OfflinePushInfo) (*Notification, error)
 	if strings.TrimSpace(info.Title) == "" {
 		return nil, v.InvalidMessage("Title", "must not be empty (OPPO requires a title)")
 	}
-	title, err := payload.Fit(info.Title, MaxTitle, payload.UTF16, c.opts.StrictLength)
+	// Trimmed first: cut to the limit, a text padded with white space would
+	// keep only the padding, which OPPO refuses as missing (fuzz finding).
+	title, err := payload.Fit(strings.TrimSpace(info.Title), MaxTitle, payload.UTF16, c.opts.StrictLength)
 	if err != nil {
 		return nil, v.InvalidMessage("Title", err.Error())
 	}
-	content, err := payload.Fit(info.Desc, MaxContent, payload.UTF16, c.opts.StrictLength)
+	content, err := payload.Fit(strings.TrimSpace(info.Desc), MaxContent, payload.UTF16, c.opts.StrictLength)
 	if err != nil {
 		return nil, v.InvalidMessage("Desc", err.Error())
 	}
