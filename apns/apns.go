@@ -392,6 +392,12 @@ func (c *Client) Notification(info *push.OfflinePushInfo) (*Notification, error)
 	if len(info.CollapseID) > MaxCollapseID {
 		return nil, v.InvalidMessage("CollapseID", fmt.Sprintf("is %d bytes; apns-collapse-id allows %d", len(info.CollapseID), MaxCollapseID))
 	}
+	// It is sent as a header value, where a control character cannot go:
+	// net/http would refuse the request, reported as a temporary failure
+	// (fuzz finding).
+	if strings.ContainsFunc(info.CollapseID, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		return nil, v.InvalidMessage("CollapseID", "must not contain control characters (it is the apns-collapse-id header)")
+	}
 	p := Payload{
 		APS: APS{
 			Alert: Alert{Title: info.Title, Body: info.Desc},
