@@ -284,11 +284,11 @@ func (c *Client) Message(info *push.OfflinePushInfo) (*Message, error) {
 	if strings.TrimSpace(info.Title) == "" {
 		return nil, v.InvalidMessage("Title", "must not be empty (Meizu requires a title of 1..32 characters)")
 	}
-	title, err := payload.Fit(info.Title, MaxTitle, payload.Runes, c.opts.StrictLength)
+	title, err := payload.Fit(strings.TrimSpace(info.Title), MaxTitle, payload.Runes, c.opts.StrictLength)
 	if err != nil {
 		return nil, v.InvalidMessage("Title", err.Error())
 	}
-	content, err := payload.Fit(info.Desc, MaxContent, payload.Runes, c.opts.StrictLength)
+	content, err := payload.Fit(strings.TrimSpace(info.Desc), MaxContent, payload.Runes, c.opts.StrictLength)
 	if err != nil {
 		return nil, v.InvalidMessage("Desc", err.Error())
 	}

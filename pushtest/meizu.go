@@ -221,6 +221,11 @@ func checkMeizuMessage(s string) string {
 		if n := utf8.RuneCountInString(v); n < 1 || n > f.max {
 			return fmt.Sprintf("noticeBarInfo.%s must be 1..%d characters, got %d", f.key, f.max, n)
 		}
+		// A blank text shows as an empty notification: the safe reading of
+		// "1..32 characters" is that it must have something to show.
+		if strings.TrimSpace(v) == "" {
+			return "noticeBarInfo." + f.key + " must not be blank"
+		}
 	}
 	if v, present := msg["clickTypeInfo"]; present {
 		click, ok := v.(map[string]any)
