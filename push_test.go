@@ -25,6 +25,8 @@ func TestValidate(t *testing.T) {
 		{"blank desc", func(m *push.OfflinePushInfo) { m.Desc = " \n" }, "Desc must not be empty"},
 		{"bad utf8 title", func(m *push.OfflinePushInfo) { m.Title = "\xff" }, "Title must be valid UTF-8"},
 		{"bad utf8 ext", func(m *push.OfflinePushInfo) { m.Ext = "\xc3" }, "Ext must be valid UTF-8"},
+		{"control char in collapse id", func(m *push.OfflinePushInfo) { m.CollapseID = "a\x7fb" }, "CollapseID must not contain control characters"},
+		{"newline in sound", func(m *push.OfflinePushInfo) { m.IOSSound = "a\nb" }, "IOSSound must not contain control characters"},
 		{"negative ttl", func(m *push.OfflinePushInfo) { m.TTL = -time.Second }, "TTL must not be negative"},
 		{"negative badge", func(m *push.OfflinePushInfo) { m.Badge = -1 }, "Badge must not be negative"},
 		{"url ok", func(m *push.OfflinePushInfo) {

@@ -2,6 +2,7 @@ package push
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/offlinepush/push/payload"
@@ -22,6 +23,12 @@ func (m *OfflinePushInfo) Validate() error {
 	for _, f := range []struct{ name, val string }{{"Title", m.Title}, {"Desc", m.Desc}, {"Ext", m.Ext}, {"IOSSound", m.IOSSound}, {"CollapseID", m.CollapseID}, {"ID", m.ID}} {
 		if !utf8.ValidString(f.val) {
 			return v.InvalidMessage(f.name, "must be valid UTF-8")
+		}
+	}
+	// These travel in HTTP headers and file names (apns-collapse-id, sound).
+	for _, f := range []struct{ name, val string }{{"CollapseID", m.CollapseID}, {"IOSSound", m.IOSSound}} {
+		if strings.ContainsFunc(f.val, unicode.IsControl) {
+			return v.InvalidMessage(f.name, "must not contain control characters")
 		}
 	}
 	if m.TTL < 0 {
