@@ -64,9 +64,14 @@ type limited struct {
 	l   Limits
 	lim *rate.Limiter
 
-	mu    sync.Mutex
-	until time.Time // the local breaker: open until then
+	mu      sync.Mutex
+	until   time.Time // the local breaker: open until then
+	checked time.Time // when the fleet's breaker was last read as closed
 }
+
+// BreakerRecheck is how long a closed answer from the fleet's BreakerStore
+// is trusted, so a push does not cost a store round trip every time.
+var BreakerRecheck = time.Second
 
 func (lp *limited) Vendor() Vendor { return lp.p.Vendor() }
 
@@ -79,19 +84,22 @@ func (lp *limited) open(ctx context.Context) time.Time {
 	}
 	now := time.Now()
 	lp.mu.Lock()
-	until := lp.until
+	until, fresh := lp.until, now.Sub(lp.checked) < BreakerRecheck
 	lp.mu.Unlock()
 	if until.After(now) {
 		return until
 	}
-	if lp.l.Breaker != nil {
-		if u, err := lp.l.Breaker.Tripped(ctx, lp.breakerKey()); err == nil && u.After(now) {
-			lp.mu.Lock()
-			lp.until = u
-			lp.mu.Unlock()
-			return u
-		}
+	if lp.l.Breaker == nil || fresh {
+		return time.Time{}
 	}
+	u, err := lp.l.Breaker.Tripped(ctx, lp.breakerKey())
+	lp.mu.Lock()
+	defer lp.mu.Unlock()
+	if err == nil && u.After(now) {
+		lp.until = u
+		return u
+	}
+	lp.checked = now // closed (or the store is down: keep sending)
 	return time.Time{}
 }
 
