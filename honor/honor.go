@@ -186,6 +186,8 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	hc.Redact(cfg.ClientSecret, cfg.ClientID) // an answer quoting the request never carries them on
+
 	c := &Client{cfg: cfg, opts: o, http: hc, now: time.Now,
 		send: Host + fmt.Sprintf(SendPath, url.PathEscape(cfg.AppID))}
 	c.oauth = &auth.ClientCredentials{Vendor: v, HTTP: hc, URL: cfg.TokenURL,
@@ -217,6 +219,9 @@ func (c *Client) Authenticate(ctx context.Context) error {
 
 // String describes the client without credentials.
 func (c *Client) String() string { return "honor.Client{AppID:" + c.cfg.AppID + "}" }
+
+// GoString keeps %#v from printing the secrets the client holds.
+func (c *Client) GoString() string { return c.String() }
 
 // --- wire structs -----------------------------------------------------------
 

@@ -188,6 +188,8 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	hc.Redact(cfg.AppSecret) // an answer quoting the request never carries them on
+
 	c := &Client{cfg: cfg, http: hc, sendURL: cfg.Host + SendPath(cfg.AppID), now: time.Now}
 	c.oauth = &auth.ClientCredentials{Vendor: v, HTTP: hc, URL: AuthHost + TokenPath,
 		ClientID: cfg.AppID, ClientSecret: cfg.AppSecret, DefaultLifetime: time.Hour, // documented lifetime

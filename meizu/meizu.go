@@ -171,6 +171,8 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	hc.Redact(cfg.AppSecret) // an answer quoting the request never carries them on
+
 	return &Client{cfg: cfg, opts: o, http: hc}, nil
 }
 
@@ -205,6 +207,9 @@ func (c *Client) Vendor() push.Vendor { return push.Meizu }
 
 // String describes the client without secrets.
 func (c *Client) String() string { return "meizu.Client{AppID:" + c.cfg.AppID + "}" }
+
+// GoString keeps %#v from printing the secrets the client holds.
+func (c *Client) GoString() string { return c.String() }
 
 // Push sends info to every pushId: batches of up to 100, sent concurrently.
 // Meizu cannot deduplicate a request, so a send that may have reached Meizu

@@ -199,6 +199,8 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	hc.Redact(cfg.MasterSecret) // an answer quoting the request never carries them on
+
 	c := &Client{cfg: cfg, opts: o, http: hc, now: time.Now}
 	c.tokens = auth.For(o, "oppo/"+cfg.AppKey, auth.SourceFunc(c.fetchToken), TokenRefreshEarly)
 	return c, nil
@@ -225,6 +227,9 @@ func (c *Client) Authenticate(ctx context.Context) error {
 
 // String describes the client without secrets.
 func (c *Client) String() string { return "oppo.Client{AppKey:" + c.cfg.AppKey + "}" }
+
+// GoString keeps %#v from printing the secrets the client holds.
+func (c *Client) GoString() string { return c.String() }
 
 // AuthFetches reports how many auth tokens the client has asked for.
 func (c *Client) AuthFetches() int64 { return c.tokens.Fetches() }

@@ -272,6 +272,8 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	hc.Redact(cfg.AppSecret, cfg.AppKey) // an answer quoting the request never carries them on
+
 	c := &Client{cfg: cfg, appID: appID, opts: o, http: hc, now: time.Now}
 	if class == System {
 		c.classification = 1

@@ -117,6 +117,8 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	hc.Redact(cfg.AppSecret) // an answer quoting the request never carries them on
+
 	return &Client{cfg: cfg, opts: o, http: hc, auth: []string{"key=" + cfg.AppSecret}, url: cfg.Host + SendPath}, nil
 }
 

@@ -24,20 +24,7 @@ import (
 // where → the bug. A leak listed here skips its check ("bug: …") instead
 // of failing, so the suite stays green and the bug stays visible; once
 // fixed, the check passes and the entry is reported stale.
-var knownLeaks = map[string]string{
-	"honor client": "honor.Client has no GoString: %#v prints its Config field, ClientSecret and ClientID included",
-	"oppo client":  "oppo.Client has no GoString: %#v prints its Config field, MasterSecret included",
-	"meizu client": "meizu.Client has no GoString: %#v prints its Config field, AppSecret included",
-	"xiaomi reflecting-proxy/send": "an answer that quotes the request (a broken proxy, a vendor echoing it) puts " +
-		"\"Authorization: key=<AppSecret>\" into VendorError.Message: transport.StatusError's body snippet and xiaomi's " +
-		"reason are not scrubbed of the client's own credentials",
-	"huawei reflecting-proxy/send": "an answer that quotes the request puts the Bearer access token into " +
-		"VendorError.Message (transport.StatusError's snippet, huawei's msg): huawei.scrub removes the AppSecret only",
-	"vivo reflecting-proxy/send": "an answer that quotes the request puts the authToken header into VendorError.Message " +
-		"(transport.StatusError's snippet, vivo's desc)",
-	"vivo reflecting-proxy/auth": "an auth answer that quotes the request puts the appKey (masked by vivo.Config as a " +
-		"credential) into the error: vivo.fetchToken does not scrub it",
-}
+var knownLeaks = map[string]string{}
 
 // capture is a slog.Handler that keeps every record, debug included, as
 // text with raw (unquoted) values.

@@ -8,15 +8,18 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"math/rand/v2"
 	"mime"
+	"net"
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -69,6 +72,68 @@ type Client struct {
 	sem      chan struct{}
 
 	attempts atomic.Int64 // HTTP attempts made, for tests and benchmarks
+	secrets  [][]byte     // credentials an answer must never carry back (see Redact)
+}
+
+// Redact registers credentials the client sends (AppSecret, MasterSecret,
+// client secret…). An answer that quotes the request — a broken proxy, a
+// vendor echoing it — has them, and the request's own credential headers,
+// replaced before any decoder, error or log sees it. Call it from New,
+// before the client is used.
+func (c *Client) Redact(secrets ...string) {
+	for _, s := range secrets {
+		c.secrets = appendForms(c.secrets, s)
+	}
+}
+
+// minSecret is the shortest value redacted: a shorter one (seen only in
+// tests) would blank out ordinary text.
+const minSecret = 6
+
+// appendForms adds s as it may appear in an answer: raw, form-escaped and
+// JSON-escaped.
+func appendForms(out [][]byte, s string) [][]byte {
+	if len(s) < minSecret {
+		return out
+	}
+	q, _ := json.Marshal(s)
+	for _, f := range []string{s, url.QueryEscape(s), string(q[1 : len(q)-1])} {
+		if !slices.ContainsFunc(out, func(b []byte) bool { return string(b) == f }) {
+			out = append(out, []byte(f))
+		}
+	}
+	return out
+}
+
+// credentialHeader reports a header that carries a per-request credential
+// (an access token, a JWT). Vendors spell them freely ("authToken").
+func credentialHeader(k string) bool {
+	return strings.EqualFold(k, "Authorization") || strings.EqualFold(k, "authToken") || strings.EqualFold(k, "auth_token")
+}
+
+// redact replaces every credential of the client and of this request in an
+// answer body.
+func (c *Client) redact(r *Request, body []byte) []byte {
+	secrets := c.secrets
+	for h, vs := range r.Header {
+		if !credentialHeader(h) {
+			continue
+		}
+		for _, v := range vs {
+			secrets = appendForms(secrets, v)
+			if _, cred, ok := strings.Cut(v, " "); ok { // "Bearer <token>"
+				secrets = appendForms(secrets, cred)
+			} else if _, cred, ok := strings.Cut(v, "="); ok { // "key=<secret>"
+				secrets = appendForms(secrets, cred)
+			}
+		}
+	}
+	for _, sec := range secrets {
+		if bytes.Contains(body, sec) {
+			body = bytes.ReplaceAll(body, sec, []byte("<redacted>"))
+		}
+	}
+	return body
 }
 
 var defaultTransport = newDefaultTransport()
@@ -151,18 +216,34 @@ type attempt struct {
 	start   time.Time
 }
 
-// try is one HTTP attempt. A late callback of an earlier try (HTTP/2
-// reports writes asynchronously) lands in that try, not the current one.
-type try struct{ wrote atomic.Bool }
+// try is one HTTP attempt.
+type try struct{ conn atomic.Bool }
 
-// wrote reports whether the current attempt's request was fully written,
-// so it may have reached the vendor.
-func (a *attempt) wrote() bool {
-	t := a.cur.Load()
-	return t != nil && t.wrote.Load()
+// mayHaveSent reports whether the current attempt, which failed with err,
+// may have reached the vendor. Only an attempt that never got a connection
+// and failed to make one (refused dial, DNS, TLS handshake) is known not
+// to have been sent. Write completion is no guide: HTTP/2 reports it from
+// another goroutine, sometimes after the failure.
+func (a *attempt) mayHaveSent(err error) bool {
+	if t := a.cur.Load(); t != nil && t.conn.Load() {
+		return true
+	}
+	return !preConnect(err)
 }
 
-// tracing installs a fresh write tracker on every attempt.
+// preConnect reports an error met while making a connection.
+func preConnect(err error) bool {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return true
+	}
+	var dns *net.DNSError
+	var alert tls.AlertError
+	var rec tls.RecordHeaderError
+	return errors.As(err, &dns) || errors.As(err, &alert) || errors.As(err, &rec)
+}
+
+// tracing installs a fresh connection tracker on every attempt.
 type tracing struct{ base http.RoundTripper }
 
 func (t tracing) RoundTrip(r *http.Request) (*http.Response, error) {
@@ -173,11 +254,7 @@ func (t tracing) RoundTrip(r *http.Request) (*http.Response, error) {
 	cur := &try{}
 	st.cur.Store(cur)
 	r = r.WithContext(httptrace.WithClientTrace(r.Context(), &httptrace.ClientTrace{
-		WroteRequest: func(i httptrace.WroteRequestInfo) {
-			if i.Err == nil {
-				cur.wrote.Store(true)
-			}
-		},
+		GotConn: func(httptrace.GotConnInfo) { cur.conn.Store(true) }, // called before anything is written
 	}))
 	return t.base.RoundTrip(r)
 }
@@ -238,17 +315,19 @@ func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, fmt.Errorf("%s: %w", c.vendor, ctxErr)
 		}
+		// Possibly delivered even where the vendor dedupes: it dedupes a resend
+		// with the same key, which a caller's retry has only with the same ID.
 		return nil, &push.VendorError{Vendor: c.vendor, Kind: push.ErrUnavailable, Cause: scrub(err),
-			PossiblyDelivered: st.wrote() && !r.Idempotent}
+			PossiblyDelivered: st.mayHaveSent(err) && !r.Auth}
 	}
 	if unexpectedType(resp) {
 		return nil, &push.VendorError{Vendor: c.vendor, HTTPStatus: resp.StatusCode, Kind: push.ErrUnavailable,
 			Message:           "unexpected answer of type " + resp.Header.Get("Content-Type") + " (a proxy or captive portal?): " + snippet(st.body),
-			PossiblyDelivered: !r.Idempotent}
+			PossiblyDelivered: !r.Auth}
 	}
 	if st.readErr != nil {
 		return nil, &push.VendorError{Vendor: c.vendor, HTTPStatus: resp.StatusCode, Kind: push.ErrUnavailable,
-			Message: "reading the answer failed", Cause: scrub(st.readErr), PossiblyDelivered: !r.Idempotent}
+			Message: "reading the answer failed", Cause: scrub(st.readErr), PossiblyDelivered: !r.Auth}
 	}
 	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: st.body}, nil
 }
@@ -269,7 +348,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		return false, ctx.Err()
 	}
 	if err != nil {
-		retry := st != nil && (!st.wrote() || st.req.Idempotent || c.retry.RetryPossiblyDelivered) && retryableNetErr(err)
+		retry := st != nil && (!st.mayHaveSent(err) || st.req.Idempotent || c.retry.RetryPossiblyDelivered) && retryableNetErr(err)
 		c.logAttempt(ctx, st, 0, err, retry)
 		return retry, err
 	}
@@ -278,10 +357,11 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		rerr = fmt.Errorf("answer larger than %d bytes", MaxResponseBytes)
 	}
 	resp.Body.Close()
-	resp.Body = io.NopCloser(bytes.NewReader(body))
 	if st != nil {
+		body = c.redact(st.req, body)
 		st.body, st.readErr = body, rerr
 	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
 	retry := false
 	switch {
 	case rerr != nil:

@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -308,3 +311,44 @@ func TestHTMLAnswerIsAClearError(t *testing.T) {
 	require.ErrorAs(t, err, &ve)
 	assert.True(t, ve.PossiblyDelivered)
 }
+
+func TestAnswerQuotingTheRequestIsRedacted(t *testing.T) {
+	echo := func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		w.WriteHeader(400)
+		fmt.Fprintf(w, `{"error":"bad request","you_sent":%q,"auth":%q}`, string(b), r.Header.Get("Authorization"))
+	}
+	srv, _ := script(t, echo)
+	c := newClient(t, srv.URL)
+	c.Redact("app-s3cret+/=", "tiny")
+	resp, err := c.Do(context.Background(), &Request{URL: "https://vendor.example/send",
+		Header: http.Header{"Authorization": {"Bearer access-token-123"}},
+		Body:   []byte("client_secret=" + url.QueryEscape("app-s3cret+/=") + "&x=tiny")})
+	require.NoError(t, err)
+	body := string(resp.Body)
+	assert.NotContains(t, body, "app-s3cret")
+	assert.NotContains(t, body, "access-token-123")
+	assert.Contains(t, body, "<redacted>")
+	assert.Contains(t, body, "tiny", "values shorter than 6 bytes are left alone")
+	assert.NotContains(t, StatusError("v", resp, "", "").Error(), "access-token-123")
+}
+
+// A transport that reports nothing (a custom RoundTripper) and fails after
+// sending must not be mistaken for one that never connected.
+func TestUntracedFailureCountsAsPossiblySent(t *testing.T) {
+	var calls atomic.Int64
+	rt := roundTripper(func(r *http.Request) (*http.Response, error) {
+		calls.Add(1)
+		return nil, errors.New("custom transport: stream reset")
+	})
+	c := newClient(t, "http://127.0.0.1:1", push.WithHTTPClient(&http.Client{Transport: rt}))
+	_, err := c.Do(context.Background(), &Request{URL: "https://vendor.example/send", Body: []byte("x")})
+	var ve *push.VendorError
+	require.ErrorAs(t, err, &ve)
+	assert.True(t, ve.PossiblyDelivered)
+	assert.EqualValues(t, 1, calls.Load(), "not retried: it may have reached the vendor")
+}
+
+type roundTripper func(*http.Request) (*http.Response, error)
+
+func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
