@@ -25,11 +25,11 @@ func BenchmarkRequest(b *testing.B) {
 			}
 			b.ReportAllocs()
 			for b.Loop() {
-				form, err := c.Form(info)
+				fs, err := c.fields(info)
 				if err != nil {
 					b.Fatal(err)
 				}
-				_ = c.request(newBody(form), tokens)
+				_ = c.request(newBody(fs), tokens)
 			}
 		})
 	}
@@ -40,12 +40,14 @@ func TestBodyEqualsFormEncode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	form, err := c.Form(&push.OfflinePushInfo{Title: "a&b=c", Desc: "你好 +%", Ext: `{"k":"v"}`})
+	info := &push.OfflinePushInfo{Title: "a&b=c", Desc: "你好 +%~", Ext: `{"k":"v"}`, ID: "x", CollapseID: "y"}
+	form, err := c.Form(info)
 	if err != nil {
 		t.Fatal(err)
 	}
+	fs, _ := c.fields(info)
 	ids := []string{"a/b", "c%d", "e+f"}
-	got := string(newBody(form).with(ids))
+	got := string(newBody(fs).with(ids))
 	form.Set("registration_id", "a/b,c%d,e+f")
 	if want := form.Encode(); got != want {
 		t.Fatalf("body\n%s\nwant\n%s", got, want)

@@ -13,9 +13,11 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/offlinepush/push"
 	"github.com/offlinepush/push/internal/batch"
@@ -136,11 +138,11 @@ func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ..
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	form, err := c.Form(info)
+	fs, err := c.fields(info)
 	if err != nil {
 		return nil, err
 	}
-	body := newBody(form)
+	body := newBody(fs)
 	return batch.RunChecked(ctx, push.Xiaomi, tokens, MaxTokens, c.http.Concurrency(), checkRegID, func(ctx context.Context, regIDs []string) []push.Outcome {
 		return c.send(ctx, body, regIDs)
 	}), nil
@@ -149,6 +151,23 @@ func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ..
 // Form maps info onto Xiaomi's notification form, without registration_id.
 // It is exported so tools can show the wire request (dry run).
 func (c *Client) Form(info *push.OfflinePushInfo) (url.Values, error) {
+	fs, err := c.fields(info)
+	if err != nil {
+		return nil, err
+	}
+	f := make(url.Values, len(fs))
+	for _, kv := range fs {
+		f.Set(kv.k, kv.v)
+	}
+	return f, nil
+}
+
+// field is one form field. The mapping builds a slice of them rather than
+// url.Values: the push path encodes it without a map per message.
+type field struct{ k, v string }
+
+// fields maps info onto the form, sorted by key.
+func (c *Client) fields(info *push.OfflinePushInfo) ([]field, error) {
 	v := push.Xiaomi
 	if err := info.Validate(); err != nil {
 		return nil, err
@@ -166,48 +185,49 @@ func (c *Client) Form(info *push.OfflinePushInfo) (url.Values, error) {
 	if err != nil {
 		return nil, v.InvalidMessage("Desc", err.Error())
 	}
-	f := url.Values{}
-	f.Set("restricted_package_name", c.cfg.PackageName)
-	f.Set("title", title)
-	f.Set("description", desc)
-	f.Set("pass_through", "0")
-	f.Set("notify_type", "-1") // sound, vibration and lights as the device allows
-	f.Set("notify_id", strconv.Itoa(int(ids.NotifyID(info.CollapseID))))
+	f := make([]field, 0, 16)
+	f = append(f,
+		field{"restricted_package_name", c.cfg.PackageName},
+		field{"title", title},
+		field{"description", desc},
+		field{"pass_through", "0"},
+		field{"notify_type", "-1"}, // sound, vibration and lights as the device allows
+		field{"notify_id", strconv.Itoa(int(ids.NotifyID(info.CollapseID)))},
+		field{"extra.channel_id", c.cfg.ChannelID},
+		// The device shows only the first message of a jobkey, so a message
+		// we (or the caller, with the same ID) send again is not shown twice.
+		field{"extra.jobkey", ids.Key(info.ID, 20)},
+	)
 	if ttl := ttlOf(info.TTL, c.cfg.TTL); ttl > 0 {
-		f.Set("time_to_live", strconv.FormatInt(ttl.Milliseconds(), 10))
+		f = append(f, field{"time_to_live", strconv.FormatInt(ttl.Milliseconds(), 10)})
 	}
-	f.Set("extra.channel_id", c.cfg.ChannelID)
-	// The device shows only the first message of a jobkey, so a message we
-	// (or the caller, with the same ID) send again is not shown twice.
-	f.Set("extra.jobkey", ids.Key(info.ID, 20))
 
 	// Always send notify_effect: since 2024-09-30 a notification without one
 	// only launches the home screen and its extras are lost.
 	switch click := info.Click.Resolve(c.cfg.Click); click.Kind {
 	case push.ClickOpenURL:
-		if len([]rune(click.URL)) > MaxExtra {
+		if utf8.RuneCountInString(click.URL) > MaxExtra {
 			return nil, v.InvalidMessage("Click.URL", fmt.Sprintf("must be at most %d characters", MaxExtra))
 		}
-		f.Set("extra.notify_effect", "3")
-		f.Set("extra.web_uri", click.URL)
+		f = append(f, field{"extra.notify_effect", "3"}, field{"extra.web_uri", click.URL})
 	case push.ClickOpenPage:
 		if click.Intent == "" {
 			return nil, v.InvalidMessage("Click.Intent", "is required for Xiaomi open-page (extra.intent_uri)")
 		}
-		if len([]rune(click.Intent)) > MaxExtra {
+		if utf8.RuneCountInString(click.Intent) > MaxExtra {
 			return nil, v.InvalidMessage("Click.Intent", fmt.Sprintf("must be at most %d characters", MaxExtra))
 		}
-		f.Set("extra.notify_effect", "2")
-		f.Set("extra.intent_uri", click.Intent)
+		f = append(f, field{"extra.notify_effect", "2"}, field{"extra.intent_uri", click.Intent})
 	default:
-		f.Set("extra.notify_effect", "1")
+		f = append(f, field{"extra.notify_effect", "1"})
 	}
 	if info.Ext != "" {
-		if n := len([]rune(info.Ext)); n > MaxExtra {
+		if n := utf8.RuneCountInString(info.Ext); n > MaxExtra {
 			return nil, v.InvalidMessage("Ext", fmt.Sprintf("is %d characters; Xiaomi allows %d per extra value", n, MaxExtra))
 		}
-		f.Set("extra."+payload.ExtKey, info.Ext) // the client reads getExtra().get("ext")
+		f = append(f, field{"extra." + payload.ExtKey, info.Ext}) // the client reads getExtra().get("ext")
 	}
+	slices.SortFunc(f, func(a, b field) int { return strings.Compare(a.k, b.k) })
 	return f, nil
 }
 
@@ -230,42 +250,57 @@ func checkRegID(id string) error {
 // body is a message's form encoded once, split where registration_id goes,
 // so each batch only encodes its regIds. The result equals url.Values.Encode
 // of the whole form (keys sorted).
-type body struct{ before, after string }
+type body struct{ before, after []byte }
 
-func newBody(form url.Values) body {
-	var lo, hi url.Values = url.Values{}, url.Values{}
-	for k, v := range form {
-		if k < "registration_id" {
-			lo[k] = v
-		} else {
-			hi[k] = v
+func newBody(fs []field) body {
+	var b body
+	for _, kv := range fs {
+		dst := &b.after
+		if kv.k < "registration_id" {
+			dst = &b.before
 		}
+		*dst = appendEscaped(append(appendEscaped(*dst, kv.k), '='), kv.v)
+		*dst = append(*dst, '&')
 	}
-	return body{before: lo.Encode(), after: hi.Encode()}
+	return b
 }
 
 func (b body) with(regIDs []string) []byte {
-	n := len(b.before) + len(b.after) + len("&registration_id=&")
+	n := len(b.before) + len(b.after) + len("registration_id=")
 	for _, id := range regIDs {
 		n += len(id) + 3
 	}
 	buf := make([]byte, 0, n)
-	if b.before != "" {
-		buf = append(buf, b.before...)
-		buf = append(buf, '&')
-	}
+	buf = append(buf, b.before...)
 	buf = append(buf, "registration_id="...)
 	for i, id := range regIDs {
 		if i > 0 {
 			buf = append(buf, "%2C"...) // an escaped comma
 		}
-		buf = append(buf, url.QueryEscape(id)...)
+		buf = appendEscaped(buf, id)
 	}
-	if b.after != "" {
+	if len(b.after) > 0 {
 		buf = append(buf, '&')
-		buf = append(buf, b.after...)
+		buf = append(buf, b.after[:len(b.after)-1]...) // without the last '&'
 	}
 	return buf
+}
+
+// appendEscaped appends s form-escaped exactly as url.QueryEscape would,
+// without allocating.
+func appendEscaped(dst []byte, s string) []byte {
+	const hex = "0123456789ABCDEF"
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-', c == '_', c == '.', c == '~':
+			dst = append(dst, c)
+		case c == ' ':
+			dst = append(dst, '+')
+		default:
+			dst = append(dst, '%', hex[c>>4], hex[c&15])
+		}
+	}
+	return dst
 }
 
 var formHeader = []string{"application/x-www-form-urlencoded;charset=UTF-8"}
