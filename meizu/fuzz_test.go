@@ -262,3 +262,23 @@ func FuzzDecode(f *testing.F) {
 		requireOutcomes(t, tokens, out)
 	})
 }
+
+// The push path writes the signed form without url.Values; it must equal
+// what Form (the documented mapping) gives.
+func TestRequestEqualsForm(t *testing.T) {
+	c, err := New(Config{AppID: "100999", AppSecret: "test_app_secret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	info := &push.OfflinePushInfo{Title: "a&b=c 你好", Desc: "d +%~", Ext: `{"k":"v"}`, ID: "x"}
+	for _, ids := range [][]string{{"p1"}, {"p1", "p 2", "p+3"}} {
+		want, err := c.Form(info, ids...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		msg, _ := c.MessageJSON(info)
+		if got := string(c.request(msg, ids).Body); got != want.Encode() {
+			t.Fatalf("request body\n%s\nwant\n%s", got, want.Encode())
+		}
+	}
+}

@@ -21,6 +21,7 @@ import (
 
 	"github.com/offlinepush/push"
 	"github.com/offlinepush/push/internal/batch"
+	"github.com/offlinepush/push/internal/form"
 	"github.com/offlinepush/push/internal/ids"
 	"github.com/offlinepush/push/internal/transport"
 	"github.com/offlinepush/push/payload"
@@ -259,7 +260,7 @@ func newBody(fs []field) body {
 		if kv.k < "registration_id" {
 			dst = &b.before
 		}
-		*dst = appendEscaped(append(appendEscaped(*dst, kv.k), '='), kv.v)
+		*dst = form.AppendEscaped(append(form.AppendEscaped(*dst, kv.k), '='), kv.v)
 		*dst = append(*dst, '&')
 	}
 	return b
@@ -277,30 +278,13 @@ func (b body) with(regIDs []string) []byte {
 		if i > 0 {
 			buf = append(buf, "%2C"...) // an escaped comma
 		}
-		buf = appendEscaped(buf, id)
+		buf = form.AppendEscaped(buf, id)
 	}
 	if len(b.after) > 0 {
 		buf = append(buf, '&')
 		buf = append(buf, b.after[:len(b.after)-1]...) // without the last '&'
 	}
 	return buf
-}
-
-// appendEscaped appends s form-escaped exactly as url.QueryEscape would,
-// without allocating.
-func appendEscaped(dst []byte, s string) []byte {
-	const hex = "0123456789ABCDEF"
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-', c == '_', c == '.', c == '~':
-			dst = append(dst, c)
-		case c == ' ':
-			dst = append(dst, '+')
-		default:
-			dst = append(dst, '%', hex[c>>4], hex[c&15])
-		}
-	}
-	return dst
 }
 
 var formHeader = []string{"application/x-www-form-urlencoded;charset=UTF-8"}

@@ -1,0 +1,27 @@
+package form
+
+import (
+	"net/url"
+	"testing"
+)
+
+func TestMatchesURLValues(t *testing.T) {
+	for _, s := range []string{"", "abc", "a b+c&d=e", "你好~-_.", "\x00\xff%", `{"k":"v"}`, "intent:#Intent;component=a/.B;end"} {
+		if got, want := string(AppendEscaped(nil, s)), url.QueryEscape(s); got != want {
+			t.Errorf("AppendEscaped(%q) = %q, want %q", s, got, want)
+		}
+	}
+	got := string(AppendField(AppendField(nil, "a b", "1&2"), "c", "d"))
+	if want := (url.Values{"a b": {"1&2"}, "c": {"d"}}).Encode(); got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func FuzzAppendEscaped(f *testing.F) {
+	f.Add("a b&c")
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := string(AppendEscaped(nil, s)), url.QueryEscape(s); got != want {
+			t.Fatalf("%q: %q != %q", s, got, want)
+		}
+	})
+}
