@@ -23,11 +23,11 @@ func writeReport(w io.Writer, cfg *config, res *results) {
 		}
 		floor, ratio, fa := "—", "—", "—"
 		if r.floorTPS > 0 {
-			floor, ratio, fa = num(r.floorTPS), fmt.Sprintf("%.2f", r.ratio()), fmt.Sprintf("%.1f", r.floorAllocs)
+			floor, ratio, fa = num(r.floorTPS), fmt.Sprintf("%.2f", r.ratio()), allocs(r.floorAllocs)
 		}
-		fmt.Fprintf(w, "| %s | %s | %d × %d | %d | %s | %s | %s | %s | %s | %.1f | %s | %.1f (%.1f) |\n",
+		fmt.Fprintf(w, "| %s | %s | %d × %d | %d | %s | %s | %s | %s | %s | %s | %s | %.1f (%.1f) |\n",
 			r.vendor, num(float64(r.n)), r.reps, r.rounds, r.conc, num(r.libTPS), floor, ratio,
-			trim(float64(r.sends)/float64(r.reps)), auth, r.libAllocs, fa, r.libPeakMB, r.libStartMB)
+			trim(float64(r.sends)/float64(r.reps)), auth, allocs(r.libAllocs), fa, r.libPeakMB, r.libStartMB)
 	}
 	if len(res.peers) > 0 {
 		fmt.Fprintf(w, "\n### Peers\n\n")
@@ -47,6 +47,15 @@ func writeReport(w io.Writer, cfg *config, res *results) {
 	}
 	fmt.Fprintf(w, "\n%s/%s, %d CPUs (GOMAXPROCS %d), %s; run took %.0f s\n",
 		runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version(), res.elapsed.Seconds())
+}
+
+// allocs formats allocations per token: two decimals below 10, so that the
+// per-token cost of a batch shows.
+func allocs(f float64) string {
+	if f < 10 {
+		return fmt.Sprintf("%.2f", f)
+	}
+	return fmt.Sprintf("%.1f", f)
 }
 
 // num formats a count or a rate with thousands separators.
