@@ -112,28 +112,51 @@ func credentialHeader(k string) bool {
 }
 
 // redact replaces every credential of the client and of this request in an
-// answer body.
+// answer body. It allocates only when it finds one: it runs on every answer.
 func (c *Client) redact(r *Request, body []byte) []byte {
-	secrets := c.secrets
+	for _, sec := range c.secrets {
+		if bytes.Contains(body, sec) {
+			body = bytes.ReplaceAll(body, sec, []byte("<redacted>"))
+		}
+	}
 	for h, vs := range r.Header {
 		if !credentialHeader(h) {
 			continue
 		}
 		for _, v := range vs {
-			secrets = appendForms(secrets, v)
+			body = redactCredential(body, v)
 			if _, cred, ok := strings.Cut(v, " "); ok { // "Bearer <token>"
-				secrets = appendForms(secrets, cred)
+				body = redactCredential(body, cred)
 			} else if _, cred, ok := strings.Cut(v, "="); ok { // "key=<secret>"
-				secrets = appendForms(secrets, cred)
+				body = redactCredential(body, cred)
 			}
 		}
 	}
-	for _, sec := range secrets {
-		if bytes.Contains(body, sec) {
-			body = bytes.ReplaceAll(body, sec, []byte("<redacted>"))
+	return body
+}
+
+// redactCredential replaces cred in body, raw or in the escaped forms it
+// takes in a form or JSON (computed only when they differ from the raw).
+func redactCredential(body []byte, cred string) []byte {
+	if len(cred) < minSecret || len(body) < len(cred) {
+		return body
+	}
+	if raw := []byte(cred); bytes.Contains(body, raw) {
+		body = bytes.ReplaceAll(body, raw, []byte("<redacted>"))
+	}
+	if strings.IndexFunc(cred, needsEscape) >= 0 {
+		for _, f := range appendForms(nil, cred)[1:] {
+			if bytes.Contains(body, f) {
+				body = bytes.ReplaceAll(body, f, []byte("<redacted>"))
+			}
 		}
 	}
 	return body
+}
+
+// needsEscape reports a rune a form or JSON would write differently.
+func needsEscape(r rune) bool {
+	return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.' || r == '~')
 }
 
 var defaultTransport = newDefaultTransport()
