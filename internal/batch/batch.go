@@ -5,6 +5,7 @@ package batch
 
 import (
 	"context"
+	"hash/maphash"
 	"fmt"
 	"sync"
 
@@ -36,47 +37,22 @@ func RunChecked(ctx context.Context, vendor push.Vendor, tokens []string, size, 
 	if parallel <= 0 {
 		parallel = 1
 	}
-
-	// distinct non-empty tokens, and where each input position reads from
-	uniq := make([]string, 0, len(tokens))
-	from := make([]int, len(tokens))
-	var seen map[string]int
-	if len(tokens) > 1 {
-		seen = make(map[string]int, len(tokens))
-	}
 	for i, t := range tokens {
 		res.Outcomes[i].Token = t
-		if t == "" {
-			from[i] = -1
-			res.Outcomes[i].Err = &push.VendorError{Vendor: vendor, Kind: push.ErrInvalidToken, Message: "empty device token (not sent)"}
-			continue
-		}
-		if check != nil {
-			if err := check(t); err != nil {
-				from[i] = -1
-				res.Outcomes[i].Err = &push.VendorError{Vendor: vendor, Kind: push.ErrInvalidToken, Message: "malformed device token (not sent): " + err.Error()}
-				continue
-			}
-		}
-		if seen != nil {
-			if j, ok := seen[t]; ok {
-				from[i] = j
-				continue
-			}
-			seen[t] = len(uniq)
-		}
-		from[i] = len(uniq)
-		uniq = append(uniq, t)
 	}
 
-	out := make([]push.Outcome, len(uniq))
+	// The common case — distinct, well-formed tokens — is sent straight from
+	// the caller's slice into the result: a million tokens cost no copies.
+	uniq, from := plan(vendor, tokens, check, res.Outcomes)
+	out := res.Outcomes
+	if from != nil {
+		out = make([]push.Outcome, len(uniq))
+	}
 	nb := (len(uniq) + size - 1) / size
 	if nb == 1 {
 		sendOne(ctx, vendor, uniq, out, send)
 	} else if nb > 1 {
-		if parallel > nb {
-			parallel = nb
-		}
+		parallel = min(parallel, nb)
 		var wg sync.WaitGroup
 		next := make(chan int)
 		for w := 0; w < parallel; w++ {
@@ -105,6 +81,74 @@ func RunChecked(ctx context.Context, vendor push.Vendor, tokens []string, size, 
 		res.Outcomes[i].Err = out[j].Err
 	}
 	return res
+}
+
+// plan returns the tokens to send. When every token is distinct and
+// well-formed it returns tokens itself and a nil from. Otherwise it returns
+// the distinct sendable tokens and, for each input position, the index in
+// them whose outcome it shares (-1: not sent; its outcome is set in res).
+func plan(vendor push.Vendor, tokens []string, check func(string) error, res []push.Outcome) ([]string, []int32) {
+	reject := func(i int, msg string) {
+		res[i].Err = &push.VendorError{Vendor: vendor, Kind: push.ErrInvalidToken, Message: msg}
+	}
+	// First index of each token, keyed by a hash: far smaller than a map of
+	// strings for a million tokens. A hash collision is settled by comparing
+	// the strings (collide holds the rare second token of a hash).
+	seed := maphash.MakeSeed()
+	first := make(map[uint64]int32, len(tokens))
+	var collide map[string]int32
+	var uniq []string
+	var from []int32
+	split := func(upTo int) { // leave the fast path: copy what was seen
+		uniq = append(make([]string, 0, len(tokens)), tokens[:upTo]...)
+		from = make([]int32, len(tokens))
+		for k := range upTo {
+			from[k] = int32(k)
+		}
+	}
+	for i, t := range tokens {
+		bad := ""
+		if t == "" {
+			bad = "empty device token (not sent)"
+		} else if check != nil {
+			if err := check(t); err != nil {
+				bad = "malformed device token (not sent): " + err.Error()
+			}
+		}
+		dup := int32(-1)
+		if bad == "" {
+			h := maphash.String(seed, t)
+			if j, ok := first[h]; !ok {
+				first[h] = int32(i)
+			} else if tokens[j] == t {
+				dup = j
+			} else if k, ok := collide[t]; ok {
+				dup = k
+			} else {
+				if collide == nil {
+					collide = map[string]int32{}
+				}
+				collide[t] = int32(i)
+			}
+		}
+		if from == nil && (bad != "" || dup >= 0) {
+			split(i)
+		}
+		switch {
+		case bad != "":
+			reject(i, bad)
+			from[i] = -1
+		case dup >= 0:
+			from[i] = from[dup] // the first copy's place in uniq
+		case from != nil:
+			from[i] = int32(len(uniq))
+			uniq = append(uniq, t)
+		}
+	}
+	if from == nil {
+		return tokens, nil
+	}
+	return uniq, from
 }
 
 func sendOne(ctx context.Context, vendor push.Vendor, tokens []string, out []push.Outcome, send Send) {

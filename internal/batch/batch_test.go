@@ -122,3 +122,40 @@ func TestRunCheckedRejectsMalformed(t *testing.T) {
 	assert.ErrorIs(t, res.Outcomes[1].Err, push.ErrInvalidToken)
 	assert.Contains(t, res.Outcomes[1].Err.Error(), "must not contain a comma")
 }
+
+func TestRunMixedDuplicatesAndRejects(t *testing.T) {
+	tokens := []string{"a", "b", "", "a", "c,", "b", "d", "d"}
+	var sent []string
+	res := RunChecked(context.Background(), "v", tokens, 2, 1, func(tok string) error {
+		if strings.Contains(tok, ",") {
+			return errors.New("comma")
+		}
+		return nil
+	}, func(_ context.Context, b []string) []push.Outcome {
+		sent = append(sent, b...)
+		out := All(b, "", nil)
+		for i := range out {
+			out[i].MessageID = "m-" + b[i]
+		}
+		return out
+	})
+	assert.Equal(t, []string{"a", "b", "d"}, sent)
+	want := []string{"m-a", "m-b", "", "m-a", "", "m-b", "m-d", "m-d"}
+	for i, o := range res.Outcomes {
+		assert.Equal(t, tokens[i], o.Token)
+		assert.Equal(t, want[i], o.MessageID, i)
+	}
+	assert.ErrorIs(t, res.Outcomes[2].Err, push.ErrInvalidToken)
+	assert.ErrorIs(t, res.Outcomes[4].Err, push.ErrInvalidToken)
+}
+
+func BenchmarkRunMillion(b *testing.B) {
+	tokens := make([]string, 1_000_000)
+	for i := range tokens {
+		tokens[i] = fmt.Sprintf("regid-%040d", i)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		Run(context.Background(), "v", tokens, 1000, 8, func(_ context.Context, t []string) []push.Outcome { return All(t, "", nil) })
+	}
+}
