@@ -5,8 +5,8 @@ package batch
 
 import (
 	"context"
-	"hash/maphash"
 	"fmt"
+	"hash/maphash"
 	"sync"
 
 	"github.com/offlinepush/push"
