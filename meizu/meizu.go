@@ -36,6 +36,7 @@ import (
 	"github.com/offlinepush/push/internal/batch"
 	"github.com/offlinepush/push/internal/form"
 	"github.com/offlinepush/push/internal/ids"
+	"github.com/offlinepush/push/internal/shape"
 	"github.com/offlinepush/push/internal/transport"
 	"github.com/offlinepush/push/payload"
 )
@@ -284,19 +285,9 @@ type AdvanceInfo struct {
 // show the wire request (dry run).
 func (c *Client) Message(info *push.OfflinePushInfo) (*Message, error) {
 	v := push.Meizu
-	if err := info.Validate(); err != nil {
+	title, content, err := shape.Texts(v, info, shape.Limits{Title: MaxTitle, Desc: MaxContent, Unit: payload.Runes}, c.opts.StrictLength)
+	if err != nil {
 		return nil, err
-	}
-	if strings.TrimSpace(info.Title) == "" {
-		return nil, v.InvalidMessage("Title", "must not be empty (Meizu requires a title of 1..32 characters)")
-	}
-	title, err := payload.Fit(strings.TrimSpace(info.Title), MaxTitle, payload.Runes, c.opts.StrictLength)
-	if err != nil {
-		return nil, v.InvalidMessage("Title", err.Error())
-	}
-	content, err := payload.Fit(strings.TrimSpace(info.Desc), MaxContent, payload.Runes, c.opts.StrictLength)
-	if err != nil {
-		return nil, v.InvalidMessage("Desc", err.Error())
 	}
 	click, err := clickInfo(info.Click.Resolve(c.cfg.Click))
 	if err != nil {

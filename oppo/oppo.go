@@ -39,6 +39,7 @@ import (
 	"github.com/offlinepush/push/internal/auth"
 	"github.com/offlinepush/push/internal/batch"
 	"github.com/offlinepush/push/internal/ids"
+	"github.com/offlinepush/push/internal/shape"
 	"github.com/offlinepush/push/internal/transport"
 	"github.com/offlinepush/push/payload"
 )
@@ -285,21 +286,9 @@ const appMessageIDLen = 32
 // app_message_id is random, so two calls differ.
 func (c *Client) Notification(info *push.OfflinePushInfo) (*Notification, error) {
 	v := push.OPPO
-	if err := info.Validate(); err != nil {
+	title, content, err := shape.Texts(v, info, shape.Limits{Title: MaxTitle, Desc: MaxContent, Unit: payload.UTF16}, c.opts.StrictLength)
+	if err != nil {
 		return nil, err
-	}
-	if strings.TrimSpace(info.Title) == "" {
-		return nil, v.InvalidMessage("Title", "must not be empty (OPPO requires a title)")
-	}
-	// Trimmed first: cut to the limit, a text padded with white space would
-	// keep only the padding, which OPPO refuses as missing (fuzz finding).
-	title, err := payload.Fit(strings.TrimSpace(info.Title), MaxTitle, payload.UTF16, c.opts.StrictLength)
-	if err != nil {
-		return nil, v.InvalidMessage("Title", err.Error())
-	}
-	content, err := payload.Fit(strings.TrimSpace(info.Desc), MaxContent, payload.UTF16, c.opts.StrictLength)
-	if err != nil {
-		return nil, v.InvalidMessage("Desc", err.Error())
 	}
 	n := &Notification{
 		Title:     title,

@@ -41,6 +41,7 @@ import (
 	"github.com/offlinepush/push/internal/auth"
 	"github.com/offlinepush/push/internal/batch"
 	"github.com/offlinepush/push/internal/ids"
+	"github.com/offlinepush/push/internal/shape"
 	"github.com/offlinepush/push/internal/transport"
 	"github.com/offlinepush/push/payload"
 )
@@ -360,21 +361,9 @@ type listRequest struct {
 // pushes). It is exported so tools can show the wire request (dry run).
 func (c *Client) Message(info *push.OfflinePushInfo) (*Message, error) {
 	v := push.Vivo
-	if err := info.Validate(); err != nil {
+	title, content, err := shape.Texts(v, info, shape.Limits{Title: MaxTitle, Desc: MaxContent, Unit: payload.Runes}, c.opts.StrictLength)
+	if err != nil {
 		return nil, err
-	}
-	if strings.TrimSpace(info.Title) == "" {
-		return nil, v.InvalidMessage("Title", "must not be empty (vivo requires a title)")
-	}
-	// Trimmed first: cut to the limit, a text padded with white space would
-	// keep only the padding, which vivo refuses as blank (fuzz finding).
-	title, err := payload.Fit(strings.TrimSpace(info.Title), MaxTitle, payload.Runes, c.opts.StrictLength)
-	if err != nil {
-		return nil, v.InvalidMessage("Title", err.Error())
-	}
-	content, err := payload.Fit(strings.TrimSpace(info.Desc), MaxContent, payload.Runes, c.opts.StrictLength)
-	if err != nil {
-		return nil, v.InvalidMessage("Desc", err.Error())
 	}
 	m := &Message{
 		AppID:          c.appID,

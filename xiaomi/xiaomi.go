@@ -23,6 +23,7 @@ import (
 	"github.com/offlinepush/push/internal/batch"
 	"github.com/offlinepush/push/internal/form"
 	"github.com/offlinepush/push/internal/ids"
+	"github.com/offlinepush/push/internal/shape"
 	"github.com/offlinepush/push/internal/transport"
 	"github.com/offlinepush/push/payload"
 )
@@ -170,21 +171,9 @@ type field struct{ k, v string }
 // fields maps info onto the form, sorted by key.
 func (c *Client) fields(info *push.OfflinePushInfo) ([]field, error) {
 	v := push.Xiaomi
-	if err := info.Validate(); err != nil {
+	title, desc, err := shape.Texts(v, info, shape.Limits{Title: MaxTitle, Desc: MaxDescription, Unit: payload.Runes}, c.opts.StrictLength)
+	if err != nil {
 		return nil, err
-	}
-	if strings.TrimSpace(info.Title) == "" {
-		return nil, v.InvalidMessage("Title", "must not be empty (Xiaomi requires a title)")
-	}
-	// Trimmed first: cut to the limit, a text padded with white space would
-	// keep only the padding, which Xiaomi refuses as blank (fuzz finding).
-	title, err := payload.Fit(strings.TrimSpace(info.Title), MaxTitle, payload.Runes, c.opts.StrictLength)
-	if err != nil {
-		return nil, v.InvalidMessage("Title", err.Error())
-	}
-	desc, err := payload.Fit(strings.TrimSpace(info.Desc), MaxDescription, payload.Runes, c.opts.StrictLength)
-	if err != nil {
-		return nil, v.InvalidMessage("Desc", err.Error())
 	}
 	f := make([]field, 0, 16)
 	f = append(f,
