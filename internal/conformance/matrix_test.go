@@ -224,6 +224,7 @@ func (e *env) push(t *testing.T, p push.Pusher, tokens []string) *push.Result {
 // HTTPStatus kept, not marked possibly delivered.
 func persistentStatus(f pushtest.Fault, kind func(*vendorCase) error) func(*testing.T, *vendorCase, *env) {
 	return func(t *testing.T, v *vendorCase, e *env) {
+		f := f // each cell its own copy: cells run in parallel
 		k := push.ErrUnavailable
 		if kind != nil {
 			k = kind(v)
@@ -275,6 +276,7 @@ func persistentCode(code func(*vendorCase) codeFault) func(*testing.T, *vendorCa
 // retries that one request once and every token is delivered, once.
 func recovers(f pushtest.Fault) func(*testing.T, *vendorCase, *env) {
 	return func(t *testing.T, v *vendorCase, e *env) {
+		f := f // each cell its own copy: cells run in parallel
 		f.Times = 1
 		e.srv.Inject(f)
 		tokens := v.tokens(0, nTokens)
@@ -343,6 +345,7 @@ func retryAfterOverCap(t *testing.T, v *vendorCase, e *env) {
 // slow answer.
 func droppedOnce(f pushtest.Fault, timeout time.Duration) func(*testing.T, *vendorCase, *env) {
 	return func(t *testing.T, v *vendorCase, e *env) {
+		f := f // each cell its own copy: cells run in parallel
 		var opts []push.Option
 		if timeout > 0 {
 			opts = append(opts, push.WithTimeout(timeout))
@@ -424,6 +427,7 @@ func droppedOnce(f pushtest.Fault, timeout time.Duration) func(*testing.T, *vend
 // every vendor; the others report ErrUnavailable.
 func garbage(f pushtest.Fault, html bool) func(*testing.T, *vendorCase, *env) {
 	return func(t *testing.T, v *vendorCase, e *env) {
+		f := f // each cell its own copy: cells run in parallel
 		f.Times = -1
 		e.srv.Inject(f)
 		tokens := v.tokens(0, nTokens)
