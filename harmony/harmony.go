@@ -36,6 +36,7 @@ import (
 	"github.com/offlinepush/push/internal/auth"
 	"github.com/offlinepush/push/internal/batch"
 	"github.com/offlinepush/push/internal/ids"
+	"github.com/offlinepush/push/internal/pushkit"
 	"github.com/offlinepush/push/internal/transport"
 	"github.com/offlinepush/push/payload"
 )
@@ -533,43 +534,27 @@ func (c *Client) send(ctx context.Context, req *Request, tokens []string) []push
 
 // ---- decode ----
 
-// code accepts Huawei's string code, and a number too.
-type code string
-
-func (c *code) UnmarshalJSON(b []byte) error {
-	*c = code(strings.Trim(string(b), `"`))
-	return nil
-}
-
-// response is the v3 answer: {"code":"80000000","msg":"Success","requestId":"…"}.
-type response struct {
-	Code      code   `json:"code"`
-	Msg       string `json:"msg"`
-	RequestID string `json:"requestId"`
-}
-
 // Push Kit v3 codes.
 const (
-	CodeSuccess       = "80000000"
-	CodePartial       = "80100000"
+	CodeSuccess       = pushkit.CodeSuccess
+	CodePartial       = pushkit.CodePartial
 	CodeAuthError     = "80200001"
 	CodeJWTExpired    = "80200005"
-	CodeAllInvalid    = "80300007"
+	CodeAllInvalid    = pushkit.CodeAllInvalid
 	CodeTooLarge      = "80300008"
-	CodeInternalError = "81000001"
+	CodeInternalError = pushkit.CodeInternalError
 )
 
 // busy reports the "try again" code inside an HTTP 200.
 func busy(body []byte) bool {
-	var r response
-	return json.Unmarshal(body, &r) == nil && r.Code == CodeInternalError
+	return pushkit.CodeIn(body, CodeInternalError)
 }
 
 // decode maps one answer to one outcome per token. It returns an error only
 // for an expired JWT, so that auth.Do signs a new one and sends once more.
 func decode(resp *transport.Response, tokens []string) ([]push.Outcome, error) {
 	v := push.Harmony
-	var r response
+	var r pushkit.Response
 	jerr := json.Unmarshal(resp.Body, &r)
 	if jerr != nil || r.Code == "" {
 		switch {
@@ -595,9 +580,9 @@ func decode(resp *transport.Response, tokens []string) ([]push.Outcome, error) {
 	case CodeSuccess:
 		return batch.All(tokens, id, nil), nil
 	case CodePartial:
-		return partial(batch.All(tokens, id, nil), resp.Status, string(r.Code), r.Msg), nil
+		return pushkit.MarkFailed(batch.All(tokens, id, nil), v, resp.Status, string(r.Code), r.Msg), nil
 	case CodeAllInvalid:
-		return partial(batch.All(tokens, id, verr(push.ErrInvalidToken)), resp.Status, string(r.Code), r.Msg), nil
+		return pushkit.MarkFailed(batch.All(tokens, id, verr(push.ErrInvalidToken)), v, resp.Status, string(r.Code), r.Msg), nil
 	case CodeJWTExpired:
 		e := verr(push.ErrAuth)
 		e.Cause = auth.ErrExpired
@@ -624,55 +609,4 @@ func decode(resp *transport.Response, tokens []string) ([]push.Outcome, error) {
 		e.RetryAfter = transport.RetryAfter(resp.Header)
 	}
 	return batch.All(tokens, id, e), nil
-}
-
-// failedTokens is the JSON inside msg of 80100000 and 80300007:
-// {"success":1,"failure":1,"illegalTokens":{"tokenFormatError":["…"]}}.
-type failedTokens struct {
-	Success  int                 `json:"success"`
-	Failure  int                 `json:"failure"`
-	ByReason map[string][]string `json:"illegalTokens"`
-}
-
-// partial gives the tokens msg lists the outcome their reason says. When
-// msg cannot be read the outcomes stay as given: delivered for 80100000 (the
-// vendor took the valid tokens and we cannot tell which failed; a dead token
-// shows up again next time), invalid for 80300007.
-func partial(out []push.Outcome, status int, code, msg string) []push.Outcome {
-	var f failedTokens
-	if json.Unmarshal([]byte(msg), &f) != nil {
-		return out
-	}
-	index := make(map[string]int, len(out))
-	for i, o := range out {
-		index[o.Token] = i
-	}
-	for reason, toks := range f.ByReason {
-		for _, t := range toks {
-			if i, ok := index[t]; ok {
-				out[i].Err = &push.VendorError{Vendor: push.Harmony, HTTPStatus: status, Code: code,
-					Message: fmt.Sprintf("%s (success %d, failure %d)", reason, f.Success, f.Failure), Kind: reasonKind(reason)}
-			}
-		}
-	}
-	return out
-}
-
-// reasonKind classifies a failure reason. Only reasons about the token
-// itself make the caller delete it; app-level reasons (a missing
-// entitlement, a penalty) would otherwise wipe every user's token.
-func reasonKind(reason string) error {
-	switch reason {
-	case "tokenFormatError", "tokenPlatformNotSupport",
-		"noRight": // the token belongs to another project, or predates an upgrade to NEXT
-		return push.ErrInvalidToken
-	case "noPushTypeRight", "atomicUnableSendUnsubscribedMsg", "disableSendHuaweiMsgBecauseOfPenalty",
-		"appinfoError", "noRightToSendThisLiveNotificationEvent":
-		return push.ErrAuth
-	case "differentImgVerifyPolicy", "notSupportPlayVoice":
-		return push.ErrInvalidMessage
-	}
-	// countryNotSupport and reasons we do not know: the token is not
-	// deleted on a guess.
-	return push.ErrUnavailable
 }

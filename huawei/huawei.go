@@ -29,6 +29,7 @@ import (
 	"github.com/offlinepush/push/internal/auth"
 	"github.com/offlinepush/push/internal/batch"
 	"github.com/offlinepush/push/internal/ids"
+	"github.com/offlinepush/push/internal/pushkit"
 	"github.com/offlinepush/push/internal/transport"
 	"github.com/offlinepush/push/payload"
 )
@@ -440,47 +441,28 @@ func (c *Client) send(ctx context.Context, req *Request, tokens []string) []push
 
 // ---- decode ----
 
-// code accepts Huawei's string code, and a number too.
-type code string
-
-func (c *code) UnmarshalJSON(b []byte) error {
-	*c = code(strings.Trim(string(b), `"`))
-	return nil
-}
-
-// response is Huawei's answer: {"code":"80000000","msg":"Success","requestId":"…"}.
-type response struct {
-	Code      code   `json:"code"`
-	Msg       string `json:"msg"`
-	RequestID string `json:"requestId"`
-}
-
 // Huawei codes.
 const (
-	CodeSuccess          = "80000000"
-	CodePartial          = "80100000"
+	CodeSuccess          = pushkit.CodeSuccess
+	CodePartial          = pushkit.CodePartial
 	CodeAuthError        = "80200001"
 	CodeTokenExpired     = "80200003"
-	CodeAllInvalid       = "80300007"
+	CodeAllInvalid       = pushkit.CodeAllInvalid
 	CodeTooLarge         = "80300008"
-	CodeInternalError    = "81000001"
+	CodeInternalError    = pushkit.CodeInternalError
 	CodeOAuthUnavailable = "80600003"
 )
 
 // busy reports Huawei's "try again" codes inside an HTTP 200.
 func busy(body []byte) bool {
-	var r response
-	if json.Unmarshal(body, &r) != nil {
-		return false
-	}
-	return r.Code == CodeInternalError || r.Code == CodeOAuthUnavailable
+	return pushkit.CodeIn(body, CodeInternalError, CodeOAuthUnavailable)
 }
 
 // decode maps one answer to one outcome per token. It returns an error only
 // for a rejected access token, so that auth.Do refreshes it and sends once
 // more.
 func (c *Client) decode(resp *transport.Response, tokens []string) ([]push.Outcome, error) {
-	var r response
+	var r pushkit.Response
 	jerr := json.Unmarshal(resp.Body, &r)
 	if jerr != nil || r.Code == "" {
 		if resp.Status == 401 {
@@ -502,9 +484,9 @@ func (c *Client) decode(resp *transport.Response, tokens []string) ([]push.Outco
 	case CodeSuccess:
 		return batch.All(tokens, id, nil), nil
 	case CodePartial:
-		return partial(batch.All(tokens, id, nil), resp.Status, string(r.Code), r.Msg), nil
+		return pushkit.MarkFailed(batch.All(tokens, id, nil), push.Huawei, resp.Status, string(r.Code), r.Msg), nil
 	case CodeAllInvalid:
-		return partial(batch.All(tokens, id, verr(push.ErrInvalidToken)), resp.Status, string(r.Code), r.Msg), nil
+		return pushkit.MarkFailed(batch.All(tokens, id, verr(push.ErrInvalidToken)), push.Huawei, resp.Status, string(r.Code), r.Msg), nil
 	case CodeAuthError, CodeTokenExpired:
 		e := verr(push.ErrAuth)
 		e.Cause = auth.ErrExpired
@@ -535,66 +517,4 @@ func (c *Client) decode(resp *transport.Response, tokens []string) ([]push.Outco
 		e.RetryAfter = transport.RetryAfter(resp.Header)
 	}
 	return batch.All(tokens, id, e), nil
-}
-
-// failedTokens is the JSON inside msg of a partial answer. v1 lists the
-// failed tokens in illegal_tokens; v3 (and possibly newer v1 servers) key
-// them by reason in illegalTokens.
-type failedTokens struct {
-	Success  int                 `json:"success"`
-	Failure  int                 `json:"failure"`
-	Illegal  []string            `json:"illegal_tokens"`
-	ByReason map[string][]string `json:"illegalTokens"`
-}
-
-// partial marks the tokens msg lists as failed. When msg cannot be read the
-// outcomes stay as given: delivered for 80100000 (the vendor took the valid
-// tokens and we cannot tell which failed; a dead token shows up again next
-// time), invalid for 80300007.
-func partial(out []push.Outcome, status int, code, msg string) []push.Outcome {
-	var f failedTokens
-	if json.Unmarshal([]byte(msg), &f) != nil {
-		return out
-	}
-	summary := fmt.Sprintf("success %d, failure %d", f.Success, f.Failure)
-	index := make(map[string]int, len(out))
-	for i, o := range out {
-		index[o.Token] = i
-	}
-	mark := func(tok, reason string, kind error) {
-		if i, ok := index[tok]; ok {
-			m := "illegal token (" + summary + ")"
-			if reason != "" {
-				m = reason + " (" + summary + ")"
-			}
-			out[i].Err = &push.VendorError{Vendor: push.Huawei, HTTPStatus: status, Code: code, Message: m, Kind: kind}
-		}
-	}
-	for _, t := range f.Illegal {
-		mark(t, "", push.ErrInvalidToken)
-	}
-	for reason, toks := range f.ByReason {
-		for _, t := range toks {
-			mark(t, reason, reasonKind(reason))
-		}
-	}
-	return out
-}
-
-// reasonKind classifies a v3-style failure reason. Only reasons about the
-// token itself make the caller delete it; app-level reasons (missing
-// entitlement, penalty) would otherwise wipe every user's token.
-func reasonKind(reason string) error {
-	switch reason {
-	case "tokenFormatError", "tokenPlatformNotSupport", "noRight":
-		return push.ErrInvalidToken
-	case "noPushTypeRight", "atomicUnableSendUnsubscribedMsg", "disableSendHuaweiMsgBecauseOfPenalty",
-		"appinfoError", "noRightToSendThisLiveNotificationEvent":
-		return push.ErrAuth
-	case "differentImgVerifyPolicy", "notSupportPlayVoice":
-		return push.ErrInvalidMessage
-	}
-	// countryNotSupport and reasons we do not know: the token is not
-	// deleted on a guess.
-	return push.ErrUnavailable
 }
