@@ -24,6 +24,7 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -224,9 +225,18 @@ func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ..
 	if err != nil {
 		return nil, err
 	}
-	return batch.Run(ctx, push.Meizu, tokens, MaxTokens, c.http.Concurrency(), func(ctx context.Context, pushIDs []string) []push.Outcome {
+	return batch.RunChecked(ctx, push.Meizu, tokens, MaxTokens, c.http.Concurrency(), checkPushID, func(ctx context.Context, pushIDs []string) []push.Outcome {
 		return c.send(ctx, msg, pushIDs)
 	}), nil
+}
+
+// checkPushID rejects a pushId that would split in two in the comma-joined
+// pushIds (and shift every answer after it).
+func checkPushID(id string) error {
+	if strings.Contains(id, ",") {
+		return errors.New("a pushId must not contain a comma")
+	}
+	return nil
 }
 
 // ---- messageJson -----------------------------------------------------------
@@ -458,46 +468,11 @@ func (c *Client) request(msg string, pushIDs []string) *transport.Request {
 	}
 }
 
-// send delivers one batch. A pushId holding a comma would be split in two by
-// Meizu and shift every answer, so it is reported invalid without sending.
+// send sends pushIDs in one request. When Meizu rejects the whole request
+// with a pushId code (110002/110003) without naming the id, nothing was
+// pushed, so the batch is halved and each half sent again until the bad ids
+// stand alone: a good id is never reported dead for a neighbour.
 func (c *Client) send(ctx context.Context, msg string, pushIDs []string) []push.Outcome {
-	good := pushIDs
-	var at []int // positions of the sendable ids, when some are not
-	out := make([]push.Outcome, len(pushIDs))
-	for i, id := range pushIDs {
-		if strings.Contains(id, ",") {
-			if at == nil {
-				good, at = nil, make([]int, 0, len(pushIDs))
-				for j := range i {
-					good, at = append(good, pushIDs[j]), append(at, j)
-				}
-			}
-			out[i] = push.Outcome{Token: id, Err: &push.VendorError{Vendor: push.Meizu, Kind: push.ErrInvalidToken,
-				Message: "pushId contains a comma (not sent)"}}
-			continue
-		}
-		if at != nil {
-			good, at = append(good, id), append(at, i)
-		}
-	}
-	if len(good) == 0 {
-		return out
-	}
-	got := c.sendBatch(ctx, msg, good)
-	if at == nil {
-		return got
-	}
-	for j, o := range got {
-		out[at[j]] = o
-	}
-	return out
-}
-
-// sendBatch sends pushIDs in one request. When Meizu rejects the whole
-// request with a pushId code (110002/110003) without naming the id, nothing
-// was pushed, so the batch is halved and each half sent again until the bad
-// ids stand alone: a good id is never reported dead for a neighbour.
-func (c *Client) sendBatch(ctx context.Context, msg string, pushIDs []string) []push.Outcome {
 	resp, err := c.http.Do(ctx, c.request(msg, pushIDs))
 	if err != nil {
 		return batch.All(pushIDs, "", err)
@@ -505,7 +480,7 @@ func (c *Client) sendBatch(ctx context.Context, msg string, pushIDs []string) []
 	out, whole := decode(resp, pushIDs)
 	if whole && len(pushIDs) > 1 && ctx.Err() == nil {
 		h := len(pushIDs) / 2
-		return append(c.sendBatch(ctx, msg, pushIDs[:h]), c.sendBatch(ctx, msg, pushIDs[h:])...)
+		return append(c.send(ctx, msg, pushIDs[:h]), c.send(ctx, msg, pushIDs[h:])...)
 	}
 	return out
 }
