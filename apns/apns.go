@@ -344,7 +344,7 @@ func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ..
 	if err != nil {
 		return nil, err
 	}
-	return batch.Run(ctx, push.APNs, tokens, 1, c.http.Concurrency(), func(ctx context.Context, toks []string) []push.Outcome {
+	return batch.RunChecked(ctx, push.APNs, tokens, 1, c.http.Concurrency(), checkToken, func(ctx context.Context, toks []string) []push.Outcome {
 		return []push.Outcome{c.send(ctx, n, toks[0])}
 	}), nil
 }
@@ -474,19 +474,19 @@ func messageID(id, token string) string {
 
 const hexDigits = "0123456789abcdef"
 
-// validToken reports whether a device token can be sent: hex digits only,
+// checkToken refuses a device token that cannot be sent: hex digits only,
 // which also keeps it a single path segment.
-func validToken(t string) bool {
-	if len(t) == 0 || len(t) > 512 {
-		return false
+func checkToken(t string) error {
+	if len(t) > 512 {
+		return errors.New("a device token is at most 512 hex digits")
 	}
 	for i := 0; i < len(t); i++ {
 		c := t[i]
 		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
-			return false
+			return errors.New("a device token must be hexadecimal")
 		}
 	}
-	return true
+	return nil
 }
 
 // request returns the HTTP request of n for one device token.
@@ -509,10 +509,6 @@ func (c *Client) request(n *Notification, token, jwt string) *transport.Request 
 // send delivers n to one token with the shared provider token; an
 // ExpiredProviderToken answer re-signs and resends once (see decode).
 func (c *Client) send(ctx context.Context, n *Notification, token string) push.Outcome {
-	if !validToken(token) {
-		return push.Outcome{Token: token, Err: &push.VendorError{Vendor: push.APNs, Code: "BadDeviceToken",
-			Message: "device token must be hexadecimal (not sent)", Kind: push.ErrInvalidToken}}
-	}
 	out, err := auth.Do(ctx, c.auth, func(ctx context.Context, jwt string) (push.Outcome, error) {
 		resp, err := c.http.Do(ctx, c.request(n, token, jwt))
 		if err != nil {

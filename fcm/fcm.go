@@ -525,8 +525,8 @@ func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ..
 	if err != nil {
 		return nil, err
 	}
-	if !slices.ContainsFunc(tokens, func(t string) bool { return t != "" }) {
-		return batch.Run(ctx, push.FCM, tokens, 1, 1, nil), nil // nothing to send
+	if !slices.ContainsFunc(tokens, func(t string) bool { return checkToken(t) == nil }) {
+		return batch.RunChecked(ctx, push.FCM, tokens, 1, 1, checkToken, nil), nil // nothing to send
 	}
 	// Get the access token once before fanning out: when it cannot be had,
 	// every token gets that one error, instead of each send trying again.
@@ -535,7 +535,7 @@ func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ..
 			return batch.All(toks, "", err)
 		}), nil
 	}
-	return batch.Run(ctx, push.FCM, tokens, 1, c.http.Concurrency(), func(ctx context.Context, toks []string) []push.Outcome {
+	return batch.RunChecked(ctx, push.FCM, tokens, 1, c.http.Concurrency(), checkToken, func(ctx context.Context, toks []string) []push.Outcome {
 		out := make([]push.Outcome, len(toks))
 		for i, t := range toks {
 			out[i] = c.send(ctx, tmpl, t)
@@ -599,13 +599,17 @@ func (c *Client) request(t *template, token, access string) *transport.Request {
 	}
 }
 
+// checkToken refuses a token that cannot be a registration token.
+func checkToken(t string) error {
+	if t == "" || !utf8.ValidString(t) {
+		return errors.New("a registration token is non-empty UTF-8 text")
+	}
+	return nil
+}
+
 // send delivers to one token, refreshing the access token once if FCM
 // says it expired.
 func (c *Client) send(ctx context.Context, t *template, token string) push.Outcome {
-	if !utf8.ValidString(token) {
-		return push.Outcome{Token: token, Err: &push.VendorError{Vendor: push.FCM, Kind: push.ErrInvalidToken,
-			Message: "device token is not valid UTF-8 (not sent)"}}
-	}
 	o, err := auth.Do(ctx, c.auth, func(ctx context.Context, access string) (push.Outcome, error) {
 		resp, err := c.http.Do(ctx, c.request(t, token, access))
 		if err != nil {
