@@ -204,19 +204,6 @@ func (c *Cache) usable(t *oauth2.Token) bool {
 	return t.Expiry.IsZero() || now.Add(c.early).Before(t.Expiry)
 }
 
-// Token implements oauth2.TokenSource over the cache, for code that wants
-// that shape.
-func (c *Cache) TokenSource(ctx context.Context) oauth2.TokenSource {
-	return tokenSource{c, ctx}
-}
-
-type tokenSource struct {
-	c   *Cache
-	ctx context.Context
-}
-
-func (t tokenSource) Token() (*oauth2.Token, error) { return t.c.Token(t.ctx) }
-
 // ErrExpired is what a send function returns (wrapped or not) when the
 // vendor says the access token is expired or invalid.
 var ErrExpired = errors.New("auth: access token rejected by the vendor")

@@ -71,12 +71,14 @@ var Seeds = []Seed{
 	{"ctl", "control characters", "\x00\x1f", "\r\n", 0, "", "", "", 0, 0, "a\x7f\tb\n", "\x00"},
 }
 
+// AddMappingSeeds adds every Seed to a mapping fuzz target.
 func AddMappingSeeds(f *testing.F) {
 	for _, s := range Seeds {
 		f.Add(s.title, s.desc, s.ext, s.sound, s.kind, s.url, s.intent, s.activity, s.ttl, s.badge, s.collapse, s.id)
 	}
 }
 
+// Info builds the OfflinePushInfo a mapping fuzz target was given.
 func Info(title, desc, ext, sound string, kind int, u, intent, activity string, ttlSec int64, badge int, collapse, id string) *push.OfflinePushInfo {
 	ttl := time.Duration(ttlSec) * time.Second
 	if ttl/time.Second != time.Duration(ttlSec) { // overflow: keep it arbitrary, in nanoseconds
