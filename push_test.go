@@ -134,6 +134,10 @@ func TestFieldError(t *testing.T) {
 	err := push.OPPO.InvalidConfig("ChannelID", "is required")
 	assert.ErrorIs(t, err, push.ErrConfig)
 	assert.Equal(t, "oppo: invalid config: ChannelID is required", err.Error())
+	err = push.Xiaomi.AsConfig(push.ClickAction{Kind: push.ClickOpenURL, URL: "ftp://x"}.Validate())
+	assert.ErrorIs(t, err, push.ErrConfig)
+	assert.Equal(t, "xiaomi: invalid config: Click.URL must use the http or https scheme", err.Error())
+	assert.Nil(t, push.Xiaomi.AsConfig(nil))
 	err = push.Huawei.InvalidMessage("Click.URL", "must use https")
 	assert.ErrorIs(t, err, push.ErrInvalidMessage)
 	var fe *push.FieldError

@@ -221,7 +221,7 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 		return nil, v.InvalidConfig("TTL", "must not be negative")
 	}
 	if err := cfg.Click.Validate(); err != nil {
-		return nil, v.InvalidConfig("Click", strings.TrimPrefix(err.Error(), "push: invalid message: "))
+		return nil, v.AsConfig(err)
 	}
 	cfg.PrivateKey = nil
 

@@ -199,11 +199,11 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 		return nil, v.InvalidConfig("Priority", `must be "high" or "normal"`)
 	}
 	if err := cfg.Click.Validate(); err != nil {
-		return nil, v.InvalidConfig("Click", strings.TrimPrefix(err.Error(), "push: invalid message: "))
+		return nil, v.AsConfig(err)
 	}
 	if cfg.Click.Kind == push.ClickOpenPage {
 		if _, err := clickAction(cfg.Click); err != nil {
-			return nil, v.InvalidConfig("Click", strings.TrimPrefix(err.Error(), "fcm: invalid message: "))
+			return nil, v.AsConfig(err)
 		}
 	}
 	hc, err := transport.New(v, o, DefaultConcurrency)

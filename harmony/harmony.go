@@ -186,10 +186,10 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 		return nil, v.InvalidConfig("TTL", "must not be negative")
 	}
 	if err := cfg.Click.Validate(); err != nil {
-		return nil, configErr(err)
+		return nil, push.Harmony.AsConfig(err)
 	}
 	if _, err := clickAction(cfg.Click.Resolve(push.ClickAction{}), ""); err != nil {
-		return nil, configErr(err)
+		return nil, push.Harmony.AsConfig(err)
 	}
 	if cfg.Host == "" {
 		cfg.Host = Host
@@ -232,14 +232,6 @@ func parseKey(s string) (*rsa.PrivateKey, error) {
 		return k, nil
 	}
 	return nil, errors.New("cannot be parsed as a PKCS #8 or PKCS #1 RSA key")
-}
-
-func configErr(err error) error {
-	var fe *push.FieldError
-	if errors.As(err, &fe) {
-		return push.Harmony.InvalidConfig(fe.Field, fe.Rule)
-	}
-	return push.Harmony.InvalidConfig("Click", err.Error())
 }
 
 func safeID(s string) bool {

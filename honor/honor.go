@@ -19,7 +19,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -166,7 +165,7 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 		}
 	}
 	if err := cfg.Click.Validate(); err != nil {
-		return nil, v.InvalidConfig("Click", ruleOf(err))
+		return nil, v.AsConfig(err)
 	}
 	if cfg.Click.Kind == push.ClickOpenURL {
 		if err := payload.CheckURL(cfg.Click.URL, true); err != nil {
@@ -195,16 +194,6 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 		Now: func() time.Time { return c.now() }}
 	c.tokens = auth.For(o, string(v)+"/"+cfg.AppID, auth.SourceFunc(c.fetchToken), RefreshEarly)
 	return c, nil
-}
-
-// ruleOf strips the "push: invalid message: Field " prefix of a FieldError,
-// to reuse its rule under a Config field name.
-func ruleOf(err error) string {
-	var fe *push.FieldError
-	if errors.As(err, &fe) {
-		return fe.Field + " " + fe.Rule
-	}
-	return err.Error()
 }
 
 // Vendor returns push.Honor.

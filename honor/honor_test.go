@@ -88,7 +88,7 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		{"page without intent", func(c *Config) {
 			c.Click = push.ClickAction{Kind: push.ClickOpenPage, Activity: "com.example.ChatActivity"}
 		}, "Click.Intent"},
-		{"bad click kind", func(c *Config) { c.Click = push.ClickAction{Kind: 9} }, "Click"},
+		{"bad click kind", func(c *Config) { c.Click = push.ClickAction{Kind: 9} }, "Click.Kind"},
 		{"http token url", func(c *Config) { c.TokenURL = "http://iam.example.com/token" }, "TokenURL"},
 	}
 	for _, tt := range tests {

@@ -16,7 +16,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -173,10 +172,10 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 		}
 	}
 	if err := cfg.Click.Validate(); err != nil {
-		return nil, configErr(err)
+		return nil, push.Huawei.AsConfig(err)
 	}
 	if _, err := clickAction(cfg.Click.Resolve(push.ClickAction{})); err != nil {
-		return nil, configErr(err)
+		return nil, push.Huawei.AsConfig(err)
 	}
 	if cfg.Host == "" {
 		cfg.Host = Host
@@ -197,15 +196,6 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 		Now: func() time.Time { return c.now() }}
 	c.tokens = auth.For(o, string(v)+"/"+cfg.AppID, auth.SourceFunc(c.fetchToken), RefreshEarly)
 	return c, nil
-}
-
-// configErr turns a message rule broken by Config.Click into a config error.
-func configErr(err error) error {
-	var fe *push.FieldError
-	if errors.As(err, &fe) {
-		return push.Huawei.InvalidConfig(fe.Field, fe.Rule)
-	}
-	return push.Huawei.InvalidConfig("Click", err.Error())
 }
 
 func safeID(s string) bool {

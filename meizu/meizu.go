@@ -165,10 +165,10 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	}
 	cfg.Host = strings.TrimSuffix(cfg.Host, "/")
 	if err := cfg.Click.Validate(); err != nil {
-		return nil, configError(err)
+		return nil, push.Meizu.AsConfig(err)
 	}
 	if _, err := clickInfo(cfg.Click.Resolve(push.ClickAction{})); err != nil {
-		return nil, configError(err)
+		return nil, push.Meizu.AsConfig(err)
 	}
 	o := push.NewOptions(opts...)
 	hc, err := transport.New(v, o, 8)
@@ -177,15 +177,6 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	}
 	hc.Redact(cfg.AppSecret) // an answer quoting the request never carries them on
 	return &Client{cfg: cfg, opts: o, http: hc, sendURL: cfg.Host + SendPath}, nil
-}
-
-// configError restates a message rule broken by Config.Click as a config
-// error naming the same field.
-func configError(err error) error {
-	if fe, ok := err.(*push.FieldError); ok {
-		return push.Meizu.InvalidConfig(fe.Field, fe.Rule)
-	}
-	return push.Meizu.InvalidConfig("Click", err.Error())
 }
 
 // meizuField restates a vendor-neutral field error as Meizu's.

@@ -186,7 +186,7 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 		return nil, v.InvalidConfig("NotifyLevel", "must be 1, 2 or 16")
 	}
 	if err := cfg.Click.Validate(); err != nil {
-		return nil, v.InvalidConfig("Click", strings.TrimPrefix(err.Error(), "push: invalid message: "))
+		return nil, v.AsConfig(err)
 	}
 	if cfg.Host == "" {
 		cfg.Host = HostChina

@@ -130,7 +130,7 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		{"lower-case category", func(c *oppo.Config) { c.Category = "im" }, "Category"},
 		{"bad notify level", func(c *oppo.Config) { c.NotifyLevel = 3 }, "NotifyLevel"},
 		{"negative TTL", func(c *oppo.Config) { c.TTL = -time.Second }, "TTL"},
-		{"bad click", func(c *oppo.Config) { c.Click = push.ClickAction{Kind: push.ClickOpenURL, URL: "ftp://x"} }, "Click"},
+		{"bad click", func(c *oppo.Config) { c.Click = push.ClickAction{Kind: push.ClickOpenURL, URL: "ftp://x"} }, "Click.URL"},
 		{"host with path", func(c *oppo.Config) { c.Host = "https://api.push.oppomobile.com/server" }, "Host"},
 		{"host not a URL", func(c *oppo.Config) { c.Host = "api.push.oppomobile.com" }, "Host"},
 	}

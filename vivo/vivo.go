@@ -260,7 +260,7 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 		cfg.NotifyType = NotifyRingVibrate
 	}
 	if err := cfg.Click.Validate(); err != nil {
-		return nil, v.InvalidConfig("Click", strings.TrimPrefix(err.Error(), "push: invalid message: "))
+		return nil, v.AsConfig(err)
 	}
 	if cfg.Click.Kind == push.ClickOpenPage && cfg.Click.Intent == "" {
 		return nil, v.InvalidConfig("Click.Intent", "is required for open-page: vivo opens app pages by intent URI (skipType 4)")

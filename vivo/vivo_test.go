@@ -347,7 +347,7 @@ func TestConfig(t *testing.T) {
 		{"unknown category without class", func(c *Config) { c.Category = "NEWS" }, "Classification"},
 		{"class does not match category", func(c *Config) { c.Classification = Operational }, "Classification"},
 		{"bad class", func(c *Config) { c.Classification = 7 }, "Classification"},
-		{"bad click", func(c *Config) { c.Click = push.ClickAction{Kind: push.ClickOpenURL, URL: "ftp://x"} }, "Click"},
+		{"bad click", func(c *Config) { c.Click = push.ClickAction{Kind: push.ClickOpenURL, URL: "ftp://x"} }, "Click.URL"},
 		{"page without intent", func(c *Config) {
 			c.Click = push.ClickAction{Kind: push.ClickOpenPage, Activity: "com.example.ChatActivity"}
 		}, "Click.Intent"},
