@@ -66,6 +66,7 @@ import (
 	"github.com/offlinepush/push/internal/auth"
 	"github.com/offlinepush/push/internal/batch"
 	"github.com/offlinepush/push/internal/ids"
+	"github.com/offlinepush/push/internal/secret"
 	"github.com/offlinepush/push/internal/transport"
 )
 
@@ -157,18 +158,11 @@ type Config struct {
 // String masks the private key, so a Config never prints it.
 func (c Config) String() string {
 	return fmt.Sprintf("apns.Config{TeamID:%q KeyID:%q Topic:%q Sandbox:%t Priority:%d MutableContent:%t TTL:%s PrivateKey:%s}",
-		c.TeamID, c.KeyID, c.Topic, c.Sandbox, c.Priority, c.MutableContent, c.TTL, mask(c.PrivateKey))
+		c.TeamID, c.KeyID, c.Topic, c.Sandbox, c.Priority, c.MutableContent, c.TTL, secret.Mask(c.PrivateKey))
 }
 
 // GoString masks the private key in %#v too.
 func (c Config) GoString() string { return c.String() }
-
-func mask(b []byte) string {
-	if len(b) == 0 {
-		return `""`
-	}
-	return "<redacted>"
-}
 
 // Client sends to one app with one signing key. It is safe for concurrent
 // use and meant to be long-lived: it keeps its HTTP/2 connection open, as

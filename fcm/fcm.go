@@ -60,6 +60,7 @@ import (
 	"github.com/offlinepush/push"
 	"github.com/offlinepush/push/internal/auth"
 	"github.com/offlinepush/push/internal/batch"
+	"github.com/offlinepush/push/internal/secret"
 	"github.com/offlinepush/push/internal/transport"
 	"github.com/offlinepush/push/payload"
 )
@@ -132,18 +133,11 @@ type Config struct {
 
 // String masks the credentials, so a Config never prints the private key.
 func (c Config) String() string {
-	return fmt.Sprintf("fcm.Config{ProjectID:%q ChannelID:%q Priority:%q CredentialsJSON:%s}", c.ProjectID, c.ChannelID, c.Priority, mask(c.CredentialsJSON))
+	return fmt.Sprintf("fcm.Config{ProjectID:%q ChannelID:%q Priority:%q CredentialsJSON:%s}", c.ProjectID, c.ChannelID, c.Priority, secret.Mask(c.CredentialsJSON))
 }
 
 // GoString masks the credentials in %#v too.
 func (c Config) GoString() string { return c.String() }
-
-func mask(b []byte) string {
-	if len(b) == 0 {
-		return `""`
-	}
-	return "<redacted>"
-}
 
 // Client sends to one Firebase project. It is safe for concurrent use.
 type Client struct {

@@ -165,7 +165,7 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 			return nil, v.InvalidConfig("CredentialsJSON", "has no "+f.name)
 		}
 	}
-	if !safeID(sa.ProjectID) {
+	if !pushkit.SafeID(sa.ProjectID) {
 		return nil, v.InvalidConfig("CredentialsJSON", "has a project_id with characters other than letters, digits, '.', '_' or '-'")
 	}
 	key, err := parseKey(sa.PrivateKey)
@@ -232,15 +232,6 @@ func parseKey(s string) (*rsa.PrivateKey, error) {
 		return k, nil
 	}
 	return nil, errors.New("cannot be parsed as a PKCS #8 or PKCS #1 RSA key")
-}
-
-func safeID(s string) bool {
-	for _, r := range s {
-		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '.' || r == '_' || r == '-') {
-			return false
-		}
-	}
-	return true
 }
 
 // Vendor returns push.Harmony.

@@ -31,6 +31,7 @@ import (
 	"github.com/offlinepush/push/internal/auth"
 	"github.com/offlinepush/push/internal/batch"
 	"github.com/offlinepush/push/internal/ids"
+	"github.com/offlinepush/push/internal/secret"
 	"github.com/offlinepush/push/internal/transport"
 	"github.com/offlinepush/push/payload"
 )
@@ -112,18 +113,11 @@ type Config struct {
 // String masks the credentials, so a Config never prints them.
 func (c Config) String() string {
 	return fmt.Sprintf("honor.Config{AppID:%q ClientID:%s ClientSecret:%s Importance:%q BadgeClass:%q TokenURL:%q}",
-		c.AppID, mask(c.ClientID), mask(c.ClientSecret), c.Importance, c.BadgeClass, c.TokenURL)
+		c.AppID, secret.Mask(c.ClientID), secret.Mask(c.ClientSecret), c.Importance, c.BadgeClass, c.TokenURL)
 }
 
 // GoString masks the credentials in %#v too.
 func (c Config) GoString() string { return c.String() }
-
-func mask(s string) string {
-	if s == "" {
-		return `""`
-	}
-	return "<redacted>"
-}
 
 // Client sends to one Honor certificate. It is safe for concurrent use.
 type Client struct {

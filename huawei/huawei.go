@@ -29,6 +29,7 @@ import (
 	"github.com/offlinepush/push/internal/batch"
 	"github.com/offlinepush/push/internal/ids"
 	"github.com/offlinepush/push/internal/pushkit"
+	"github.com/offlinepush/push/internal/secret"
 	"github.com/offlinepush/push/internal/transport"
 	"github.com/offlinepush/push/payload"
 )
@@ -119,18 +120,11 @@ type Config struct {
 // String masks the secret, so a Config never prints it.
 func (c Config) String() string {
 	return fmt.Sprintf("huawei.Config{AppID:%q Category:%q Importance:%q BadgeClass:%q ChannelID:%q Host:%q AppSecret:%s}",
-		c.AppID, c.Category, c.Importance, c.BadgeClass, c.ChannelID, c.Host, mask(c.AppSecret))
+		c.AppID, c.Category, c.Importance, c.BadgeClass, c.ChannelID, c.Host, secret.Mask(c.AppSecret))
 }
 
 // GoString masks the secret in %#v too.
 func (c Config) GoString() string { return c.String() }
-
-func mask(s string) string {
-	if s == "" {
-		return `""`
-	}
-	return "<redacted>"
-}
 
 // Client sends to one Huawei certificate. It is safe for concurrent use.
 type Client struct {
@@ -155,7 +149,7 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	switch {
 	case strings.TrimSpace(cfg.AppID) == "":
 		return nil, v.InvalidConfig("AppID", "is required")
-	case !safeID(cfg.AppID):
+	case !pushkit.SafeID(cfg.AppID):
 		return nil, v.InvalidConfig("AppID", "must be the app's client id (letters, digits, '.', '_' or '-')")
 	case strings.TrimSpace(cfg.AppSecret) == "":
 		return nil, v.InvalidConfig("AppSecret", "is required")
@@ -196,15 +190,6 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 		Now: func() time.Time { return c.now() }}
 	c.tokens = auth.For(o, string(v)+"/"+cfg.AppID, auth.SourceFunc(c.fetchToken), RefreshEarly)
 	return c, nil
-}
-
-func safeID(s string) bool {
-	for _, r := range s {
-		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '.' || r == '_' || r == '-') {
-			return false
-		}
-	}
-	return true
 }
 
 // Vendor returns push.Huawei.

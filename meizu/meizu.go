@@ -37,6 +37,7 @@ import (
 	"github.com/offlinepush/push/internal/batch"
 	"github.com/offlinepush/push/internal/form"
 	"github.com/offlinepush/push/internal/ids"
+	"github.com/offlinepush/push/internal/secret"
 	"github.com/offlinepush/push/internal/shape"
 	"github.com/offlinepush/push/internal/transport"
 	"github.com/offlinepush/push/payload"
@@ -122,18 +123,11 @@ type Config struct {
 
 // String masks the secret, so a Config never prints it.
 func (c Config) String() string {
-	return fmt.Sprintf("meizu.Config{AppID:%q Host:%q NoticeMsgType:%d AppSecret:%s}", c.AppID, c.Host, int(c.NoticeMsgType), mask(c.AppSecret))
+	return fmt.Sprintf("meizu.Config{AppID:%q Host:%q NoticeMsgType:%d AppSecret:%s}", c.AppID, c.Host, int(c.NoticeMsgType), secret.Mask(c.AppSecret))
 }
 
 // GoString masks the secret in %#v too.
 func (c Config) GoString() string { return c.String() }
-
-func mask(s string) string {
-	if s == "" {
-		return `""`
-	}
-	return "<redacted>"
-}
 
 // Client sends to one Meizu certificate. It is safe for concurrent use.
 type Client struct {

@@ -39,6 +39,7 @@ import (
 	"github.com/offlinepush/push/internal/auth"
 	"github.com/offlinepush/push/internal/batch"
 	"github.com/offlinepush/push/internal/ids"
+	"github.com/offlinepush/push/internal/secret"
 	"github.com/offlinepush/push/internal/shape"
 	"github.com/offlinepush/push/internal/transport"
 	"github.com/offlinepush/push/payload"
@@ -136,18 +137,11 @@ type Config struct {
 // String masks the secret, so a Config never prints it.
 func (c Config) String() string {
 	return fmt.Sprintf("oppo.Config{AppKey:%q ChannelID:%q Category:%q NotifyLevel:%d Host:%q MasterSecret:%s}",
-		c.AppKey, c.ChannelID, c.Category, c.NotifyLevel, c.Host, mask(c.MasterSecret))
+		c.AppKey, c.ChannelID, c.Category, c.NotifyLevel, c.Host, secret.Mask(c.MasterSecret))
 }
 
 // GoString masks the secret in %#v too.
 func (c Config) GoString() string { return c.String() }
-
-func mask(s string) string {
-	if s == "" {
-		return `""`
-	}
-	return "<redacted>"
-}
 
 // Client sends to one OPPO certificate. It is safe for concurrent use.
 type Client struct {

@@ -41,6 +41,7 @@ import (
 	"github.com/offlinepush/push/internal/auth"
 	"github.com/offlinepush/push/internal/batch"
 	"github.com/offlinepush/push/internal/ids"
+	"github.com/offlinepush/push/internal/secret"
 	"github.com/offlinepush/push/internal/shape"
 	"github.com/offlinepush/push/internal/transport"
 	"github.com/offlinepush/push/payload"
@@ -178,18 +179,11 @@ type Config struct {
 // String masks the credentials, so a Config never prints them.
 func (c Config) String() string {
 	return fmt.Sprintf("vivo.Config{AppID:%q Category:%q Classification:%d PushMode:%d Host:%q AppKey:%s AppSecret:%s}",
-		c.AppID, c.Category, c.Classification, c.PushMode, c.Host, mask(c.AppKey), mask(c.AppSecret))
+		c.AppID, c.Category, c.Classification, c.PushMode, c.Host, secret.Mask(c.AppKey), secret.Mask(c.AppSecret))
 }
 
 // GoString masks the credentials in %#v too.
 func (c Config) GoString() string { return c.String() }
-
-func mask(s string) string {
-	if s == "" {
-		return `""`
-	}
-	return "<redacted>"
-}
 
 // Client sends to one vivo certificate. It is safe for concurrent use.
 type Client struct {

@@ -23,6 +23,7 @@ import (
 	"github.com/offlinepush/push/internal/batch"
 	"github.com/offlinepush/push/internal/form"
 	"github.com/offlinepush/push/internal/ids"
+	"github.com/offlinepush/push/internal/secret"
 	"github.com/offlinepush/push/internal/shape"
 	"github.com/offlinepush/push/internal/transport"
 	"github.com/offlinepush/push/payload"
@@ -75,18 +76,11 @@ type Config struct {
 
 // String masks the secret, so a Config never prints it.
 func (c Config) String() string {
-	return fmt.Sprintf("xiaomi.Config{PackageName:%q ChannelID:%q Host:%q AppSecret:%s}", c.PackageName, c.ChannelID, c.Host, mask(c.AppSecret))
+	return fmt.Sprintf("xiaomi.Config{PackageName:%q ChannelID:%q Host:%q AppSecret:%s}", c.PackageName, c.ChannelID, c.Host, secret.Mask(c.AppSecret))
 }
 
 // GoString masks the secret in %#v too.
 func (c Config) GoString() string { return c.String() }
-
-func mask(s string) string {
-	if s == "" {
-		return `""`
-	}
-	return "<redacted>"
-}
 
 // Client sends to one Xiaomi certificate. It is safe for concurrent use.
 type Client struct {

@@ -30,6 +30,17 @@ func (c *Code) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// SafeID reports whether an app or project id can stand in a Push Kit URL
+// path as is: letters, digits, '.', '_' and '-'.
+func SafeID(s string) bool {
+	for _, r := range s {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '.' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
 // Response is a Push Kit answer.
 type Response struct {
 	Code      Code   `json:"code"`
