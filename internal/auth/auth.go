@@ -50,6 +50,7 @@ type Cache struct {
 	mu       sync.Mutex
 	tok      *oauth2.Token
 	got      time.Time // when tok was fetched
+	rejected string    // the last token the vendor refused: never taken back from the store
 	inflight *call
 	fetches  int64
 }
@@ -137,6 +138,7 @@ func (c *Cache) Invalidate(rejected string) {
 	if c.tok != nil && c.tok.AccessToken == rejected {
 		c.tok = nil
 	}
+	c.rejected = rejected
 	c.mu.Unlock()
 	if c.store != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -193,14 +195,19 @@ func (c *Cache) fetchLocked(ctx context.Context, unlock func()) (*oauth2.Token, 
 }
 
 // usable reports whether a token from the store is outside the early
-// refresh window.
+// refresh window and is not the one the vendor just refused (the store may
+// still hold it: a concurrent caller can read it before the invalidation
+// reaches the store).
 func (c *Cache) usable(t *oauth2.Token) bool {
 	if t == nil || t.AccessToken == "" {
 		return false
 	}
 	c.mu.Lock()
-	now := c.now()
+	now, rejected := c.now(), c.rejected
 	c.mu.Unlock()
+	if t.AccessToken == rejected {
+		return false
+	}
 	return t.Expiry.IsZero() || now.Add(c.early).Before(t.Expiry)
 }
 

@@ -123,3 +123,20 @@ func TestStoreTokenInsideEarlyWindowIsNotUsed(t *testing.T) {
 	assert.Equal(t, "fleet-tok-1", tok.AccessToken)
 	assert.EqualValues(t, 1, fetches.Load())
 }
+
+// A refused token can still be in the store when a concurrent caller looks
+// (the invalidation is on its way there): it must not be taken back.
+func TestRejectedTokenNotTakenBackFromTheStore(t *testing.T) {
+	store := pushtest.NewTokenStore()
+	caches, fetches := fleet(1, store)
+	c := caches[0]
+	tok, err := c.Token(context.Background())
+	require.NoError(t, err)
+	c.mu.Lock()
+	c.tok, c.rejected = nil, tok.AccessToken // dropped locally; the store still has it
+	c.mu.Unlock()
+	again, err := c.Token(context.Background())
+	require.NoError(t, err)
+	assert.NotEqual(t, tok.AccessToken, again.AccessToken)
+	assert.EqualValues(t, 2, fetches.Load())
+}
