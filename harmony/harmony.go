@@ -502,7 +502,7 @@ func (c *Client) send(ctx context.Context, req *Request, tokens []string) []push
 				"push-type":     {pushType},
 			},
 			Body: body,
-			Busy: busy, // Push Kit has no dedupe key, so only answered attempts are retried
+			Busy: checkBusy, // Push Kit has no dedupe key, so only answered attempts are retried
 		})
 		if err != nil {
 			return nil, err
@@ -529,16 +529,18 @@ const (
 )
 
 // busy reports the "try again" code inside an HTTP 200.
-func busy(body []byte) bool {
-	return pushkit.CodeIn(body, CodeInternalError)
+func busy(r *pushkit.Response) bool {
+	return r.CodeIn(CodeInternalError)
 }
+
+// checkBusy parses a 200 answer once, for busy and then for decode.
+var checkBusy = transport.BusyJSON(busy)
 
 // decode maps one answer to one outcome per token. It returns an error only
 // for an expired JWT, so that auth.Do signs a new one and sends once more.
 func decode(resp *transport.Response, tokens []string) ([]push.Outcome, error) {
 	v := push.Harmony
-	var r pushkit.Response
-	jerr := json.Unmarshal(resp.Body, &r)
+	r, jerr := transport.DecodeJSON[pushkit.Response](resp)
 	if jerr != nil || r.Code == "" {
 		switch {
 		case resp.Status == 401:

@@ -418,7 +418,7 @@ func (c *Client) sendBatch(ctx context.Context, accessToken string, body []byte,
 		Body: body,
 		// Not Idempotent: Honor has no message key, so a send that may have
 		// arrived is not repeated (it could show twice).
-		Busy: busy,
+		Busy: checkBusy,
 	})
 	if err != nil {
 		return nil, err
@@ -469,14 +469,13 @@ func expired(status int, code string) bool {
 }
 
 // busy reports Honor's "try again" answer inside an HTTP 200.
-func busy(body []byte) bool {
-	var a answer
-	return json.Unmarshal(body, &a) == nil && string(a.Code) == codeInternal
-}
+func busy(a *answer) bool { return string(a.Code) == codeInternal }
+
+// checkBusy parses a 200 answer once, for busy and then for decode.
+var checkBusy = transport.BusyJSON(busy)
 
 func decode(resp *transport.Response, toks []string) ([]push.Outcome, error) {
-	var a answer
-	jerr := json.Unmarshal(resp.Body, &a)
+	a, jerr := transport.DecodeJSON[answer](resp)
 	code, msg := string(a.Code), a.message()
 	if jerr != nil {
 		code, msg = "", ""

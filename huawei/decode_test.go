@@ -94,11 +94,11 @@ func TestDecode(t *testing.T) {
 }
 
 func TestBusy(t *testing.T) {
-	assert.True(t, busy([]byte(`{"code":"81000001"}`)))
-	assert.True(t, busy([]byte(`{"code":"80600003"}`)))
-	assert.False(t, busy([]byte(`{"code":"80000000"}`)))
-	assert.False(t, busy([]byte(`{"code":"80300008"}`)))
-	assert.False(t, busy([]byte(`oops`)))
+	assert.True(t, busyBody(`{"code":"81000001"}`))
+	assert.True(t, busyBody(`{"code":"80600003"}`))
+	assert.False(t, busyBody(`{"code":"80000000"}`))
+	assert.False(t, busyBody(`{"code":"80300008"}`))
+	assert.False(t, busyBody(`oops`))
 }
 
 func TestTTLString(t *testing.T) {
@@ -111,4 +111,10 @@ func TestTTLString(t *testing.T) {
 func TestScrub(t *testing.T) {
 	c := &Client{cfg: Config{AppSecret: "a+b/c"}}
 	assert.Equal(t, "bad <redacted> and <redacted>", c.scrub("bad a+b/c and a%2Bb%2Fc"))
+}
+
+// busyBody runs the busy check a request carries on an answer body.
+func busyBody(body string) bool {
+	b, _ := checkBusy([]byte(body))
+	return b
 }

@@ -401,7 +401,7 @@ func (c *Client) send(ctx context.Context, req *Request, tokens []string) []push
 				"Content-Type":  {"application/json; charset=UTF-8"},
 			},
 			Body: body,
-			Busy: busy, // Push Kit has no dedupe key, so only answered attempts are retried
+			Busy: checkBusy, // Push Kit has no dedupe key, so only answered attempts are retried
 		})
 		if err != nil {
 			return nil, err
@@ -429,16 +429,18 @@ const (
 )
 
 // busy reports Huawei's "try again" codes inside an HTTP 200.
-func busy(body []byte) bool {
-	return pushkit.CodeIn(body, CodeInternalError, CodeOAuthUnavailable)
+func busy(r *pushkit.Response) bool {
+	return r.CodeIn(CodeInternalError, CodeOAuthUnavailable)
 }
+
+// checkBusy parses a 200 answer once, for busy and then for decode.
+var checkBusy = transport.BusyJSON(busy)
 
 // decode maps one answer to one outcome per token. It returns an error only
 // for a rejected access token, so that auth.Do refreshes it and sends once
 // more.
 func (c *Client) decode(resp *transport.Response, tokens []string) ([]push.Outcome, error) {
-	var r pushkit.Response
-	jerr := json.Unmarshal(resp.Body, &r)
+	r, jerr := transport.DecodeJSON[pushkit.Response](resp)
 	if jerr != nil || r.Code == "" {
 		if resp.Status == 401 {
 			// A bare 401 is the token being refused: refresh it once.

@@ -449,7 +449,7 @@ func (c *Client) request(msg string, pushIDs []string) *transport.Request {
 		Body:   body,
 		// Not Idempotent: Meizu has no request id or dedupe key, so a request
 		// that may have arrived is not sent again.
-		Busy: busy,
+		Busy: checkBusy,
 	}
 }
 
@@ -521,14 +521,13 @@ func failures(raw json.RawMessage) map[string][]string {
 	return out
 }
 
+// checkBusy parses a 200 answer once, for busy and then for decode.
+var checkBusy = transport.BusyJSON(busy)
+
 // busy reports Meizu's "try again" codes inside an HTTP 200: system error,
 // server busy, request rate too high. Meizu did not push anything then, so a
 // retry cannot duplicate.
-func busy(body []byte) bool {
-	var r response
-	if json.Unmarshal(body, &r) != nil {
-		return false
-	}
+func busy(r *response) bool {
 	switch text(r.Code) {
 	case "1001", "1003", "110010":
 		return true
@@ -540,8 +539,7 @@ func busy(body []byte) bool {
 // top-level pushId code: Meizu rejected the request for a pushId it did not
 // name.
 func decode(resp *transport.Response, pushIDs []string) (out []push.Outcome, whole bool) {
-	var r response
-	jerr := json.Unmarshal(resp.Body, &r)
+	r, jerr := transport.DecodeJSON[response](resp)
 	if resp.Status < 200 || resp.Status > 299 {
 		code, msg := "", ""
 		if jerr == nil {

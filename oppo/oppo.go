@@ -460,7 +460,7 @@ func (c *Client) fetchToken(ctx context.Context) (*oauth2.Token, error) {
 		Body:       []byte(form.Encode()),
 		Idempotent: true,
 		Auth:       true,
-		Busy:       busy,
+		Busy:       checkBusy,
 	})
 	if err != nil {
 		return nil, err
@@ -532,7 +532,7 @@ func (c *Client) send(ctx context.Context, notification []byte, regIDs []string)
 			},
 			Body:       []byte("auth_token=" + url.QueryEscape(token) + tail),
 			Idempotent: true, // app_message_id: OPPO shows a repeat once
-			Busy:       busy,
+			Busy:       checkBusy,
 		})
 		if err != nil {
 			return nil, err
@@ -567,16 +567,13 @@ type batchItem struct {
 	ErrorMessage   string `json:"errorMessage"`
 }
 
+// checkBusy parses a 200 answer once, for busy and then for decode.
+var checkBusy = transport.BusyJSON(busy)
+
 // busy reports OPPO's "try again" codes inside an HTTP 200: service
 // unavailable (-1), flow control (-2), call limits (13, 55). OPPO did not
 // process such a request, so it is retried.
-func busy(body []byte) bool {
-	var r struct {
-		Code int `json:"code"`
-	}
-	if json.Unmarshal(body, &r) != nil {
-		return false
-	}
+func busy(r *response) bool {
 	switch r.Code {
 	case -1, -2, 13, 55:
 		return true
@@ -587,8 +584,7 @@ func busy(body []byte) bool {
 // decode maps an answer to one outcome per regId, or to an error for the
 // whole request (wrapping auth.ErrExpired for code 11).
 func decode(resp *transport.Response, regIDs []string, isBatch bool) ([]push.Outcome, error) {
-	var r response
-	jerr := json.Unmarshal(resp.Body, &r)
+	r, jerr := transport.DecodeJSON[response](resp)
 	if resp.Status != 200 {
 		code, msg := "", ""
 		if jerr == nil && r.Code != 0 {

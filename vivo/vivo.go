@@ -565,7 +565,7 @@ func (c *Client) call(ctx context.Context, path string, body any) (*answer, erro
 			},
 			Body:       b,
 			Idempotent: true,
-			Busy:       busy,
+			Busy:       checkBusy,
 		})
 		if err != nil {
 			return nil, err
@@ -624,18 +624,15 @@ func (c *Client) authBody(timestamp int64) []byte {
 
 // busy reports vivo's "sending too fast" inside an HTTP 200: the request
 // was refused, so the transport may retry it after a backoff.
-func busy(body []byte) bool {
-	var r struct {
-		Result int `json:"result"`
-	}
-	return json.Unmarshal(body, &r) == nil && r.Result == codeTooFast
-}
+func busy(a *answer) bool { return a.Result == codeTooFast }
+
+// checkBusy parses a 200 answer once, for busy and then for decode.
+var checkBusy = transport.BusyJSON(busy)
 
 // decode reads an answer. A non-zero result is returned as an error along
 // with the answer, which may still name the regIds at fault.
 func decode(resp *transport.Response) (*answer, error) {
-	var a answer
-	jerr := json.Unmarshal(resp.Body, &a)
+	a, jerr := transport.DecodeJSON[answer](resp)
 	if resp.Status != http.StatusOK {
 		code, msg := "", ""
 		if jerr == nil && a.Result != 0 {
@@ -648,9 +645,9 @@ func decode(resp *transport.Response) (*answer, error) {
 			Message: "unreadable answer", Cause: jerr}
 	}
 	if a.Result != codeOK {
-		return &a, codeError(a.Result, a.Desc, time.Now())
+		return a, codeError(a.Result, a.Desc, time.Now())
 	}
-	return &a, nil
+	return a, nil
 }
 
 // codeError maps a vivo result code to its class.

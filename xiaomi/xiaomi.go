@@ -9,7 +9,6 @@ package xiaomi
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -282,7 +281,7 @@ func (c *Client) request(b body, regIDs []string) *transport.Request {
 		},
 		Body:       b.with(regIDs),
 		Idempotent: true, // extra.jobkey makes the device drop a repeat
-		Busy:       busy,
+		Busy:       checkBusy,
 	}
 }
 
@@ -307,14 +306,11 @@ type response struct {
 	} `json:"data"`
 }
 
+// checkBusy parses a 200 answer once, for busy and then for decode.
+var checkBusy = transport.BusyJSON(busy)
+
 // busy reports Xiaomi's "try again" codes inside an HTTP 200.
-func busy(body []byte) bool {
-	var r struct {
-		Code int `json:"code"`
-	}
-	if json.Unmarshal(body, &r) != nil {
-		return false
-	}
+func busy(r *response) bool {
 	switch r.Code {
 	case 10001, 10002, 10003, 10027:
 		return true
@@ -323,8 +319,7 @@ func busy(body []byte) bool {
 }
 
 func decode(resp *transport.Response, regIDs []string) []push.Outcome {
-	var r response
-	jerr := json.Unmarshal(resp.Body, &r)
+	r, jerr := transport.DecodeJSON[response](resp)
 	if resp.Status != 200 {
 		code, msg := "", ""
 		if jerr == nil && r.Code != 0 {

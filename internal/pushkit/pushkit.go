@@ -48,13 +48,9 @@ type Response struct {
 	RequestID string `json:"requestId"`
 }
 
-// CodeIn reports whether body is a Push Kit answer with one of codes (for a
-// vendor's "busy" check of a 200 answer).
-func CodeIn(body []byte, codes ...string) bool {
-	var r Response
-	if json.Unmarshal(body, &r) != nil {
-		return false
-	}
+// CodeIn reports whether r has one of codes (for a vendor's "busy" check
+// of a 200 answer).
+func (r *Response) CodeIn(codes ...string) bool {
 	for _, c := range codes {
 		if string(r.Code) == c {
 			return true

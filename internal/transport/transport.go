@@ -14,7 +14,6 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
-	"mime"
 	"net"
 	"net/http"
 	"net/http/httptrace"
@@ -52,7 +51,10 @@ type Request struct {
 	Auth bool
 	// Busy, when set, is asked about every 2xx answer; true marks a vendor
 	// "busy, try again" code inside a successful HTTP answer as retryable.
-	Busy func(body []byte) bool
+	// To find the code it has to parse the answer, so it hands back what it
+	// parsed (nil if nothing): the final answer's reaches the vendor's
+	// decoder as Response.Parsed, and the answer is parsed once, not twice.
+	Busy func(body []byte) (busy bool, parsed any)
 }
 
 // Response is a vendor's HTTP answer, body fully read.
@@ -60,12 +62,16 @@ type Response struct {
 	Status int
 	Header http.Header
 	Body   []byte
+	// Parsed is what Request.Busy parsed from Body (nil when it was not
+	// called or parsed nothing).
+	Parsed any
 }
 
 // Client sends Requests. It is safe for concurrent use.
 type Client struct {
 	vendor   push.Vendor
 	rc       *retryablehttp.Client
+	timeout  time.Duration // per attempt
 	endpoint *url.URL
 	log      *slog.Logger
 	retry    push.RetryPolicy
@@ -174,7 +180,7 @@ func newDefaultTransport() *http.Transport {
 // New builds a Client for vendor from the resolved options.
 // defaultConcurrency applies when o.Concurrency is 0.
 func New(vendor push.Vendor, o push.Options, defaultConcurrency int) (*Client, error) {
-	c := &Client{vendor: vendor, retry: o.Retry, log: o.Logger}
+	c := &Client{vendor: vendor, retry: o.Retry, log: o.Logger, timeout: o.Timeout}
 	if o.Endpoint != "" {
 		u, err := url.Parse(o.Endpoint)
 		if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
@@ -198,12 +204,15 @@ func New(vendor push.Vendor, o push.Options, defaultConcurrency int) (*Client, e
 	} else {
 		hc.Transport = defaultTransport
 	}
-	hc.Timeout = o.Timeout
+	// The per-attempt timeout is a context deadline set in attempts'
+	// RoundTrip: http.Client.Timeout would do the same at three times the
+	// allocations (it runs on every request of the hot path).
+	hc.Timeout = 0
 	base := hc.Transport
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	hc.Transport = tracing{base}
+	hc.Transport = attempts{base: base, timeout: o.Timeout}
 	// Vendor APIs do not redirect; following one could carry credentials to
 	// another host, so the redirect answer itself is returned.
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
@@ -235,6 +244,7 @@ type attempt struct {
 	n       int // attempt number, from 0
 	cur     atomic.Pointer[try]
 	body    []byte
+	parsed  any // what req.Busy parsed from body
 	readErr error
 	start   time.Time
 }
@@ -266,20 +276,70 @@ func preConnect(err error) bool {
 	return errors.As(err, &dns) || errors.As(err, &alert) || errors.As(err, &rec)
 }
 
-// tracing installs a fresh connection tracker on every attempt.
-type tracing struct{ base http.RoundTripper }
+// attempts wraps every HTTP attempt: it bounds it by the per-attempt
+// timeout (headers and body) and installs a fresh connection tracker.
+type attempts struct {
+	base    http.RoundTripper
+	timeout time.Duration
+}
 
-func (t tracing) RoundTrip(r *http.Request) (*http.Response, error) {
-	st, ok := r.Context().Value(attemptKey{}).(*attempt)
-	if !ok {
-		return t.base.RoundTrip(r)
+// ErrAttemptTimeout is the cause of an attempt that outlived the
+// per-attempt timeout (WithTimeout). It is a net.Error whose Timeout is
+// true, and it is not context.DeadlineExceeded: the caller's context did
+// not end.
+var ErrAttemptTimeout error = attemptTimeout{}
+
+type attemptTimeout struct{}
+
+func (attemptTimeout) Error() string   { return "per-attempt timeout exceeded" }
+func (attemptTimeout) Timeout() bool   { return true }
+func (attemptTimeout) Temporary() bool { return true }
+
+func (t attempts) RoundTrip(r *http.Request) (*http.Response, error) {
+	ctx := r.Context()
+	if st, ok := ctx.Value(attemptKey{}).(*attempt); ok {
+		cur := &try{}
+		st.cur.Store(cur)
+		ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+			GotConn: func(httptrace.GotConnInfo) { cur.conn.Store(true) }, // called before anything is written
+		})
 	}
-	cur := &try{}
-	st.cur.Store(cur)
-	r = r.WithContext(httptrace.WithClientTrace(r.Context(), &httptrace.ClientTrace{
-		GotConn: func(httptrace.GotConnInfo) { cur.conn.Store(true) }, // called before anything is written
-	}))
-	return t.base.RoundTrip(r)
+	cancel := context.CancelFunc(func() {})
+	if t.timeout > 0 {
+		ctx, cancel = context.WithTimeoutCause(ctx, t.timeout, ErrAttemptTimeout)
+	}
+	resp, err := t.base.RoundTrip(r.WithContext(ctx))
+	if err != nil {
+		if context.Cause(ctx) == ErrAttemptTimeout {
+			err = ErrAttemptTimeout
+		}
+		cancel()
+		return nil, err
+	}
+	resp.Body = &attemptBody{ReadCloser: resp.Body, ctx: ctx, cancel: cancel}
+	return resp, nil
+}
+
+// attemptBody ends the attempt's deadline when the body is closed, and
+// reports a body read cut by the deadline as ErrAttemptTimeout.
+type attemptBody struct {
+	io.ReadCloser
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+func (b *attemptBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && err != io.EOF && context.Cause(b.ctx) == ErrAttemptTimeout {
+		err = ErrAttemptTimeout
+	}
+	return n, err
+}
+
+func (b *attemptBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
 }
 
 type attemptKey struct{}
@@ -352,14 +412,43 @@ func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
 		return nil, &push.VendorError{Vendor: c.vendor, HTTPStatus: resp.StatusCode, Kind: push.ErrUnavailable,
 			Message: "reading the answer failed", Cause: scrub(st.readErr), PossiblyDelivered: !r.Auth}
 	}
-	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: st.body}, nil
+	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: st.body, Parsed: st.parsed}, nil
 }
 
 func (c *Client) beforeAttempt(_ retryablehttp.Logger, req *http.Request, n int) {
 	c.attempts.Add(1)
 	if st, ok := req.Context().Value(attemptKey{}).(*attempt); ok {
-		st.n, st.body, st.readErr, st.start = n, nil, nil, time.Now()
+		st.n, st.body, st.parsed, st.readErr, st.start = n, nil, nil, nil, time.Now()
 		st.cur.Store(nil)
+	}
+}
+
+// readBody reads an answer of at most MaxResponseBytes, in one allocation
+// when the length is announced (io.ReadAll would grow its buffer in steps).
+func readBody(resp *http.Response) ([]byte, error) {
+	n := resp.ContentLength
+	if n < 0 || n > MaxResponseBytes {
+		n = 512
+	}
+	buf := make([]byte, 0, n+1) // +1: EOF is seen without growing
+	for {
+		if len(buf) == cap(buf) {
+			if len(buf) > MaxResponseBytes {
+				return buf, fmt.Errorf("answer larger than %d bytes", MaxResponseBytes)
+			}
+			buf = slices.Grow(buf, len(buf)) // doubles
+		}
+		k, err := resp.Body.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+k]
+		if err == io.EOF {
+			if len(buf) > MaxResponseBytes {
+				return buf, fmt.Errorf("answer larger than %d bytes", MaxResponseBytes)
+			}
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
 	}
 }
 
@@ -375,16 +464,13 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		c.logAttempt(ctx, st, 0, err, retry)
 		return retry, err
 	}
-	body, rerr := io.ReadAll(io.LimitReader(resp.Body, MaxResponseBytes+1))
-	if rerr == nil && len(body) > MaxResponseBytes {
-		rerr = fmt.Errorf("answer larger than %d bytes", MaxResponseBytes)
-	}
+	body, rerr := readBody(resp)
 	resp.Body.Close()
+	resp.Body = http.NoBody // read: the retry loop may drain it
 	if st != nil {
 		body = c.redact(st.req, body)
 		st.body, st.readErr = body, rerr
 	}
-	resp.Body = io.NopCloser(bytes.NewReader(body))
 	retry := false
 	switch {
 	case rerr != nil:
@@ -394,8 +480,8 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		if ra := RetryAfter(resp.Header); ra > 0 && ra > c.retry.MaxRetryAfter {
 			retry = false // longer than we may wait: hand it to the caller
 		}
-	case resp.StatusCode >= 200 && resp.StatusCode < 300:
-		retry = st != nil && st.req.Busy != nil && st.req.Busy(body)
+	case resp.StatusCode >= 200 && resp.StatusCode < 300 && st != nil && st.req.Busy != nil:
+		retry, st.parsed = st.req.Busy(body)
 	}
 	c.logAttempt(ctx, st, resp.StatusCode, rerr, retry)
 	return retry, nil
@@ -447,8 +533,9 @@ func unexpectedType(resp *http.Response) bool {
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return false // the status already says what went wrong
 	}
-	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
-	return mt == "text/html" || mt == "application/xhtml+xml"
+	mt, _, _ := strings.Cut(resp.Header.Get("Content-Type"), ";") // mime.ParseMediaType allocates a map
+	mt = strings.TrimSpace(mt)
+	return strings.EqualFold(mt, "text/html") || strings.EqualFold(mt, "application/xhtml+xml")
 }
 
 // RetryAfter parses a Retry-After header (seconds or an HTTP date).
@@ -536,4 +623,28 @@ func snippet(b []byte) string {
 		s = s[:max] + "…"
 	}
 	return strings.ToValidUTF8(s, "?")
+}
+
+// BusyJSON makes a Request.Busy for answers that are JSON of type T: it
+// parses a 2xx answer once, asks isBusy about it, and hands the parse on to
+// DecodeJSON. An answer that does not parse is not busy.
+func BusyJSON[T any](isBusy func(*T) bool) func(body []byte) (bool, any) {
+	return func(body []byte) (bool, any) {
+		v := new(T)
+		if json.Unmarshal(body, v) != nil {
+			return false, nil
+		}
+		return isBusy(v), v
+	}
+}
+
+// DecodeJSON returns r's body as a T: what BusyJSON parsed when it ran on
+// this very answer, else a fresh parse (with its error, and whatever it
+// filled in before failing, as json.Unmarshal leaves it).
+func DecodeJSON[T any](r *Response) (*T, error) {
+	if v, ok := r.Parsed.(*T); ok {
+		return v, nil
+	}
+	v := new(T)
+	return v, json.Unmarshal(r.Body, v)
 }

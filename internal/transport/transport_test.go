@@ -60,7 +60,7 @@ func TestRetryPolicy(t *testing.T) {
 		name       string
 		steps      []func(http.ResponseWriter, *http.Request)
 		idempotent bool
-		busy       func([]byte) bool
+		busy       func([]byte) (bool, any)
 		wantCalls  int64
 		wantStatus int
 		wantErr    error
@@ -74,7 +74,7 @@ func TestRetryPolicy(t *testing.T) {
 		{"404 is never retried", []func(http.ResponseWriter, *http.Request){status(404, "")}, false, nil, 1, 404, nil, false},
 		{"retries are bounded", []func(http.ResponseWriter, *http.Request){status(503, "")}, false, nil, 4, 503, nil, false},
 		{"busy code in a 200 is retried", []func(http.ResponseWriter, *http.Request){status(200, "busy"), status(200, "ok")}, false,
-			func(b []byte) bool { return string(b) == "busy" }, 2, 200, nil, false},
+			func(b []byte) (bool, any) { return string(b) == "busy", nil }, 2, 200, nil, false},
 		{"Retry-After beyond the cap is handed back", []func(http.ResponseWriter, *http.Request){status(429, "", "Retry-After", "60"), status(200, "ok")}, false, nil, 1, 429, nil, false},
 		{"reset after write is not retried without dedupe", []func(http.ResponseWriter, *http.Request){reset, status(200, "ok")}, false, nil, 1, 0, push.ErrUnavailable, true},
 		{"reset after write is retried when the vendor dedupes", []func(http.ResponseWriter, *http.Request){reset, status(200, "ok")}, true, nil, 2, 200, nil, false},
@@ -144,6 +144,79 @@ func TestPerAttemptTimeout(t *testing.T) {
 	require.ErrorAs(t, err, &ve)
 	assert.True(t, ve.PossiblyDelivered, "a timeout after the body was written may have delivered")
 	assert.EqualValues(t, 1, n.Load(), "not retried: the vendor cannot dedupe it")
+	assert.ErrorIs(t, err, ErrAttemptTimeout)
+	assert.NotErrorIs(t, err, context.DeadlineExceeded, "the caller's context did not end")
+	var ne net.Error
+	require.ErrorAs(t, err, &ne)
+	assert.True(t, ne.Timeout())
+}
+
+// A body that stalls after the headers is cut by the same per-attempt
+// deadline, and a vendor that dedupes gets the request again.
+func TestPerAttemptTimeoutCoversTheBody(t *testing.T) {
+	stall := func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "100")
+		w.WriteHeader(200)
+		w.Write([]byte(`{"code":`))
+		w.(http.Flusher).Flush()
+		select {
+		case <-time.After(2 * time.Second):
+		case <-r.Context().Done():
+		}
+	}
+	srv, n := script(t, stall, status(200, `{"code":0}`))
+	c := newClient(t, srv.URL, push.WithTimeout(100*time.Millisecond))
+	resp, err := c.Do(context.Background(), &Request{URL: "https://vendor.example/send", Idempotent: true})
+	require.NoError(t, err)
+	assert.Equal(t, `{"code":0}`, string(resp.Body))
+	assert.EqualValues(t, 2, n.Load())
+
+	srv, n = script(t, stall)
+	c = newClient(t, srv.URL, push.WithTimeout(100*time.Millisecond))
+	_, err = c.Do(context.Background(), &Request{URL: "https://vendor.example/send"})
+	require.ErrorIs(t, err, ErrAttemptTimeout, "a cut body is a failed read, not an answer")
+	assert.EqualValues(t, 1, n.Load(), "not retried: the vendor cannot dedupe it")
+}
+
+// The answer Busy parsed reaches the decoder: parsed once, and only the
+// final attempt's parse.
+func TestBusyParseIsHandedOn(t *testing.T) {
+	type answer struct{ Code int }
+	srv, n := script(t, status(200, `{"Code":7}`), status(200, `{"Code":0}`))
+	var parses int
+	busy := BusyJSON(func(a *answer) bool { parses++; return a.Code == 7 })
+	c := newClient(t, srv.URL)
+	resp, err := c.Do(context.Background(), &Request{URL: "https://vendor.example/send", Busy: busy})
+	require.NoError(t, err)
+	assert.EqualValues(t, 2, n.Load())
+	assert.Equal(t, 2, parses)
+	a, err := DecodeJSON[answer](resp)
+	require.NoError(t, err)
+	assert.Same(t, resp.Parsed, a, "the busy check's parse is reused")
+	assert.Equal(t, 0, a.Code)
+
+	// Without a busy check (or on an unreadable answer) DecodeJSON parses.
+	a, err = DecodeJSON[answer](&Response{Status: 200, Body: []byte(`{"Code":3}`)})
+	require.NoError(t, err)
+	assert.Equal(t, 3, a.Code)
+	_, err = DecodeJSON[answer](&Response{Status: 200, Body: []byte(`{`)})
+	assert.Error(t, err)
+	b, parsed := busy([]byte(`nope`))
+	assert.False(t, b)
+	assert.Nil(t, parsed)
+}
+
+func TestReadBody(t *testing.T) {
+	for _, n := range []int{0, 1, 511, 512, 513, 4096, MaxResponseBytes} {
+		body := strings.Repeat("x", n)
+		for _, cl := range []int64{int64(n), -1} {
+			got, err := readBody(&http.Response{ContentLength: cl, Body: io.NopCloser(strings.NewReader(body))})
+			require.NoError(t, err)
+			assert.Equal(t, n, len(got), "length %d, announced %d", n, cl)
+		}
+	}
+	_, err := readBody(&http.Response{ContentLength: -1, Body: io.NopCloser(strings.NewReader(strings.Repeat("x", MaxResponseBytes+1)))})
+	assert.ErrorContains(t, err, "answer larger than")
 }
 
 func TestContextCancelEndsPromptly(t *testing.T) {
