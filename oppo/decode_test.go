@@ -78,6 +78,14 @@ func TestDecode(t *testing.T) {
 			resp: ok(`{"code":10000,"message":"x"}`), reqErr: push.ErrInvalidMessage},
 		{name: "expired", resp: ok(`{"code":11,"message":"Invalid AuthToken"}`), regIDs: []string{"a"}, reqErr: auth.ErrExpired},
 		{name: "quota", batch: true, regIDs: three, resp: ok(`{"code":33,"message":"limit"}`), reqErr: push.ErrQuota},
+		{name: "refusal with a data of another shape", batch: true, regIDs: three,
+			resp: ok(`{"code":-2,"message":"flow control","data":"n/a"}`), reqErr: push.ErrRateLimited},
+		{name: "unicast refusal with a data array", regIDs: []string{"a"},
+			resp: ok(`{"code":33,"message":"limit","data":[]}`), reqErr: push.ErrQuota},
+		{name: "success with a batch data of the unicast shape", batch: true, regIDs: three,
+			resp: ok(`{"code":0,"data":{"messageId":"m"}}`), reqErr: push.ErrUnavailable},
+		{name: "success with a unicast data of the batch shape", regIDs: []string{"a"},
+			resp: ok(`{"code":0,"data":[{"messageId":"m"}]}`), reqErr: push.ErrUnavailable},
 		{name: "broken json", resp: ok(`<html>`), regIDs: []string{"a"}, reqErr: push.ErrUnavailable},
 		{name: "batch data not a list", batch: true, regIDs: three, resp: ok(`{"code":0,"data":{"messageId":"x"}}`), reqErr: push.ErrUnavailable},
 		{name: "http 500", resp: &transport.Response{Status: 500, Body: []byte("oops")}, regIDs: []string{"a"}, reqErr: push.ErrUnavailable},
@@ -181,6 +189,10 @@ func TestEncodeMatchesMessage(t *testing.T) {
 
 // busyBody runs the busy check a request carries on an answer body.
 func busyBody(body string) bool {
-	b, _ := checkBusy([]byte(body))
+	b, _ := unicastBusy([]byte(body))
+	bb, _ := batchBusy([]byte(body))
+	if b != bb {
+		panic("the unicast and batch busy checks disagree on " + body)
+	}
 	return b
 }

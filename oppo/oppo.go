@@ -433,15 +433,11 @@ func Sign(appKey, timestamp, masterSecret string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// authResponse is the answer to /server/v1/auth. data.create_time is left
-// out: it is a string in the PDF and a number in practice, and the expiry is
-// counted from our own clock anyway.
-type authResponse struct {
-	Code    int    `json:"code"`
-	Message string `json:"message"`
-	Data    struct {
-		AuthToken string `json:"auth_token"`
-	} `json:"data"`
+// authData is the data of the answer to /server/v1/auth. create_time is
+// left out: it is a string in the PDF and a number in practice, and the
+// expiry is counted from our own clock anyway.
+type authData struct {
+	AuthToken string `json:"auth_token"`
 }
 
 // fetchToken asks OPPO for an auth token. The request has no side effect,
@@ -460,13 +456,12 @@ func (c *Client) fetchToken(ctx context.Context) (*oauth2.Token, error) {
 		Body:       []byte(form.Encode()),
 		Idempotent: true,
 		Auth:       true,
-		Busy:       checkBusy,
+		Busy:       authBusy,
 	})
 	if err != nil {
 		return nil, err
 	}
-	var r authResponse
-	jerr := json.Unmarshal(resp.Body, &r)
+	r, jerr := transport.DecodeJSON[response[authData]](resp)
 	if resp.Status != 200 {
 		code, msg := "", ""
 		if jerr == nil && r.Code != 0 {
@@ -520,6 +515,10 @@ func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ..
 
 func (c *Client) send(ctx context.Context, notification []byte, regIDs []string) []push.Outcome {
 	path, key, val := encode(notification, regIDs)
+	isBatch, busyCheck := path == BatchPath, unicastBusy
+	if isBatch {
+		busyCheck = batchBusy
+	}
 	tail := "&" + key + "=" + url.QueryEscape(string(val))
 	out, err := auth.Do(ctx, c.tokens, func(ctx context.Context, token string) ([]push.Outcome, error) {
 		resp, err := c.http.Do(ctx, &transport.Request{
@@ -532,12 +531,12 @@ func (c *Client) send(ctx context.Context, notification []byte, regIDs []string)
 			},
 			Body:       []byte("auth_token=" + url.QueryEscape(token) + tail),
 			Idempotent: true, // app_message_id: OPPO shows a repeat once
-			Busy:       checkBusy,
+			Busy:       busyCheck,
 		})
 		if err != nil {
 			return nil, err
 		}
-		return decode(resp, regIDs, path == BatchPath)
+		return decode(resp, regIDs, isBatch)
 	})
 	if err != nil {
 		return batch.All(regIDs, "", err)
@@ -548,12 +547,14 @@ func (c *Client) send(ctx context.Context, notification []byte, regIDs []string)
 // ---------------------------------------------------------------------------
 // Decode
 
-// response is OPPO's answer to a send: data is {"messageId":…} for unicast
-// and an array of per-device results for unicast_batch.
-type response struct {
-	Code    int             `json:"code"`
-	Message string          `json:"message"`
-	Data    json.RawMessage `json:"data"`
+// response is OPPO's answer: data is a D, {"messageId":…} for unicast, an
+// array of per-device results for unicast_batch, the token for auth. Typed,
+// it is parsed in one pass; a data of another shape beside a non-zero code
+// is ignored (see head).
+type response[D any] struct {
+	Code    int    `json:"code"`
+	Message string `json:"message"`
+	Data    D      `json:"data"`
 }
 
 type unicastData struct {
@@ -567,13 +568,17 @@ type batchItem struct {
 	ErrorMessage   string `json:"errorMessage"`
 }
 
-// checkBusy parses a 200 answer once, for busy and then for decode.
-var checkBusy = transport.BusyJSON(busy)
+// The busy checks parse a 200 answer once, for busy and then for decode.
+var (
+	authBusy    = transport.BusyJSON(busy[authData])
+	unicastBusy = transport.BusyJSON(busy[unicastData])
+	batchBusy   = transport.BusyJSON(busy[[]batchItem])
+)
 
 // busy reports OPPO's "try again" codes inside an HTTP 200: service
 // unavailable (-1), flow control (-2), call limits (13, 55). OPPO did not
 // process such a request, so it is retried.
-func busy(r *response) bool {
+func busy[D any](r *response[D]) bool {
 	switch r.Code {
 	case -1, -2, 13, 55:
 		return true
@@ -581,10 +586,15 @@ func busy(r *response) bool {
 	return false
 }
 
-// decode maps an answer to one outcome per regId, or to an error for the
-// whole request (wrapping auth.ErrExpired for code 11).
-func decode(resp *transport.Response, regIDs []string, isBatch bool) ([]push.Outcome, error) {
-	r, jerr := transport.DecodeJSON[response](resp)
+// head reads what unicast and batch answers share. It returns the parsed
+// answer, or the error for the whole request (wrapping auth.ErrExpired for
+// code 11).
+func head[D any](resp *transport.Response, isBatch bool) (*response[D], error) {
+	r, jerr := transport.DecodeJSON[response[D]](resp)
+	var te *json.UnmarshalTypeError
+	if jerr != nil && r.Code != 0 && errors.As(jerr, &te) {
+		jerr = nil // a refusal with a data of another shape: the code is what counts
+	}
 	if resp.Status != 200 {
 		code, msg := "", ""
 		if jerr == nil && r.Code != 0 {
@@ -605,19 +615,34 @@ func decode(resp *transport.Response, regIDs []string, isBatch bool) ([]push.Out
 		}
 		return nil, e
 	}
-	if !isBatch {
-		var d unicastData
-		if len(r.Data) > 0 {
-			if err := json.Unmarshal(r.Data, &d); err != nil {
-				return nil, unreadable(err)
-			}
-		}
-		return batch.All(regIDs, d.MessageID, nil), nil
+	return r, nil
+}
+
+// decode maps an answer to one outcome per regId, or to an error for the
+// whole request.
+func decode(resp *transport.Response, regIDs []string, isBatch bool) ([]push.Outcome, error) {
+	if isBatch {
+		return decodeBatch(resp, regIDs)
 	}
-	var items []batchItem
-	if err := json.Unmarshal(r.Data, &items); err != nil {
-		return nil, unreadable(err)
+	return decodeUnicast(resp, regIDs)
+}
+
+// decodeUnicast maps a unicast answer to the regId's outcome.
+func decodeUnicast(resp *transport.Response, regIDs []string) ([]push.Outcome, error) {
+	r, err := head[unicastData](resp, false)
+	if err != nil {
+		return nil, err
 	}
+	return batch.All(regIDs, r.Data.MessageID, nil), nil
+}
+
+// decodeBatch maps a unicast_batch answer to one outcome per regId.
+func decodeBatch(resp *transport.Response, regIDs []string) ([]push.Outcome, error) {
+	r, err := head[[]batchItem](resp, true)
+	if err != nil {
+		return nil, err
+	}
+	items := r.Data
 	byID := make(map[string]*batchItem, len(items))
 	for i := range items {
 		if items[i].RegistrationID != "" {

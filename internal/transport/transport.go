@@ -627,23 +627,33 @@ func snippet(b []byte) string {
 
 // BusyJSON makes a Request.Busy for answers that are JSON of type T: it
 // parses a 2xx answer once, asks isBusy about it, and hands the parse on to
-// DecodeJSON. An answer that does not parse is not busy.
+// DecodeJSON. An answer that does not parse is not busy; one that parses
+// with a field of an unexpected type (an *json.UnmarshalTypeError: the rest
+// is filled in) is still asked about, since its code may say busy.
 func BusyJSON[T any](isBusy func(*T) bool) func(body []byte) (bool, any) {
 	return func(body []byte) (bool, any) {
-		v := new(T)
-		if json.Unmarshal(body, v) != nil {
+		p := &parsed[T]{}
+		p.err = json.Unmarshal(body, &p.v)
+		var te *json.UnmarshalTypeError
+		if p.err != nil && !errors.As(p.err, &te) {
 			return false, nil
 		}
-		return isBusy(v), v
+		return isBusy(&p.v), p
 	}
 }
 
-// DecodeJSON returns r's body as a T: what BusyJSON parsed when it ran on
-// this very answer, else a fresh parse (with its error, and whatever it
-// filled in before failing, as json.Unmarshal leaves it).
+// parsed is what BusyJSON hands on: the value and json.Unmarshal's error.
+type parsed[T any] struct {
+	v   T
+	err error
+}
+
+// DecodeJSON returns r's body as a T and json.Unmarshal's error (with
+// whatever it filled in before or despite failing): BusyJSON's parse when it
+// ran on this very answer, else a fresh one.
 func DecodeJSON[T any](r *Response) (*T, error) {
-	if v, ok := r.Parsed.(*T); ok {
-		return v, nil
+	if p, ok := r.Parsed.(*parsed[T]); ok {
+		return &p.v, p.err
 	}
 	v := new(T)
 	return v, json.Unmarshal(r.Body, v)

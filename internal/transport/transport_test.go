@@ -3,6 +3,7 @@ package transport
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -192,8 +193,21 @@ func TestBusyParseIsHandedOn(t *testing.T) {
 	assert.Equal(t, 2, parses)
 	a, err := DecodeJSON[answer](resp)
 	require.NoError(t, err)
-	assert.Same(t, resp.Parsed, a, "the busy check's parse is reused")
+	assert.Same(t, &resp.Parsed.(*parsed[answer]).v, a, "the busy check's parse is reused")
 	assert.Equal(t, 0, a.Code)
+
+	// A field of another type: still asked (the code may say busy), and
+	// DecodeJSON reports the same error json.Unmarshal does.
+	type typed struct {
+		Code int
+		Data []int
+	}
+	b, p := BusyJSON(func(a *typed) bool { return a.Code == 7 })([]byte(`{"Code":7,"Data":"x"}`))
+	assert.True(t, b)
+	got, err := DecodeJSON[typed](&Response{Parsed: p})
+	var te *json.UnmarshalTypeError
+	assert.ErrorAs(t, err, &te)
+	assert.Equal(t, 7, got.Code)
 
 	// Without a busy check (or on an unreadable answer) DecodeJSON parses.
 	a, err = DecodeJSON[answer](&Response{Status: 200, Body: []byte(`{"Code":3}`)})
@@ -201,9 +215,9 @@ func TestBusyParseIsHandedOn(t *testing.T) {
 	assert.Equal(t, 3, a.Code)
 	_, err = DecodeJSON[answer](&Response{Status: 200, Body: []byte(`{`)})
 	assert.Error(t, err)
-	b, parsed := busy([]byte(`nope`))
+	b, p = busy([]byte(`nope`))
 	assert.False(t, b)
-	assert.Nil(t, parsed)
+	assert.Nil(t, p)
 }
 
 func TestReadBody(t *testing.T) {
