@@ -73,6 +73,7 @@ type Client struct {
 	rc       *retryablehttp.Client
 	timeout  time.Duration // per attempt
 	endpoint *url.URL
+	prefix   string // scheme://host/path of endpoint
 	log      *slog.Logger
 	retry    push.RetryPolicy
 	sem      chan struct{}
@@ -186,8 +187,9 @@ func New(vendor push.Vendor, o push.Options, defaultConcurrency int) (*Client, e
 		if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
 			return nil, vendor.InvalidConfig("WithEndpoint", "must be an absolute http(s) URL such as https://proxy.example.com")
 		}
-		u.Path = strings.TrimSuffix(u.Path, "/")
+		u.Path, u.RawPath = strings.TrimSuffix(u.Path, "/"), strings.TrimSuffix(u.RawPath, "/")
 		c.endpoint = u
+		c.prefix = u.Scheme + "://" + u.Host + u.EscapedPath()
 	}
 	n := o.Concurrency
 	if n <= 0 {
@@ -247,6 +249,7 @@ type attempt struct {
 	parsed  any // what req.Busy parsed from body
 	readErr error
 	start   time.Time
+	resp    Response
 }
 
 // try is one HTTP attempt.
@@ -344,21 +347,23 @@ func (b *attemptBody) Close() error {
 
 type attemptKey struct{}
 
-// URL applies the endpoint override to a vendor URL.
+// URL applies the endpoint override to a vendor URL: the endpoint's
+// scheme://host/path replaces the vendor's scheme://host, and the vendor's
+// path and query follow as written (escapes kept). It runs on every
+// request, so it splices strings rather than parse a URL.
 func (c *Client) URL(vendorURL string) string {
 	if c.endpoint == nil {
 		return vendorURL
 	}
-	u, err := url.Parse(vendorURL)
-	if err != nil {
+	_, rest, ok := strings.Cut(vendorURL, "://")
+	if !ok {
 		return vendorURL
 	}
-	u.Scheme, u.Host = c.endpoint.Scheme, c.endpoint.Host
-	u.Path = c.endpoint.Path + u.Path
-	if u.RawPath != "" {
-		u.RawPath = c.endpoint.Path + u.RawPath
+	tail := ""
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		tail = rest[i:]
 	}
-	return u.String()
+	return c.prefix + tail
 }
 
 // Do sends r, retrying temporary failures under the policy. It returns the
@@ -382,13 +387,16 @@ func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
 		method = http.MethodPost
 	}
 	st := &attempt{req: r, n: -1}
+	// st holds the Response too: one allocation fewer on the hot path.
 	ctx = context.WithValue(ctx, attemptKey{}, st)
 	req, err := retryablehttp.NewRequestWithContext(ctx, method, c.URL(r.URL), r.Body)
 	if err != nil {
 		return nil, &push.VendorError{Vendor: c.vendor, Kind: push.ErrUnavailable, Message: "building the request failed", Cause: err}
 	}
-	for k, vs := range r.Header {
-		req.Header[k] = vs
+	if r.Header != nil {
+		// Used as is, not copied: nothing on the way (retryablehttp,
+		// net/http's client and transports) writes to a request's header.
+		req.Header = r.Header
 	}
 	resp, err := c.rc.Do(req)
 	if resp != nil {
@@ -412,7 +420,8 @@ func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
 		return nil, &push.VendorError{Vendor: c.vendor, HTTPStatus: resp.StatusCode, Kind: push.ErrUnavailable,
 			Message: "reading the answer failed", Cause: scrub(st.readErr), PossiblyDelivered: !r.Auth}
 	}
-	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: st.body, Parsed: st.parsed}, nil
+	st.resp = Response{Status: resp.StatusCode, Header: resp.Header, Body: st.body, Parsed: st.parsed}
+	return &st.resp, nil
 }
 
 func (c *Client) beforeAttempt(_ retryablehttp.Logger, req *http.Request, n int) {

@@ -258,6 +258,28 @@ func TestEndpointRewrite(t *testing.T) {
 	assert.ErrorIs(t, err, push.ErrConfig)
 }
 
+func TestURL(t *testing.T) {
+	tests := []struct{ endpoint, vendor, want string }{
+		{"", "https://api.push.example/v1/send?a=1", "https://api.push.example/v1/send?a=1"},
+		{"http://127.0.0.1:9", "https://api.push.example/v1/send", "http://127.0.0.1:9/v1/send"},
+		{"http://127.0.0.1:9/", "https://api.push.example/v1/send", "http://127.0.0.1:9/v1/send"},
+		{"https://proxy.example/base/", "https://api.push.example/v1/app%2F1/x:send?q=a%20b#f", "https://proxy.example/base/v1/app%2F1/x:send?q=a%20b#f"},
+		{"https://proxy.example/a%2Fb", "https://api.push.example/3/device/abc", "https://proxy.example/a%2Fb/3/device/abc"},
+		{"https://proxy.example", "https://api.push.example", "https://proxy.example"},
+		{"https://proxy.example", "https://api.push.example?x=1", "https://proxy.example?x=1"},
+		{"https://proxy.example", "not a url", "not a url"},
+	}
+	for _, tt := range tests {
+		var opts []push.Option
+		if tt.endpoint != "" {
+			opts = append(opts, push.WithEndpoint(tt.endpoint))
+		}
+		c, err := New("v", push.NewOptions(opts...), 1)
+		require.NoError(t, err)
+		assert.Equal(t, tt.want, c.URL(tt.vendor), "%s + %s", tt.endpoint, tt.vendor)
+	}
+}
+
 func TestRedirectIsNotFollowed(t *testing.T) {
 	var leaked atomic.Bool
 	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
