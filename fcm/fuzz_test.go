@@ -14,9 +14,9 @@ import (
 )
 
 // FuzzMapping: whatever OfflinePushInfo comes in, Message either refuses it
-// with ErrInvalidMessage/ErrConfig, or Push sends it and the fake (which
-// checks the HTTP v1 message the way FCM does, over HTTP/2) accepts it for
-// every token.
+// with ErrInvalidMessage/ErrConfig, or its message encodes exactly as
+// json.Marshal would, and Push sends it and the fake (which checks the HTTP
+// v1 message the way FCM does, over HTTP/2) accepts it for every token.
 func FuzzMapping(f *testing.F) {
 	fuzzkit.AddMappingSeeds(f)
 	creds := pushtest.FCMCredentials("fuzz-project")
@@ -30,7 +30,10 @@ func FuzzMapping(f *testing.F) {
 
 	f.Fuzz(func(t *testing.T, title, desc, ext, sound string, kind int, u, intent, activity string, ttl int64, badge int, collapse, id string) {
 		info := fuzzkit.Info(title, desc, ext, sound, kind, u, intent, activity, ttl, badge, collapse, id)
-		_, merr := c.Message(info)
+		m, merr := c.Message(info)
+		if merr == nil {
+			requireEncodesLikeJSON(t, m, tokens[0])
+		}
 		srv.Reset()
 		res, err := c.Push(context.Background(), info, tokens...)
 		if (merr == nil) != (err == nil) {
