@@ -1,6 +1,7 @@
 package form
 
 import (
+	"fmt"
 	"net/url"
 	"testing"
 )
@@ -24,4 +25,20 @@ func FuzzAppendEscaped(f *testing.F) {
 			t.Fatalf("%q: %q != %q", s, got, want)
 		}
 	})
+}
+
+// BenchmarkAppendEscaped escapes a typical regId and a form value with
+// characters to escape.
+func BenchmarkAppendEscaped(b *testing.B) {
+	for _, s := range []string{
+		"u7Fh0aYj3lQJ2sWc9zXbN4kR1tV6pE8mG5oIyHdKqLwTxZrCnBvMaSfDgJhUiOe-_.~",
+		`{"k":"v","chat":"42"} 你好 intent:#Intent;end`,
+	} {
+		b.Run(fmt.Sprint(len(s)), func(b *testing.B) {
+			buf := make([]byte, 0, 256)
+			for b.Loop() {
+				buf = AppendEscaped(buf[:0], s)
+			}
+		})
+	}
 }
