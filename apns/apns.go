@@ -177,24 +177,10 @@ type Client struct {
 	signer  *signer
 	headers http.Header // the headers every request of this client carries
 	clock   atomic.Pointer[func() time.Time]
-	bearer  atomic.Pointer[bearer] // the Authorization value of the latest JWT
+	bearer  *auth.Header // the Authorization of the latest JWT
 }
 
-// bearer is a JWT's Authorization header value, built once per JWT rather
-// than once per request: every token of every push shares it for an hour.
-type bearer struct {
-	jwt    string
-	header []string
-}
-
-func (c *Client) authorization(jwt string) []string {
-	if b := c.bearer.Load(); b != nil && b.jwt == jwt {
-		return b.header
-	}
-	b := &bearer{jwt: jwt, header: []string{"bearer " + jwt}}
-	c.bearer.Store(b)
-	return b.header
-}
+func bearer(jwt string) http.Header { return http.Header{"Authorization": {"bearer " + jwt}} }
 
 // New validates cfg, parses the private key and builds a client. It does no
 // I/O: the connection is opened by the first Push.
@@ -237,7 +223,7 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	cfg.PrivateKey = nil
 
 	o := push.NewOptions(opts...)
-	c := &Client{cfg: cfg, host: HostProduction, opts: o}
+	c := &Client{cfg: cfg, host: HostProduction, opts: o, bearer: auth.NewHeader(bearer)}
 	if cfg.Sandbox {
 		c.host = HostSandbox
 	}
@@ -503,8 +489,8 @@ func checkToken(t string) error {
 // request returns the HTTP request of n for one device token.
 func (c *Client) request(n *Notification, token, jwt string) *transport.Request {
 	h := make(http.Header, len(n.Header)+2)
-	maps.Copy(h, n.Header)                    // values are shared read-only between tokens
-	h["Authorization"] = c.authorization(jwt) // shared read-only, like n.Header
+	maps.Copy(h, n.Header)                                  // values are shared read-only between tokens
+	h["Authorization"] = c.bearer.For(jwt)["Authorization"] // built once per JWT, shared read-only like n.Header
 	if id := messageID(n.id, token); id != "" {
 		h["Apns-Id"] = []string{id}
 	}

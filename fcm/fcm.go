@@ -147,6 +147,7 @@ type Client struct {
 	auth    *auth.Cache
 	project string
 	sendURL string
+	headers *auth.Header     // per access token, shared by every send
 	now     func() time.Time // for apns-expiration; tests pin it
 	exch    *tokenExchange   // nil when WithTokenSource replaces it
 }
@@ -205,7 +206,7 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{cfg: cfg, opts: o, http: hc, project: project, now: time.Now,
-		sendURL: Host + fmt.Sprintf(SendPath, url.PathEscape(project))}
+		sendURL: Host + fmt.Sprintf(SendPath, url.PathEscape(project)), headers: auth.NewHeader(sendHeader)}
 	var own auth.Source // nil only with WithTokenSource, which auth.For prefers
 	if sa != nil {
 		x, err := newTokenExchange(cfg.CredentialsJSON, sa, hc)
@@ -560,19 +561,19 @@ func (t template) body(token string) []byte {
 	return append(b, t.tail...)
 }
 
-// jsonContentType is one slice shared by every request, to save an
-// allocation per token: header values are only read on the way out
-// (xiaomi and meizu share theirs the same way).
-var jsonContentType = []string{"application/json; charset=UTF-8"}
+// sendHeader is the header of every send made with one access token.
+func sendHeader(access string) http.Header {
+	return http.Header{
+		"Authorization": {"Bearer " + access},
+		"Content-Type":  {"application/json; charset=UTF-8"},
+	}
+}
 
 func (c *Client) request(t template, token, access string) *transport.Request {
 	return &transport.Request{
-		URL: c.sendURL,
-		Header: http.Header{
-			"Authorization": {"Bearer " + access},
-			"Content-Type":  jsonContentType,
-		},
-		Body: t.body(token),
+		URL:    c.sendURL,
+		Header: c.headers.For(access),
+		Body:   t.body(token),
 		// FCM has no dedupe key: a send that may have reached it is not
 		// resent (Idempotent false); 429 and 5xx answers are.
 	}

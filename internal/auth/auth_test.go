@@ -3,6 +3,8 @@ package auth
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -179,4 +181,36 @@ func TestShortLivedTokenIsStillReused(t *testing.T) {
 	now = now.Add(90 * time.Second)
 	tok, _ = c.Token(context.Background())
 	assert.Equal(t, "tok-2", tok.AccessToken, "replaced in the second half")
+}
+
+func TestHeaderIsBuiltOncePerToken(t *testing.T) {
+	builds := 0
+	h := NewHeader(func(tok string) http.Header {
+		builds++
+		return http.Header{"Authorization": {"Bearer " + tok}}
+	})
+	a := h.For("t1")
+	assert.Equal(t, "Bearer t1", a.Get("Authorization"))
+	b := h.For("t1")
+	assert.Equal(t, 1, builds)
+	assert.Equal(t, fmt.Sprintf("%p", a), fmt.Sprintf("%p", b), "the same map is shared")
+	assert.Equal(t, "Bearer t2", h.For("t2").Get("Authorization"), "a new token gets a new header")
+	assert.Equal(t, 2, builds)
+
+	// Concurrent callers with alternating tokens always get their own token's header.
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tok := fmt.Sprint("t", i%2)
+			for range 1000 {
+				if got := h.For(tok).Get("Authorization"); got != "Bearer "+tok {
+					t.Errorf("got %q for %q", got, tok)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }

@@ -151,7 +151,11 @@ func redactCredential(body []byte, cred string) []byte {
 	if raw := []byte(cred); bytes.Contains(body, raw) {
 		body = bytes.ReplaceAll(body, raw, []byte("<redacted>"))
 	}
-	if strings.IndexFunc(cred, needsEscape) >= 0 {
+	// Escaped forms differ from the raw only from cred's first byte to
+	// escape, i, on; both keep cred[:i] as is. Building them allocates and
+	// this runs on every answer, so only a body holding cred[:i] is
+	// searched for them.
+	if i := strings.IndexFunc(cred, needsEscape); i >= 0 && bytes.Contains(body, []byte(cred[:i])) {
 		for _, f := range appendForms(nil, cred)[1:] {
 			if bytes.Contains(body, f) {
 				body = bytes.ReplaceAll(body, f, []byte("<redacted>"))

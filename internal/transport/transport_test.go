@@ -442,6 +442,23 @@ func TestAnswerQuotingTheRequestIsRedacted(t *testing.T) {
 	assert.NotContains(t, StatusError("v", resp, "", "").Error(), "access-token-123")
 }
 
+// A credential with bytes to escape is found raw, form-escaped and
+// JSON-escaped in an answer; an answer without it is left as it came.
+func TestEscapedCredentialIsRedacted(t *testing.T) {
+	const tok = "ya29.a0/b+c=<d>"
+	for _, quoted := range []string{tok, url.QueryEscape(tok), `ya29.a0/b+c=\u003cd\u003e`} {
+		c := newClient(t, "http://127.0.0.1:1")
+		r := &Request{Header: http.Header{"Authorization": {"Bearer " + tok}, "auth_token": {tok}}}
+		got := string(c.redact(r, []byte(`{"echo":"`+quoted+`"}`)))
+		assert.NotContains(t, got, "a0", quoted)
+		assert.Contains(t, got, "<redacted>", quoted)
+	}
+	c := newClient(t, "http://127.0.0.1:1")
+	r := &Request{Header: http.Header{"Authorization": {"Bearer " + tok}}}
+	in := []byte(`{"name":"projects/p/messages/1"}`)
+	assert.Equal(t, string(in), string(c.redact(r, in)))
+}
+
 // A transport that reports nothing (a custom RoundTripper) and fails after
 // sending must not be mistaken for one that never connected.
 func TestUntracedFailureCountsAsPossiblySent(t *testing.T) {
