@@ -445,7 +445,7 @@ func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ..
 // a batch number so that a later push of the same message to other regIds
 // is never mistaken for a repeat.
 func requestID(base, kind string, regIDs []string) string {
-	return ids.Key(base+"\x00vivo\x00"+kind+"\x00"+strings.Join(regIDs, "\x00"), 32)
+	return ids.ListKey(base+"\x00vivo\x00"+kind+"\x00", regIDs, 32)
 }
 
 func (c *Client) sendOne(ctx context.Context, msg *Message, base, regID string) push.Outcome {

@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"io"
 )
 
 // Key returns a hex key of n characters (n <= 64): derived from id when id
@@ -20,6 +21,22 @@ func Key(id string, n int) string {
 		rand.Read(sum[:]) // never fails (crypto/rand panics on a broken OS source)
 	}
 	return hex.EncodeToString(sum[:])[:n]
+}
+
+// ListKey is Key(prefix+strings.Join(items, "\x00"), n) without building
+// that string: a list of 1,000 tokens would cost tens of kilobytes per
+// request.
+func ListKey(prefix string, items []string, n int) string {
+	h := sha256.New()
+	io.WriteString(h, prefix)
+	for i, it := range items {
+		if i > 0 {
+			h.Write([]byte{0})
+		}
+		io.WriteString(h, it)
+	}
+	var sum [32]byte
+	return hex.EncodeToString(h.Sum(sum[:0]))[:n]
 }
 
 // NotifyID returns an Android notification id in 1..2^31-1: derived from

@@ -1,6 +1,7 @@
 package ids
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -23,4 +24,10 @@ func TestNotifyID(t *testing.T) {
 		seen[n] = true
 	}
 	assert.Greater(t, len(seen), 990, "random ids rarely collide")
+}
+
+func TestListKey(t *testing.T) {
+	for _, items := range [][]string{nil, {""}, {"a"}, {"a", "b"}, {"tok1", "", "tok3"}} {
+		assert.Equal(t, Key("p\x00"+strings.Join(items, "\x00"), 32), ListKey("p\x00", items, 32), "%q", items)
+	}
 }
