@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -157,5 +158,39 @@ func BenchmarkRunMillion(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		Run(context.Background(), "v", tokens, 1000, 8, func(_ context.Context, t []string) []push.Outcome { return All(t, "", nil) })
+	}
+}
+
+// The dedupe index agrees with a plain map on many tokens with many
+// repeats: every token is sent once and every copy gets its outcome.
+func TestDedupeAtScale(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	tokens := make([]string, 20000)
+	for i := range tokens {
+		tokens[i] = fmt.Sprintf("tok-%d", rng.IntN(7000))
+	}
+	var mu sync.Mutex
+	sent := map[string]int{}
+	res := Run(context.Background(), "v", tokens, 100, 4, func(_ context.Context, ts []string) []push.Outcome {
+		mu.Lock()
+		for _, t := range ts {
+			sent[t]++
+		}
+		mu.Unlock()
+		out := All(ts, "", nil)
+		for i := range out {
+			out[i].MessageID = "m-" + ts[i]
+		}
+		return out
+	})
+	distinct := map[string]bool{}
+	for i, o := range res.Outcomes {
+		distinct[tokens[i]] = true
+		require.Equal(t, tokens[i], o.Token)
+		require.Equal(t, "m-"+tokens[i], o.MessageID)
+	}
+	assert.Len(t, sent, len(distinct))
+	for tok, n := range sent {
+		require.Equal(t, 1, n, tok)
 	}
 }
