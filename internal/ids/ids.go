@@ -8,7 +8,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"io"
 )
 
 // Key returns a hex key of n characters (n <= 64): derived from id when id
@@ -28,13 +27,21 @@ func Key(id string, n int) string {
 // request.
 func ListKey(prefix string, items []string, n int) string {
 	h := sha256.New()
-	io.WriteString(h, prefix)
+	// One scratch buffer: writing each string (and each separator) to the
+	// hash.Hash interface directly would allocate a copy of it.
+	buf := make([]byte, 0, 4096)
+	buf = append(buf, prefix...)
 	for i, it := range items {
-		if i > 0 {
-			h.Write([]byte{0})
+		if len(buf)+len(it)+1 > cap(buf) {
+			h.Write(buf)
+			buf = buf[:0]
 		}
-		io.WriteString(h, it)
+		if i > 0 {
+			buf = append(buf, 0)
+		}
+		buf = append(buf, it...)
 	}
+	h.Write(buf)
 	var sum [32]byte
 	return hex.EncodeToString(h.Sum(sum[:0]))[:n]
 }

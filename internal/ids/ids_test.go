@@ -27,7 +27,22 @@ func TestNotifyID(t *testing.T) {
 }
 
 func TestListKey(t *testing.T) {
-	for _, items := range [][]string{nil, {""}, {"a"}, {"a", "b"}, {"tok1", "", "tok3"}} {
+	long := make([]string, 1000)
+	for i := range long {
+		long[i] = strings.Repeat(string(rune('a'+i%26)), i%97)
+	}
+	for _, items := range [][]string{nil, {""}, {"a"}, {"a", "b"}, {"tok1", "", "tok3"}, {strings.Repeat("x", 9000), "y"}, long} {
 		assert.Equal(t, Key("p\x00"+strings.Join(items, "\x00"), 32), ListKey("p\x00", items, 32), "%q", items)
+	}
+}
+
+func BenchmarkListKey(b *testing.B) {
+	items := make([]string, 1000)
+	for i := range items {
+		items[i] = strings.Repeat("7", 23)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		ListKey("base\x00vivo\x00list\x00", items, 32)
 	}
 }
