@@ -38,6 +38,7 @@ import (
 	"github.com/offlinepush/push"
 	"github.com/offlinepush/push/internal/auth"
 	"github.com/offlinepush/push/internal/batch"
+	"github.com/offlinepush/push/internal/form"
 	"github.com/offlinepush/push/internal/ids"
 	"github.com/offlinepush/push/internal/secret"
 	"github.com/offlinepush/push/internal/shape"
@@ -519,7 +520,10 @@ func (c *Client) send(ctx context.Context, notification []byte, regIDs []string)
 	if isBatch {
 		busyCheck = batchBusy
 	}
-	tail := "&" + key + "=" + url.QueryEscape(string(val))
+	// Escaped once, copied once per attempt: a batch body repeats the
+	// notification for every regId, hundreds of kilobytes.
+	tail := form.AppendEscaped(append(make([]byte, 0, len(val)*3/2+len(key)+2), '&'), key)
+	tail = form.AppendEscaped(append(tail, '='), val)
 	out, err := auth.Do(ctx, c.tokens, func(ctx context.Context, token string) ([]push.Outcome, error) {
 		resp, err := c.http.Do(ctx, &transport.Request{
 			URL: c.cfg.Host + path,
@@ -529,7 +533,7 @@ func (c *Client) send(ctx context.Context, notification []byte, regIDs []string)
 				"Content-Type": {"application/x-www-form-urlencoded;charset=UTF-8"},
 				"auth_token":   {token},
 			},
-			Body:       []byte("auth_token=" + url.QueryEscape(token) + tail),
+			Body:       append(form.AppendEscaped(append(make([]byte, 0, len(token)*3+len(tail)+11), "auth_token="...), token), tail...),
 			Idempotent: true, // app_message_id: OPPO shows a repeat once
 			Busy:       busyCheck,
 		})

@@ -3,10 +3,10 @@
 // forms (Xiaomi, Meizu, OPPO). The output equals url.Values.Encode.
 package form
 
-// AppendEscaped appends s escaped exactly as url.QueryEscape would. Runs
+// AppendEscaped appends s (text or bytes) escaped exactly as url.QueryEscape would. Runs
 // of unreserved bytes (a whole token, usually) are copied in one append:
 // it runs on every token of every batch.
-func AppendEscaped(dst []byte, s string) []byte {
+func AppendEscaped[S ~string | ~[]byte](dst []byte, s S) []byte {
 	const hex = "0123456789ABCDEF"
 	i := 0
 	for i < len(s) && unreserved[s[i]] { // most tokens end here: one copy

@@ -11,6 +11,9 @@ func TestMatchesURLValues(t *testing.T) {
 		if got, want := string(AppendEscaped(nil, s)), url.QueryEscape(s); got != want {
 			t.Errorf("AppendEscaped(%q) = %q, want %q", s, got, want)
 		}
+		if got, want := string(AppendEscaped(nil, []byte(s))), url.QueryEscape(s); got != want {
+			t.Errorf("AppendEscaped([]byte(%q)) = %q, want %q", s, got, want)
+		}
 	}
 	got := string(AppendField(AppendField(nil, "a b", "1&2"), "c", "d"))
 	if want := (url.Values{"a b": {"1&2"}, "c": {"d"}}).Encode(); got != want {
