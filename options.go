@@ -105,7 +105,10 @@ func WithEndpoint(baseURL string) Option { return func(o *Options) { o.Endpoint 
 // WithRetry sets the retry policy for temporary failures.
 func WithRetry(p RetryPolicy) Option { return func(o *Options) { o.Retry = p } }
 
-// WithTimeout bounds each HTTP attempt.
+// WithTimeout bounds each HTTP attempt: connecting, sending and reading
+// the whole answer. An attempt it cuts is an ErrUnavailable whose cause is
+// a net.Error with Timeout() true, never context.DeadlineExceeded, so it
+// is not mistaken for the end of the caller's own context.
 func WithTimeout(d time.Duration) Option { return func(o *Options) { o.Timeout = d } }
 
 // WithLogger logs each HTTP attempt at debug level (never secrets or bodies).
