@@ -224,9 +224,10 @@ func ttlOf(msg, def time.Duration) time.Duration {
 
 // checkRegID rejects a regId that would corrupt the comma-joined list.
 func checkRegID(id string) error {
-	for i := 0; i < len(id); i++ { // a plain loop, not strings.ContainsAny: it runs on every token
-		switch id[i] {
-		case ',', ' ', '\t', '\r', '\n':
+	// Five vectorised scans beat one byte-by-byte loop on 64-byte regIds
+	// (this runs on every token).
+	for _, c := range []byte{',', ' ', '\t', '\r', '\n'} {
+		if strings.IndexByte(id, c) >= 0 {
 			return errors.New("a regId must not contain commas or white space")
 		}
 	}
