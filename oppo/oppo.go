@@ -227,9 +227,6 @@ func (c *Client) String() string { return "oppo.Client{AppKey:" + c.cfg.AppKey +
 // GoString keeps %#v from printing the secrets the client holds.
 func (c *Client) GoString() string { return c.String() }
 
-// AuthFetches reports how many auth tokens the client has asked for.
-func (c *Client) AuthFetches() int64 { return c.tokens.Fetches() }
-
 // ---------------------------------------------------------------------------
 // Wire structs
 
