@@ -218,7 +218,8 @@ func New(vendor push.Vendor, o push.Options, defaultConcurrency int) (*Client, e
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	hc.Transport = attempts{base: base, timeout: o.Timeout}
+	_, traced := base.(*http.Transport)
+	hc.Transport = attempts{base: base, timeout: o.Timeout, traced: traced}
 	// Vendor APIs do not redirect; following one could carry credentials to
 	// another host, so the redirect answer itself is returned.
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
@@ -257,16 +258,27 @@ type attempt struct {
 }
 
 // try is one HTTP attempt.
-type try struct{ conn atomic.Bool }
+type try struct {
+	conn   atomic.Bool // GotConn was called
+	traced bool        // the transport reports GotConn (a net/http *Transport)
+}
 
 // mayHaveSent reports whether the current attempt, which failed with err,
 // may have reached the vendor. Only an attempt that never got a connection
-// and failed to make one (refused dial, DNS, TLS handshake) is known not
-// to have been sent. Write completion is no guide: HTTP/2 reports it from
+// and failed to make one (refused dial, DNS, TLS handshake), or was cut by
+// the per-attempt timeout before it had one (a dial to a host that drops
+// packets), is known not to have been sent. The timeout case needs a
+// transport that reports connections: with any other, a missing report
+// proves nothing. Write completion is no guide: HTTP/2 reports it from
 // another goroutine, sometimes after the failure.
 func (a *attempt) mayHaveSent(err error) bool {
-	if t := a.cur.Load(); t != nil && t.conn.Load() {
-		return true
+	if t := a.cur.Load(); t != nil {
+		if t.conn.Load() {
+			return true
+		}
+		if t.traced && errors.Is(err, ErrAttemptTimeout) {
+			return false
+		}
 	}
 	return !preConnect(err)
 }
@@ -288,6 +300,7 @@ func preConnect(err error) bool {
 type attempts struct {
 	base    http.RoundTripper
 	timeout time.Duration
+	traced  bool // base is a *http.Transport, which reports GotConn
 }
 
 // ErrAttemptTimeout is the cause of an attempt that outlived the
@@ -305,7 +318,7 @@ func (attemptTimeout) Temporary() bool { return true }
 func (t attempts) RoundTrip(r *http.Request) (*http.Response, error) {
 	ctx := r.Context()
 	if st, ok := ctx.Value(attemptKey{}).(*attempt); ok {
-		cur := &try{}
+		cur := &try{traced: t.traced}
 		st.cur.Store(cur)
 		ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
 			GotConn: func(httptrace.GotConnInfo) { cur.conn.Store(true) }, // called before anything is written

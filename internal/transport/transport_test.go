@@ -117,6 +117,41 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 	assert.GreaterOrEqual(t, gap, 900*time.Millisecond, "the retry must wait the Retry-After")
 }
 
+// A dial that outlives the per-attempt timeout (a host that drops packets)
+// never sent anything: it is retried even where the vendor cannot dedupe.
+// Through a transport that does not report connections the same timeout
+// proves nothing, and counts as possibly delivered.
+func TestTimeoutBeforeAConnectionIsRetried(t *testing.T) {
+	srv, n := script(t, status(200, "ok"))
+	var dials atomic.Int64
+	var d net.Dialer
+	tr := &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if dials.Add(1) == 1 {
+			<-ctx.Done() // the first dial hangs until the attempt is cut
+			return nil, ctx.Err()
+		}
+		return d.DialContext(ctx, network, addr)
+	}}
+	c := newClient(t, srv.URL, push.WithTimeout(100*time.Millisecond), push.WithHTTPClient(&http.Client{Transport: tr}))
+	resp, err := c.Do(context.Background(), &Request{URL: "https://vendor.example/send", Body: []byte("x")})
+	require.NoError(t, err)
+	assert.Equal(t, 200, resp.Status)
+	assert.EqualValues(t, 2, c.Attempts())
+	assert.EqualValues(t, 1, n.Load(), "the vendor saw the request once")
+
+	hang := roundTripper(func(r *http.Request) (*http.Response, error) {
+		<-r.Context().Done()
+		return nil, r.Context().Err()
+	})
+	c = newClient(t, srv.URL, push.WithTimeout(100*time.Millisecond), push.WithHTTPClient(&http.Client{Transport: hang}))
+	_, err = c.Do(context.Background(), &Request{URL: "https://vendor.example/send", Body: []byte("x")})
+	var ve *push.VendorError
+	require.ErrorAs(t, err, &ve)
+	assert.ErrorIs(t, err, ErrAttemptTimeout)
+	assert.True(t, ve.PossiblyDelivered, "an untraced transport may have sent it")
+	assert.EqualValues(t, 1, c.Attempts())
+}
+
 func TestConnectionRefusedIsRetried(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
