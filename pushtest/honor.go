@@ -179,6 +179,7 @@ func (h *Honor) token(rec *Record, r *http.Request) (int, http.Header, []byte) {
 	h.mu.Lock()
 	h.issued[at] = time.Now().Add(life)
 	h.mu.Unlock()
+	h.addSecrets(at) // masked in Record dumps
 	ans := map[string]any{"access_token": at, "token_type": "Bearer"}
 	if !h.OmitExpiresIn {
 		ans["expires_in"] = int(life / time.Second)

@@ -128,6 +128,7 @@ func (h *Huawei) token(rec *Record, r *http.Request) (int, http.Header, []byte) 
 	h.mu.Lock()
 	h.issued[tok] = time.Now().Add(ttl)
 	h.mu.Unlock()
+	h.addSecrets(tok) // masked in Record dumps
 	b, _ := json.Marshal(map[string]any{"access_token": tok, "expires_in": int64(ttl / time.Second), "token_type": "Bearer"})
 	return 200, jsonHeader(), b
 }

@@ -80,7 +80,7 @@ func NewOPPO(appKey, masterSecret string) *OPPO {
 	var b [16]byte
 	rand.Read(b[:])
 	o.tokenBase = hex.EncodeToString(b[:])
-	o.addSecrets(masterSecret, o.tokenBase)
+	o.addSecrets(masterSecret)
 	return o
 }
 
@@ -286,11 +286,10 @@ func (o *OPPO) auth(form url.Values) (int, http.Header, []byte) {
 	}
 	o.mu.Lock()
 	o.authN++
-	// The random base is registered as a secret, so Record.Dump masks every
-	// token (the counter that follows it tells tokens apart).
 	token := fmt.Sprintf("%s%08d", o.tokenBase, o.authN)
 	o.issued[token] = true
 	o.mu.Unlock()
+	o.addSecrets(token) // masked in Record dumps
 	return 200, jsonHeader(), oppoAnswer("0", "success", map[string]any{"auth_token": token, "create_time": now.UnixMilli()})
 }
 

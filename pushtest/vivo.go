@@ -333,9 +333,12 @@ func (v *Vivo) auth(f vivoFields) (int, http.Header, []byte) {
 	}
 	v.mu.Lock()
 	v.tokSeq++
-	tok := fmt.Sprintf("fake-vivo-authtoken-%d", v.tokSeq)
+	// The counter is fixed-width so that no token is the start of
+	// another, which Record.Dump's masking relies on.
+	tok := fmt.Sprintf("fake-vivo-authtoken-%08d", v.tokSeq)
 	v.tokens[tok] = time.Now().Add(v.TokenLifetime)
 	v.mu.Unlock()
+	v.addSecrets(tok) // masked in Record dumps
 	return http.StatusOK, jsonHeader(), vivoAnswer("0", "请求成功", map[string]any{"authToken": tok})
 }
 

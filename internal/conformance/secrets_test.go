@@ -483,3 +483,49 @@ func (x reflector) RoundTrip(r *http.Request) (*http.Response, error) {
 		ContentLength: int64(len(out)), Request: r,
 	}, nil
 }
+
+// TestDumpsMaskIssuedTokens: the fakes' Record dumps (what the quickstart
+// and pushctl --sandbox print) never show an access token a fake issued,
+// in the auth answer or in the requests that use it.
+func TestDumpsMaskIssuedTokens(t *testing.T) {
+	for _, v := range vendors {
+		if v.authPath == "" {
+			continue // HarmonyOS and APNs sign JWTs; their Authorization header is masked
+		}
+		t.Run(string(v.name), func(t *testing.T) {
+			e := v.start(t)
+			p := e.client(t)
+			toks := []string{v.token(0), v.token(1)}
+			if _, err := p.Push(context.Background(), info(), toks...); err != nil {
+				t.Fatal(err)
+			}
+			var issued []string
+			for _, r := range e.srv.Records() {
+				if !strings.HasSuffix(r.Path, v.authPath) {
+					continue
+				}
+				for _, k := range []string{"access_token", "authToken", "auth_token"} {
+					if tok := jsonField(r.Response, k); tok != "" {
+						issued = append(issued, tok)
+					}
+					var wrapped struct{ Data map[string]any }
+					if json.Unmarshal(r.Response, &wrapped) == nil {
+						if tok, ok := wrapped.Data[k].(string); ok && tok != "" {
+							issued = append(issued, tok)
+						}
+					}
+				}
+			}
+			if len(issued) == 0 {
+				t.Fatalf("no access token found in the answers of %s", v.authPath)
+			}
+			for _, r := range e.srv.Records() {
+				for _, tok := range issued {
+					if strings.Contains(r.Dump(), tok) || strings.Contains(r.ResponseDump(), tok) {
+						t.Errorf("%s %s: the dump shows the access token %q", r.Method, r.Path, tok)
+					}
+				}
+			}
+		})
+	}
+}
