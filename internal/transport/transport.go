@@ -71,7 +71,6 @@ type Response struct {
 type Client struct {
 	vendor   push.Vendor
 	rc       *retryablehttp.Client
-	timeout  time.Duration // per attempt
 	endpoint *url.URL
 	prefix   string // scheme://host/path of endpoint
 	log      *slog.Logger
@@ -185,7 +184,7 @@ func newDefaultTransport() *http.Transport {
 // New builds a Client for vendor from the resolved options.
 // defaultConcurrency applies when o.Concurrency is 0.
 func New(vendor push.Vendor, o push.Options, defaultConcurrency int) (*Client, error) {
-	c := &Client{vendor: vendor, retry: o.Retry, log: o.Logger, timeout: o.Timeout}
+	c := &Client{vendor: vendor, retry: o.Retry, log: o.Logger}
 	if o.Endpoint != "" {
 		u, err := url.Parse(o.Endpoint)
 		if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
