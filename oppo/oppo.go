@@ -459,24 +459,9 @@ func (c *Client) fetchToken(ctx context.Context) (*oauth2.Token, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, jerr := transport.DecodeJSON[response[authData]](resp)
-	if resp.Status != 200 {
-		code, msg := "", ""
-		if jerr == nil && r.Code != 0 {
-			code, msg = strconv.Itoa(r.Code), r.Message
-		}
-		return nil, transport.StatusError(push.OPPO, resp, code, msg)
-	}
-	if jerr != nil {
-		return nil, &push.VendorError{Vendor: push.OPPO, HTTPStatus: 200, Kind: push.ErrUnavailable,
-			Message: "unreadable auth answer", Cause: jerr}
-	}
-	if r.Code != 0 {
-		e := codeError(r.Code, r.Message)
-		if e.Kind == push.ErrInvalidToken { // not a device token here
-			e.Kind = push.ErrUnavailable
-		}
-		return nil, e
+	r, err := head[authData](resp, push.ErrUnavailable) // no device token here
+	if err != nil {
+		return nil, err
 	}
 	if r.Data.AuthToken == "" {
 		return nil, &push.VendorError{Vendor: push.OPPO, HTTPStatus: 200, Code: "0", Kind: push.ErrUnavailable,
@@ -587,10 +572,12 @@ func busy[D any](r *response[D]) bool {
 	return false
 }
 
-// head reads what unicast and batch answers share. It returns the parsed
-// answer, or the error for the whole request (wrapping auth.ErrExpired for
-// code 11).
-func head[D any](resp *transport.Response, isBatch bool) (*response[D], error) {
+// head reads what every OPPO answer shares (auth, unicast, batch). It
+// returns the parsed answer, or the error for the whole request (wrapping
+// auth.ErrExpired for code 11). A top-level 10000 (invalid regId) is
+// reported as regIDKind where the request names no single regId it could
+// mean (nil keeps ErrInvalidToken).
+func head[D any](resp *transport.Response, regIDKind error) (*response[D], error) {
 	r, jerr := transport.DecodeJSON[response[D]](resp)
 	var te *json.UnmarshalTypeError
 	if jerr != nil && r.Code != 0 && errors.As(jerr, &te) {
@@ -608,11 +595,8 @@ func head[D any](resp *transport.Response, isBatch bool) (*response[D], error) {
 	}
 	if r.Code != 0 {
 		e := codeError(r.Code, r.Message)
-		if isBatch && e.Kind == push.ErrInvalidToken {
-			// Batches report bad regIds per item. A top-level 10000 on a
-			// batch is undocumented: deleting every token on it could lose
-			// good ones, so it is a message error instead.
-			e.Kind = push.ErrInvalidMessage
+		if e.Kind == push.ErrInvalidToken && regIDKind != nil {
+			e.Kind = regIDKind
 		}
 		return nil, e
 	}
@@ -630,7 +614,7 @@ func decode(resp *transport.Response, regIDs []string, isBatch bool) ([]push.Out
 
 // decodeUnicast maps a unicast answer to the regId's outcome.
 func decodeUnicast(resp *transport.Response, regIDs []string) ([]push.Outcome, error) {
-	r, err := head[unicastData](resp, false)
+	r, err := head[unicastData](resp, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -639,7 +623,10 @@ func decodeUnicast(resp *transport.Response, regIDs []string) ([]push.Outcome, e
 
 // decodeBatch maps a unicast_batch answer to one outcome per regId.
 func decodeBatch(resp *transport.Response, regIDs []string) ([]push.Outcome, error) {
-	r, err := head[[]batchItem](resp, true)
+	// Batches report bad regIds per item. A top-level 10000 on a batch is
+	// undocumented: deleting every token on it could lose good ones, so it
+	// is a message error instead.
+	r, err := head[[]batchItem](resp, push.ErrInvalidMessage)
 	if err != nil {
 		return nil, err
 	}
