@@ -3,18 +3,18 @@ package apns
 import (
 	"context"
 	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/sha256"
-	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/offlinepush/push/internal/pemkey"
 )
 
 // Provider token (JWT), as Apple specifies it:
@@ -27,28 +27,14 @@ import (
 
 // parseKey reads the .p8 PEM. Errors never quote the key.
 func parseKey(p8 []byte) (*ecdsa.PrivateKey, error) {
-	block, _ := pem.Decode(p8)
-	if block == nil {
+	k, err := pemkey.P256(p8)
+	switch {
+	case errors.Is(err, pemkey.ErrNotPEM):
 		return nil, errors.New("is not PEM: want the content of the .p8 file (-----BEGIN PRIVATE KEY-----)")
+	case err != nil:
+		return nil, fmt.Errorf("%w (APNs signs with ES256: the .p8 file's P-256 key)", err)
 	}
-	var k any
-	var err error
-	switch block.Type {
-	case "PRIVATE KEY":
-		k, err = x509.ParsePKCS8PrivateKey(block.Bytes)
-	case "EC PRIVATE KEY":
-		k, err = x509.ParseECPrivateKey(block.Bytes)
-	default:
-		return nil, errors.New("must be a PEM PRIVATE KEY block (the .p8 file), not " + block.Type)
-	}
-	if err != nil {
-		return nil, errors.New("is not a readable PKCS#8 private key")
-	}
-	ek, ok := k.(*ecdsa.PrivateKey)
-	if !ok || ek.Curve != elliptic.P256() {
-		return nil, errors.New("must be an ECDSA P-256 key (APNs signs with ES256)")
-	}
-	return ek, nil
+	return k, nil
 }
 
 // signer makes provider tokens. It holds the parsed key behind a pointer, so

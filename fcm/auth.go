@@ -16,6 +16,7 @@ import (
 	"golang.org/x/oauth2/jwt"
 
 	"github.com/offlinepush/push"
+	"github.com/offlinepush/push/internal/pemkey"
 	"github.com/offlinepush/push/internal/transport"
 )
 
@@ -52,8 +53,8 @@ func parseServiceAccount(b []byte) (*serviceAccount, error) {
 	case strings.TrimSpace(sa.PrivateKey) == "":
 		return nil, v.InvalidConfig("CredentialsJSON", "has no private_key")
 	}
-	if err := checkRSAKey([]byte(sa.PrivateKey)); err != nil {
-		return nil, v.InvalidConfig("CredentialsJSON", "private_key "+err.Error())
+	if _, err := pemkey.RSA([]byte(sa.PrivateKey)); err != nil {
+		return nil, v.InvalidConfig("CredentialsJSON", "private_key "+err.Error()+" (Google signs with RS256, an RSA key)")
 	}
 	if sa.TokenURI == "" {
 		sa.TokenURI = google.JWTTokenURL

@@ -43,10 +43,7 @@ package fcm
 
 import (
 	"context"
-	"crypto/rsa"
-	"crypto/x509"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"net/http"
@@ -237,26 +234,6 @@ func (c *Client) String() string { return "fcm.Client{" + c.project + "}" }
 
 // GoString keeps %#v from printing the credentials.
 func (c *Client) GoString() string { return c.String() }
-
-// checkRSAKey reports whether pemKey holds an RSA private key the JWT can be
-// signed with. Its errors never quote the key.
-func checkRSAKey(pemKey []byte) error {
-	const rule = "must be an RSA private key in PEM (PKCS#8 or PKCS#1)"
-	block, _ := pem.Decode(pemKey)
-	if block == nil {
-		return errors.New(rule)
-	}
-	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
-	if err != nil {
-		if k, err = x509.ParsePKCS1PrivateKey(block.Bytes); err != nil {
-			return errors.New(rule)
-		}
-	}
-	if _, ok := k.(*rsa.PrivateKey); !ok {
-		return errors.New(rule)
-	}
-	return nil
-}
 
 // ---- wire structs ---------------------------------------------------------
 

@@ -19,11 +19,8 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
-	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
-	"encoding/pem"
-	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -36,6 +33,7 @@ import (
 	"github.com/offlinepush/push/internal/auth"
 	"github.com/offlinepush/push/internal/batch"
 	"github.com/offlinepush/push/internal/ids"
+	"github.com/offlinepush/push/internal/pemkey"
 	"github.com/offlinepush/push/internal/pushkit"
 	"github.com/offlinepush/push/internal/transport"
 	"github.com/offlinepush/push/payload"
@@ -168,9 +166,9 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	if !pushkit.SafeID(sa.ProjectID) {
 		return nil, v.InvalidConfig("CredentialsJSON", "has a project_id with characters other than letters, digits, '.', '_' or '-'")
 	}
-	key, err := parseKey(sa.PrivateKey)
+	key, err := pemkey.RSA([]byte(sa.PrivateKey))
 	if err != nil {
-		return nil, v.InvalidConfig("CredentialsJSON", "private_key "+err.Error())
+		return nil, v.InvalidConfig("CredentialsJSON", "private_key "+err.Error()+" (HarmonyOS signs with PS256, an RSA key)")
 	}
 	if cfg.Category == "" {
 		cfg.Category = CategoryIM
@@ -206,32 +204,6 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 		key: key, sendURL: cfg.Host + SendPath(sa.ProjectID), now: time.Now}
 	c.tokens = auth.For(o, "harmony/"+sa.ProjectID+"/"+sa.KeyID, auth.SourceFunc(c.signJWT), RefreshEarly)
 	return c, nil
-}
-
-// parseKey reads a PEM private key ("PRIVATE KEY", PKCS #8, as the key file
-// has it; "RSA PRIVATE KEY" too), or its bare base64 body.
-func parseKey(s string) (*rsa.PrivateKey, error) {
-	var der []byte
-	if block, _ := pem.Decode([]byte(strings.TrimSpace(s))); block != nil {
-		der = block.Bytes
-	} else {
-		b, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(s), ""))
-		if err != nil {
-			return nil, errors.New("is not a PEM private key")
-		}
-		der = b
-	}
-	if k, err := x509.ParsePKCS8PrivateKey(der); err == nil {
-		rk, ok := k.(*rsa.PrivateKey)
-		if !ok {
-			return nil, errors.New("is not an RSA key (PS256 needs RSA)")
-		}
-		return rk, nil
-	}
-	if k, err := x509.ParsePKCS1PrivateKey(der); err == nil {
-		return k, nil
-	}
-	return nil, errors.New("cannot be parsed as a PKCS #8 or PKCS #1 RSA key")
 }
 
 // Vendor returns push.Harmony.

@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"math/big"
 	"net/http"
@@ -16,6 +17,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/offlinepush/push/internal/pemkey"
 )
 
 // APNs is a fake Apple Push Notification service (provider API with token
@@ -91,36 +94,18 @@ func APNsKey() []byte {
 }
 
 func apnsPublicKey(p []byte) (*ecdsa.PublicKey, error) {
-	block, _ := pem.Decode(p)
-	if block == nil {
-		return nil, fmt.Errorf("key is not PEM")
+	if block, _ := pem.Decode(p); block != nil && block.Type == "PUBLIC KEY" {
+		k, err := x509.ParsePKIXPublicKey(block.Bytes)
+		if ek, ok := k.(*ecdsa.PublicKey); err == nil && ok && ek.Curve == elliptic.P256() {
+			return ek, nil
+		}
+		return nil, errors.New("public key is not an ECDSA P-256 key")
 	}
-	var k any
-	var err error
-	switch block.Type {
-	case "PRIVATE KEY":
-		k, err = x509.ParsePKCS8PrivateKey(block.Bytes)
-	case "EC PRIVATE KEY":
-		k, err = x509.ParseECPrivateKey(block.Bytes)
-	case "PUBLIC KEY":
-		k, err = x509.ParsePKIXPublicKey(block.Bytes)
-	default:
-		return nil, fmt.Errorf("unexpected PEM block %q", block.Type)
-	}
+	k, err := pemkey.P256(p)
 	if err != nil {
-		return nil, fmt.Errorf("unreadable key: %v", err)
+		return nil, errors.New("key " + err.Error())
 	}
-	switch k := k.(type) {
-	case *ecdsa.PrivateKey:
-		if k.Curve == elliptic.P256() {
-			return &k.PublicKey, nil
-		}
-	case *ecdsa.PublicKey:
-		if k.Curve == elliptic.P256() {
-			return k, nil
-		}
-	}
-	return nil, fmt.Errorf("key is not ECDSA P-256")
+	return &k.PublicKey, nil
 }
 
 // SetClock replaces the clock the fake judges JWT ages with (nil: real time).

@@ -23,6 +23,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/offlinepush/push/internal/pemkey"
 )
 
 // FCM is a fake Firebase Cloud Messaging server: Google's OAuth2 token
@@ -152,21 +154,11 @@ func NewFCM(credentialsJSON []byte) *FCM {
 }
 
 func rsaPublicKey(pemKey string) (*rsa.PublicKey, error) {
-	block, _ := pem.Decode([]byte(pemKey))
-	if block == nil {
-		return nil, errors.New("is not PEM")
-	}
-	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+	k, err := pemkey.RSA([]byte(pemKey))
 	if err != nil {
-		if k, err = x509.ParsePKCS1PrivateKey(block.Bytes); err != nil {
-			return nil, errors.New("is not a PKCS#8 or PKCS#1 private key")
-		}
+		return nil, err
 	}
-	rk, ok := k.(*rsa.PrivateKey)
-	if !ok {
-		return nil, errors.New("is not an RSA key")
-	}
-	return &rk.PublicKey, nil
+	return &k.PublicKey, nil
 }
 
 func isFCMSend(p string) bool { return strings.HasSuffix(p, "/messages:send") }

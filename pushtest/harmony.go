@@ -19,6 +19,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/offlinepush/push/internal/pemkey"
 )
 
 // HarmonyAudience is the "aud" claim HarmonyOS Push Kit requires.
@@ -100,19 +102,9 @@ func NewHarmony(credentialsJSON []byte) (*Harmony, error) {
 	if sa.ProjectID == "" || sa.KeyID == "" || sa.SubAccount == "" || sa.PrivateKey == "" {
 		return nil, errors.New("pushtest: harmony credentials need project_id, key_id, sub_account and private_key")
 	}
-	block, _ := pem.Decode([]byte(sa.PrivateKey))
-	if block == nil {
-		return nil, errors.New("pushtest: harmony private_key is not PEM")
-	}
-	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+	rk, err := pemkey.RSA([]byte(sa.PrivateKey))
 	if err != nil {
-		if k1, err1 := x509.ParsePKCS1PrivateKey(block.Bytes); err1 == nil {
-			k, err = k1, nil
-		}
-	}
-	rk, ok := k.(*rsa.PrivateKey)
-	if err != nil || !ok {
-		return nil, errors.New("pushtest: harmony private_key is not an RSA private key")
+		return nil, errors.New("pushtest: harmony private_key " + err.Error())
 	}
 	h := &Harmony{ProjectID: sa.ProjectID, KeyID: sa.KeyID, SubAccount: sa.SubAccount, PublicKey: &rk.PublicKey,
 		seen: map[string]bool{}, expired: map[string]bool{}}
