@@ -120,7 +120,10 @@ func TestBusy(t *testing.T) {
 		`{"code":-1}`: true, `{"code":-2}`: true, `{"code":13}`: true, `{"code":55}`: true,
 		`{"code":0}`: false, `{"code":11}`: false, `{"code":33}`: false, `nope`: false,
 	} {
-		assert.Equal(t, want, busyBody(body), body)
+		for name, check := range map[string]func([]byte) (bool, any){"unicast": unicastBusy, "batch": batchBusy, "auth": authBusy} {
+			got, _ := check([]byte(body))
+			assert.Equal(t, want, got, "%s check of %s", name, body)
+		}
 	}
 }
 
@@ -185,14 +188,4 @@ func TestEncodeMatchesMessage(t *testing.T) {
 	assert.Equal(t, "message", key)
 	want, _ = marshal(Message{2, toks[0], n})
 	assert.Equal(t, string(want), string(val))
-}
-
-// busyBody runs the busy check a request carries on an answer body.
-func busyBody(body string) bool {
-	b, _ := unicastBusy([]byte(body))
-	bb, _ := batchBusy([]byte(body))
-	if b != bb {
-		panic("the unicast and batch busy checks disagree on " + body)
-	}
-	return b
 }
