@@ -14,9 +14,16 @@ var (
 	// ErrInvalidMessage: the message is wrong (empty Desc, bad click URL,
 	// too large…). Fix the message; retrying cannot help.
 	ErrInvalidMessage = errors.New("push: invalid message")
-	// ErrInvalidToken: the device token is unregistered, malformed or
-	// expired. The caller deletes it.
+	// ErrInvalidToken: the vendor proved the device token unregistered,
+	// malformed or expired. The caller deletes it. It is never used for an
+	// app-level answer (wrong project, topic, environment or entitlement):
+	// those are ErrAuth.
 	ErrInvalidToken = errors.New("push: invalid device token")
+	// ErrDisabled: the token is alive, but its user switched this app's
+	// notifications off or unsubscribed (Meizu 110002/110010, OPPO 10001,
+	// …). Keep the token: it works again when the user turns notifications
+	// back on. Pushing again now will not help.
+	ErrDisabled = errors.New("push: notifications disabled for this token")
 	// ErrAuth: the vendor rejected the credentials (not a token problem).
 	ErrAuth = errors.New("push: authentication failed")
 	// ErrQuota: a daily quota is used up. Do not retry today.
@@ -101,7 +108,7 @@ func (e *VendorError) Unwrap() []error {
 
 // IsRetryable reports whether a later retry of the same push could succeed:
 // rate limits and temporary failures, but not invalid tokens, messages,
-// credentials or a used-up quota.
+// credentials, switched-off notifications or a used-up quota.
 func IsRetryable(err error) bool {
 	if err == nil {
 		return false

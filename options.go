@@ -41,6 +41,14 @@ type Options struct {
 	// StrictLength rejects a Title or Desc over the vendor's limit with
 	// ErrInvalidMessage instead of truncating it.
 	StrictLength bool
+	// DefaultTitle is the title used where a vendor requires one and the
+	// message has none (see OfflinePushInfo.Title).
+	DefaultTitle string
+	// MisconfigGuard is the number of dead-token verdicts in a row, with no
+	// token accepted in between, after which a client reports further ones
+	// as ErrAuth (a likely misconfiguration) instead of ErrInvalidToken.
+	// 0 or less turns the guard off.
+	MisconfigGuard int
 }
 
 // RetryPolicy bounds retries of temporary failures (connection errors, 5xx,
@@ -78,7 +86,7 @@ const DefaultTimeout = 15 * time.Second
 
 // NewOptions applies opts over the production defaults.
 func NewOptions(opts ...Option) Options {
-	o := Options{Retry: DefaultRetry, Timeout: DefaultTimeout}
+	o := Options{Retry: DefaultRetry, Timeout: DefaultTimeout, MisconfigGuard: DefaultMisconfigGuard}
 	for _, opt := range opts {
 		if opt != nil {
 			opt(&o)
@@ -122,6 +130,30 @@ func WithConcurrency(n int) Option { return func(o *Options) { o.Concurrency = n
 // without access tokens (Xiaomi, Meizu).
 func WithTokenSource(ts oauth2.TokenSource) Option { return func(o *Options) { o.TokenSource = ts } }
 
-// WithStrictLength rejects a Title or Desc longer than the vendor allows
-// instead of truncating it.
+// WithStrictLength refuses a Title or Desc longer than the vendor allows,
+// or a message over the vendor's body limit, with ErrInvalidMessage instead
+// of shortening the text to fit (the default: a chat message reaches the
+// phone, its text cut at a character boundary and ended with "…").
 func WithStrictLength() Option { return func(o *Options) { o.StrictLength = true } }
+
+// WithDefaultTitle sets the title used where a vendor requires a title
+// (Xiaomi, HarmonyOS, Honor, OPPO, vivo, Meizu) and the message has none:
+// normally the app's name, as the phone would show it. Without it, such a
+// message is titled with its own Desc. Vendors that accept an empty title
+// send none.
+func WithDefaultTitle(title string) Option { return func(o *Options) { o.DefaultTitle = title } }
+
+// DefaultMisconfigGuard is the misconfiguration guard's threshold when
+// WithMisconfigGuard is not given.
+const DefaultMisconfigGuard = 10
+
+// WithMisconfigGuard sets how many dead-token verdicts in a row, with no
+// token accepted in between, a client reports as ErrInvalidToken before it
+// reports further ones as ErrAuth naming the likely misconfiguration (a
+// wrong APNs environment or topic, a wrong project id or package name make
+// the vendor call every live token invalid). Any accepted token resets the
+// count. An answer that declares more than n tokens invalid without
+// accepting any is judged as a whole. n <= 0 turns the guard off: every
+// verdict is reported as the vendor gave it. The default is
+// DefaultMisconfigGuard.
+func WithMisconfigGuard(n int) Option { return func(o *Options) { o.MisconfigGuard = n } }

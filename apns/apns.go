@@ -172,6 +172,7 @@ type Client struct {
 	host    string
 	opts    push.Options
 	http    *transport.Client
+	guard   *batch.Guard // trusts dead-token verdicts only when the vendor proves them
 	hc      *http.Client // the default HTTP client built by New, nil when WithHTTPClient was given
 	auth    *auth.Cache
 	signer  *signer
@@ -243,6 +244,8 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 		"Apns-Push-Type": {"alert"},
 		"Apns-Priority":  {strconv.Itoa(cfg.Priority)},
 	}
+	// What a client whose every token is "invalid" should check.
+	c.guard = batch.NewGuard(v, o.MisconfigGuard, "Config.Sandbox (development or production tokens) and Config.Topic (the bundle id)")
 	return c, nil
 }
 
@@ -341,7 +344,7 @@ func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ..
 	if err != nil {
 		return nil, err
 	}
-	return batch.RunChecked(ctx, push.APNs, tokens, 1, c.http.Concurrency(), checkToken, func(ctx context.Context, toks []string) []push.Outcome {
+	return batch.RunChecked(ctx, push.APNs, tokens, 1, c.http.Concurrency(), c.guard, checkToken, func(ctx context.Context, toks []string) []push.Outcome {
 		return []push.Outcome{c.send(ctx, n, toks[0])}
 	}), nil
 }

@@ -141,6 +141,7 @@ type Client struct {
 	cfg     Config
 	opts    push.Options
 	http    *transport.Client
+	guard   *batch.Guard // trusts dead-token verdicts only when the vendor proves them
 	auth    *auth.Cache
 	project string
 	sendURL string
@@ -213,6 +214,8 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 		own, c.exch = x, x
 	}
 	c.auth = auth.For(o, "fcm/"+project, own, earlyRefresh)
+	// What a client whose every token is "invalid" should check.
+	c.guard = batch.NewGuard(v, o.MisconfigGuard, "that the tokens belong to the project of Config.CredentialsJSON")
 	return c, nil
 }
 
@@ -492,16 +495,16 @@ func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ..
 	}
 	tmpl := newTemplate(m)
 	if !slices.ContainsFunc(tokens, func(t string) bool { return checkToken(t) == nil }) {
-		return batch.RunChecked(ctx, push.FCM, tokens, 1, 1, checkToken, nil), nil // nothing to send
+		return batch.RunChecked(ctx, push.FCM, tokens, 1, 1, c.guard, checkToken, nil), nil // nothing to send
 	}
 	// Get the access token once before fanning out: when it cannot be had,
 	// every token gets that one error, instead of each send trying again.
 	if _, err := c.auth.Token(ctx); err != nil {
-		return batch.Run(ctx, push.FCM, tokens, max(len(tokens), 1), 1, func(_ context.Context, toks []string) []push.Outcome {
+		return batch.Run(ctx, push.FCM, tokens, max(len(tokens), 1), 1, c.guard, func(_ context.Context, toks []string) []push.Outcome {
 			return batch.All(toks, "", err)
 		}), nil
 	}
-	return batch.RunChecked(ctx, push.FCM, tokens, 1, c.http.Concurrency(), checkToken, func(ctx context.Context, toks []string) []push.Outcome {
+	return batch.RunChecked(ctx, push.FCM, tokens, 1, c.http.Concurrency(), c.guard, checkToken, func(ctx context.Context, toks []string) []push.Outcome {
 		out := make([]push.Outcome, len(toks))
 		for i, t := range toks {
 			out[i] = c.send(ctx, tmpl, t)

@@ -138,6 +138,7 @@ type serviceAccount struct {
 type Client struct {
 	cfg        Config
 	http       *transport.Client
+	guard      *batch.Guard // trusts dead-token verdicts only when the vendor proves them
 	tokens     *auth.Cache
 	projectID  string
 	keyID      string
@@ -203,6 +204,8 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	c := &Client{cfg: cfg, http: hc, projectID: sa.ProjectID, keyID: sa.KeyID, subAccount: sa.SubAccount,
 		key: key, sendURL: cfg.Host + SendPath(sa.ProjectID), now: time.Now}
 	c.tokens = auth.For(o, "harmony/"+sa.ProjectID+"/"+sa.KeyID, auth.SourceFunc(c.signJWT), RefreshEarly)
+	// What a client whose every token is "invalid" should check.
+	c.guard = batch.NewGuard(v, o.MisconfigGuard, "that Config.CredentialsJSON is the key of the project the tokens belong to, and its push entitlement")
 	return c, nil
 }
 
@@ -234,7 +237,7 @@ func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ..
 	if err != nil {
 		return nil, err
 	}
-	return batch.Run(ctx, push.Harmony, tokens, MaxTokens, c.http.Concurrency(), func(ctx context.Context, toks []string) []push.Outcome {
+	return batch.Run(ctx, push.Harmony, tokens, MaxTokens, c.http.Concurrency(), c.guard, func(ctx context.Context, toks []string) []push.Outcome {
 		return c.send(ctx, req, toks)
 	}), nil
 }

@@ -124,6 +124,7 @@ type Client struct {
 	cfg    Config
 	opts   push.Options
 	http   *transport.Client
+	guard  *batch.Guard // trusts dead-token verdicts only when the vendor proves them
 	tokens *auth.Cache
 	send   string // the send URL
 	now    func() time.Time
@@ -187,6 +188,8 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 		ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, DefaultLifetime: DefaultTokenLifetime,
 		Now: func() time.Time { return c.now() }}
 	c.tokens = auth.For(o, string(v)+"/"+cfg.AppID, auth.SourceFunc(c.fetchToken), RefreshEarly)
+	// What a client whose every token is "invalid" should check.
+	c.guard = batch.NewGuard(v, o.MisconfigGuard, "Config.AppID and that the tokens belong to this app")
 	return c, nil
 }
 
@@ -394,7 +397,7 @@ func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ..
 	if err != nil {
 		return nil, err
 	}
-	return batch.Run(ctx, push.Honor, tokens, MaxTokens, c.http.Concurrency(), func(ctx context.Context, toks []string) []push.Outcome {
+	return batch.Run(ctx, push.Honor, tokens, MaxTokens, c.http.Concurrency(), c.guard, func(ctx context.Context, toks []string) []push.Outcome {
 		body := withTokens(head, toks)
 		out, err := auth.Do(ctx, c.tokens, func(ctx context.Context, at string) ([]push.Outcome, error) {
 			return c.sendBatch(ctx, at, body, toks)

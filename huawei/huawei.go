@@ -130,6 +130,7 @@ func (c Config) GoString() string { return c.String() }
 type Client struct {
 	cfg     Config
 	http    *transport.Client
+	guard   *batch.Guard // trusts dead-token verdicts only when the vendor proves them
 	tokens  *auth.Cache
 	sendURL string
 	now     func() time.Time
@@ -189,6 +190,8 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 		ClientID: cfg.AppID, ClientSecret: cfg.AppSecret, DefaultLifetime: time.Hour, // documented lifetime
 		Now: func() time.Time { return c.now() }}
 	c.tokens = auth.For(o, string(v)+"/"+cfg.AppID, auth.SourceFunc(c.fetchToken), RefreshEarly)
+	// What a client whose every token is "invalid" should check.
+	c.guard = batch.NewGuard(v, o.MisconfigGuard, "Config.AppID and that the tokens belong to this app")
 	return c, nil
 }
 
@@ -217,7 +220,7 @@ func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ..
 	if err != nil {
 		return nil, err
 	}
-	return batch.Run(ctx, push.Huawei, tokens, MaxTokens, c.http.Concurrency(), func(ctx context.Context, toks []string) []push.Outcome {
+	return batch.Run(ctx, push.Huawei, tokens, MaxTokens, c.http.Concurrency(), c.guard, func(ctx context.Context, toks []string) []push.Outcome {
 		return c.send(ctx, req, toks)
 	}), nil
 }

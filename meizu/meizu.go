@@ -134,6 +134,7 @@ type Client struct {
 	cfg     Config
 	opts    push.Options
 	http    *transport.Client
+	guard   *batch.Guard // trusts dead-token verdicts only when the vendor proves them
 	sendURL string
 }
 
@@ -170,7 +171,9 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 		return nil, err
 	}
 	hc.Redact(cfg.AppSecret) // an answer quoting the request never carries them on
-	return &Client{cfg: cfg, opts: o, http: hc, sendURL: cfg.Host + SendPath}, nil
+	// What a client whose every token is "invalid" should check.
+	guard := batch.NewGuard(v, o.MisconfigGuard, "Config.AppID and Config.AppSecret")
+	return &Client{cfg: cfg, opts: o, http: hc, guard: guard, sendURL: cfg.Host + SendPath}, nil
 }
 
 // meizuField restates a vendor-neutral field error as Meizu's.
@@ -210,7 +213,7 @@ func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ..
 	if err != nil {
 		return nil, err
 	}
-	return batch.RunChecked(ctx, push.Meizu, tokens, MaxTokens, c.http.Concurrency(), checkPushID, func(ctx context.Context, pushIDs []string) []push.Outcome {
+	return batch.RunChecked(ctx, push.Meizu, tokens, MaxTokens, c.http.Concurrency(), c.guard, checkPushID, func(ctx context.Context, pushIDs []string) []push.Outcome {
 		return c.send(ctx, msg, pushIDs)
 	}), nil
 }
@@ -280,7 +283,7 @@ type AdvanceInfo struct {
 // show the wire request (dry run).
 func (c *Client) Message(info *push.OfflinePushInfo) (*Message, error) {
 	v := push.Meizu
-	title, content, err := shape.Texts(v, info, shape.Limits{Title: MaxTitle, Desc: MaxContent, Unit: payload.Runes}, c.opts.StrictLength)
+	title, content, err := shape.Texts(v, info, shape.Limits{Title: MaxTitle, Desc: MaxContent, Unit: payload.Runes}, c.opts)
 	if err != nil {
 		return nil, err
 	}

@@ -149,6 +149,7 @@ type Client struct {
 	cfg    Config
 	opts   push.Options
 	http   *transport.Client
+	guard  *batch.Guard // trusts dead-token verdicts only when the vendor proves them
 	tokens *auth.Cache
 	now    func() time.Time
 }
@@ -199,6 +200,8 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 
 	c := &Client{cfg: cfg, opts: o, http: hc, now: time.Now}
 	c.tokens = auth.For(o, "oppo/"+cfg.AppKey, auth.SourceFunc(c.fetchToken), TokenRefreshEarly)
+	// What a client whose every token is "invalid" should check.
+	c.guard = batch.NewGuard(v, o.MisconfigGuard, "Config.AppKey and that the tokens belong to this app")
 	return c, nil
 }
 
@@ -278,7 +281,7 @@ const appMessageIDLen = 32
 // app_message_id is random, so two calls differ.
 func (c *Client) Notification(info *push.OfflinePushInfo) (*Notification, error) {
 	v := push.OPPO
-	title, content, err := shape.Texts(v, info, shape.Limits{Title: MaxTitle, Desc: MaxContent, Unit: payload.UTF16}, c.opts.StrictLength)
+	title, content, err := shape.Texts(v, info, shape.Limits{Title: MaxTitle, Desc: MaxContent, Unit: payload.UTF16}, c.opts)
 	if err != nil {
 		return nil, err
 	}
@@ -491,7 +494,7 @@ func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ..
 	if err != nil {
 		return nil, err
 	}
-	return batch.Run(ctx, push.OPPO, tokens, MaxTokens, c.http.Concurrency(), func(ctx context.Context, regIDs []string) []push.Outcome {
+	return batch.Run(ctx, push.OPPO, tokens, MaxTokens, c.http.Concurrency(), c.guard, func(ctx context.Context, regIDs []string) []push.Outcome {
 		return c.send(ctx, nj, regIDs)
 	}), nil
 }

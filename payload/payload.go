@@ -90,8 +90,26 @@ func Truncate(s string, max int, u Unit) string {
 // ErrTooLong is returned by Fit when strict is set and s is over the limit.
 var ErrTooLong = errors.New("too long")
 
-// Fit applies a limit of max units to s: it truncates, or with strict
-// returns an error wrapping ErrTooLong that states the limit.
+// Ellipsis ends a text that Shorten cut, so the reader sees it goes on.
+const Ellipsis = "…"
+
+// Shorten returns s when it fits in max units, else its longest prefix that
+// fits with Ellipsis appended (trailing white space of the prefix dropped).
+// Like Truncate it never splits a character. When max is too small to hold
+// the ellipsis, the plain truncation is returned.
+func Shorten(s string, max int, u Unit) string {
+	if Len(s, u) <= max {
+		return s
+	}
+	room := max - Len(Ellipsis, u)
+	if room <= 0 {
+		return Truncate(s, max, u)
+	}
+	return strings.TrimRight(Truncate(s, room, u), " \t\r\n") + Ellipsis
+}
+
+// Fit applies a limit of max units to s: it shortens s (see Shorten), or
+// with strict returns an error wrapping ErrTooLong that states the limit.
 func Fit(s string, max int, u Unit, strict bool) (string, error) {
 	if Len(s, u) <= max {
 		return s, nil
@@ -99,7 +117,7 @@ func Fit(s string, max int, u Unit, strict bool) (string, error) {
 	if strict {
 		return "", fmt.Errorf("is %w: %d %s, the limit is %d", ErrTooLong, Len(s, u), u, max)
 	}
-	return Truncate(s, max, u), nil
+	return Shorten(s, max, u), nil
 }
 
 // ExtKey is the key under which every vendor carries OfflinePushInfo.Ext,

@@ -42,9 +42,9 @@ func TestLen(t *testing.T) {
 }
 
 func TestFit(t *testing.T) {
-	got, err := Fit("你好世界", 2, Runes, false)
+	got, err := Fit("你好世界", 3, Runes, false)
 	require.NoError(t, err)
-	assert.Equal(t, "你好", got)
+	assert.Equal(t, "你好…", got)
 	_, err = Fit("你好世界", 2, Runes, true)
 	require.ErrorIs(t, err, ErrTooLong)
 	assert.Equal(t, "is too long: 4 characters, the limit is 2", err.Error())
@@ -109,6 +109,32 @@ func TestCheckActivity(t *testing.T) {
 	assert.NoError(t, CheckActivity("com.example.Outer$Inner"))
 	for _, bad := range []string{"", "Chat", ".Chat", "com.example.", "com example.Chat", "com/example.Chat"} {
 		assert.Error(t, CheckActivity(bad), bad)
+	}
+}
+
+func TestShorten(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		max  int
+		unit Unit
+		want string
+	}{
+		{"hello", 5, Runes, "hello"},
+		{"hello world", 7, Runes, "hello…"}, // the space before the cut is dropped
+		{"你好世界", 3, Runes, "你好…"},
+		{"你好世界", 9, Bytes, "你好…"}, // 6 + 3 bytes
+		{"你好世界", 8, Bytes, "你…"},
+		{"a😀b", 3, UTF16, "a…"}, // the emoji is two units: it does not fit beside "…"
+		{"😀😀😀", 4, UTF16, "😀…"},
+		{"abc", 1, Runes, "a"},  // the ellipsis alone would say nothing
+		{"abc", 2, Bytes, "ab"}, // no room for a 3-byte ellipsis: plain cut
+		{"abc", 0, Runes, ""},
+	} {
+		t.Run(tt.in+"/"+tt.unit.String(), func(t *testing.T) {
+			got := Shorten(tt.in, tt.max, tt.unit)
+			assert.Equal(t, tt.want, got)
+			assert.LessOrEqual(t, Len(got, tt.unit), max(tt.max, 0))
+		})
 	}
 }
 

@@ -174,6 +174,7 @@ type Server struct {
 	mu       sync.Mutex
 	faults   []Fault
 	invalid  map[string]bool
+	misconf  bool
 	records  []Record
 	secrets  []string
 	sendPath func(path string) bool
@@ -238,6 +239,17 @@ func (s *Server) Invalidate(tokens ...string) {
 	}
 }
 
+// SetMisconfigured sets the app up wrong at the vendor (a wrong package
+// name, project id, APNs environment or topic): every send request then
+// gets the vendor's own answer for that case, which calls live tokens
+// invalid (Xiaomi 20301, Huawei and HarmonyOS 80300007, APNs
+// BadDeviceToken, …). A client should not report them as dead.
+func (s *Server) SetMisconfigured(on bool) { s.mu.Lock(); s.misconf = on; s.mu.Unlock() }
+
+// Misconfigured reports whether SetMisconfigured(true) is in force; each
+// vendor's fake answers accordingly.
+func (s *Server) Misconfigured() bool { s.mu.Lock(); defer s.mu.Unlock(); return s.misconf }
+
 // IsInvalid reports whether a token was marked invalid.
 func (s *Server) IsInvalid(token string) bool {
 	s.mu.Lock()
@@ -289,7 +301,7 @@ func (s *Server) Delivered() map[string]int {
 // Reset forgets the records, faults and invalid tokens.
 func (s *Server) Reset() {
 	s.mu.Lock()
-	s.records, s.faults, s.invalid = nil, nil, map[string]bool{}
+	s.records, s.faults, s.invalid, s.misconf = nil, nil, map[string]bool{}, false
 	s.mu.Unlock()
 }
 

@@ -192,6 +192,7 @@ type Client struct {
 	classification int // the wire value
 	opts           push.Options
 	http           *transport.Client
+	guard          *batch.Guard // trusts dead-token verdicts only when the vendor proves them
 	tokens         *auth.Cache
 	now            func() time.Time // the auth timestamp's clock
 
@@ -276,6 +277,8 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	// vivo suggests refreshing well before the day is over; an early
 	// refresh is harmless because a new token does not revoke the old one.
 	c.tokens = auth.For(o, "vivo/"+cfg.AppID, auth.SourceFunc(c.fetchToken), time.Hour)
+	// What a client whose every token is "invalid" should check.
+	c.guard = batch.NewGuard(v, o.MisconfigGuard, "Config.AppID and that the tokens belong to this app")
 	return c, nil
 }
 
@@ -355,7 +358,7 @@ type listRequest struct {
 // pushes). It is exported so tools can show the wire request (dry run).
 func (c *Client) Message(info *push.OfflinePushInfo) (*Message, error) {
 	v := push.Vivo
-	title, content, err := shape.Texts(v, info, shape.Limits{Title: MaxTitle, Desc: MaxContent, Unit: payload.Runes}, c.opts.StrictLength)
+	title, content, err := shape.Texts(v, info, shape.Limits{Title: MaxTitle, Desc: MaxContent, Unit: payload.Runes}, c.opts)
 	if err != nil {
 		return nil, err
 	}
@@ -432,7 +435,7 @@ func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ..
 	if info.ID == "" {
 		base = "random:" + ids.Key("", 32)
 	}
-	return batch.Run(ctx, push.Vivo, tokens, MaxTokens, c.http.Concurrency(), func(ctx context.Context, regIDs []string) []push.Outcome {
+	return batch.Run(ctx, push.Vivo, tokens, MaxTokens, c.http.Concurrency(), c.guard, func(ctx context.Context, regIDs []string) []push.Outcome {
 		if len(regIDs) == 1 {
 			return []push.Outcome{c.sendOne(ctx, msg, base, regIDs[0])}
 		}

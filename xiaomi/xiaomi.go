@@ -83,11 +83,12 @@ func (c Config) GoString() string { return c.String() }
 
 // Client sends to one Xiaomi certificate. It is safe for concurrent use.
 type Client struct {
-	cfg  Config
-	opts push.Options
-	http *transport.Client
-	auth []string // the Authorization header value
-	url  string   // the send URL
+	cfg   Config
+	opts  push.Options
+	http  *transport.Client
+	guard *batch.Guard // trusts dead-token verdicts only when the vendor proves them
+	auth  []string     // the Authorization header value
+	url   string       // the send URL
 }
 
 // New validates cfg and builds a client. It does no I/O.
@@ -116,7 +117,9 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	}
 	hc.Redact(cfg.AppSecret) // an answer quoting the request never carries them on
 
-	return &Client{cfg: cfg, opts: o, http: hc, auth: []string{"key=" + cfg.AppSecret}, url: cfg.Host + SendPath}, nil
+	// What a client whose every token is "invalid" should check.
+	guard := batch.NewGuard(v, o.MisconfigGuard, "Config.PackageName and Config.AppSecret")
+	return &Client{cfg: cfg, opts: o, http: hc, guard: guard, auth: []string{"key=" + cfg.AppSecret}, url: cfg.Host + SendPath}, nil
 }
 
 // Vendor returns push.Xiaomi.
@@ -138,7 +141,7 @@ func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ..
 		return nil, err
 	}
 	body := newBody(fs)
-	return batch.RunChecked(ctx, push.Xiaomi, tokens, MaxTokens, c.http.Concurrency(), checkRegID, func(ctx context.Context, regIDs []string) []push.Outcome {
+	return batch.RunChecked(ctx, push.Xiaomi, tokens, MaxTokens, c.http.Concurrency(), c.guard, checkRegID, func(ctx context.Context, regIDs []string) []push.Outcome {
 		return c.send(ctx, body, regIDs)
 	}), nil
 }
@@ -164,7 +167,7 @@ type field struct{ k, v string }
 // fields maps info onto the form, sorted by key.
 func (c *Client) fields(info *push.OfflinePushInfo) ([]field, error) {
 	v := push.Xiaomi
-	title, desc, err := shape.Texts(v, info, shape.Limits{Title: MaxTitle, Desc: MaxDescription, Unit: payload.Runes}, c.opts.StrictLength)
+	title, desc, err := shape.Texts(v, info, shape.Limits{Title: MaxTitle, Desc: MaxDescription, Unit: payload.Runes}, c.opts)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/offlinepush/push"
 )
@@ -20,16 +21,18 @@ type Send func(ctx context.Context, tokens []string) []push.Outcome
 // parallel batches at a time (the transport bounds requests across calls).
 //
 // Duplicate tokens are sent once and every copy gets that outcome; empty
-// tokens get ErrInvalidToken without being sent. A batch not started before
-// ctx ends gets ctx's error for each of its tokens.
-func Run(ctx context.Context, vendor push.Vendor, tokens []string, size, parallel int, send Send) *push.Result {
-	return RunChecked(ctx, vendor, tokens, size, parallel, nil, send)
+// tokens and tokens that are not valid UTF-8 (a JSON body would alter them)
+// get ErrInvalidToken without being sent. A batch not started before ctx
+// ends gets ctx's error for each of its tokens. Every answer's dead-token
+// verdicts pass through guard (see Guard; nil is off).
+func Run(ctx context.Context, vendor push.Vendor, tokens []string, size, parallel int, guard *Guard, send Send) *push.Result {
+	return RunChecked(ctx, vendor, tokens, size, parallel, guard, nil, send)
 }
 
 // RunChecked is Run with a vendor check of each token's form: a token that
 // fails it gets ErrInvalidToken (with the reason) and is not sent, e.g. a
 // Xiaomi regId with a comma, which would split into two targets.
-func RunChecked(ctx context.Context, vendor push.Vendor, tokens []string, size, parallel int, check func(token string) error, send Send) *push.Result {
+func RunChecked(ctx context.Context, vendor push.Vendor, tokens []string, size, parallel int, guard *Guard, check func(token string) error, send Send) *push.Result {
 	res := &push.Result{Outcomes: make([]push.Outcome, len(tokens))}
 	if size <= 0 {
 		size = 1
@@ -50,7 +53,7 @@ func RunChecked(ctx context.Context, vendor push.Vendor, tokens []string, size, 
 	}
 	nb := (len(uniq) + size - 1) / size
 	if nb == 1 {
-		sendOne(ctx, vendor, uniq, out, send)
+		sendOne(ctx, vendor, uniq, out, guard, send)
 	} else if nb > 1 {
 		parallel = min(parallel, nb)
 		var wg sync.WaitGroup
@@ -62,7 +65,7 @@ func RunChecked(ctx context.Context, vendor push.Vendor, tokens []string, size, 
 				for b := range next {
 					lo := b * size
 					hi := min(lo+size, len(uniq))
-					sendOne(ctx, vendor, uniq[lo:hi], out[lo:hi], send)
+					sendOne(ctx, vendor, uniq[lo:hi], out[lo:hi], guard, send)
 				}
 			}()
 		}
@@ -105,6 +108,8 @@ func plan(vendor push.Vendor, tokens []string, check func(string) error, res []p
 		bad := ""
 		if t == "" {
 			bad = "empty device token (not sent)"
+		} else if !utf8.ValidString(t) {
+			bad = "malformed device token (not sent): not valid UTF-8"
 		} else if check != nil {
 			if err := check(t); err != nil {
 				bad = "malformed device token (not sent): " + err.Error()
@@ -169,7 +174,7 @@ func (x *index) firstOf(i int) int32 {
 	}
 }
 
-func sendOne(ctx context.Context, vendor push.Vendor, tokens []string, out []push.Outcome, send Send) {
+func sendOne(ctx context.Context, vendor push.Vendor, tokens []string, out []push.Outcome, guard *Guard, send Send) {
 	if err := ctx.Err(); err != nil {
 		Fill(out, tokens, "", fmt.Errorf("%s: %w", vendor, err))
 		return
@@ -182,6 +187,11 @@ func sendOne(ctx context.Context, vendor push.Vendor, tokens []string, out []pus
 		return
 	}
 	copy(out, got)
+	if _, ok := unnamedOf(out); ok {
+		guard.settle(ctx, tokens, out, send)
+		return
+	}
+	guard.judge(out)
 }
 
 // Fill sets every outcome of a batch to the same message id and error.

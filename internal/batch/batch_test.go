@@ -23,7 +23,7 @@ func TestRunSplitsAndKeepsOrder(t *testing.T) {
 	}
 	var mu sync.Mutex
 	var sizes []int
-	res := Run(context.Background(), "v", tokens, 1000, 4, func(_ context.Context, b []string) []push.Outcome {
+	res := Run(context.Background(), "v", tokens, 1000, 4, nil, func(_ context.Context, b []string) []push.Outcome {
 		mu.Lock()
 		sizes = append(sizes, len(b))
 		mu.Unlock()
@@ -44,7 +44,7 @@ func TestRunSplitsAndKeepsOrder(t *testing.T) {
 
 func TestRunDedupesAndRejectsEmpty(t *testing.T) {
 	var sent []string
-	res := Run(context.Background(), "v", []string{"a", "", "b", "a"}, 10, 1, func(_ context.Context, b []string) []push.Outcome {
+	res := Run(context.Background(), "v", []string{"a", "", "b", "a"}, 10, 1, nil, func(_ context.Context, b []string) []push.Outcome {
 		sent = append(sent, b...)
 		out := All(b, "m", nil)
 		out[1].Err = push.ErrInvalidToken // b
@@ -62,7 +62,7 @@ func TestRunDedupesAndRejectsEmpty(t *testing.T) {
 }
 
 func TestRunAccountsForAShortDecoder(t *testing.T) {
-	res := Run(context.Background(), "v", []string{"a", "b"}, 10, 1, func(_ context.Context, b []string) []push.Outcome {
+	res := Run(context.Background(), "v", []string{"a", "b"}, 10, 1, nil, func(_ context.Context, b []string) []push.Outcome {
 		return nil // a buggy decoder
 	})
 	for _, o := range res.Outcomes {
@@ -74,7 +74,7 @@ func TestRunCancelledBeforeStart(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	var calls atomic.Int64
-	res := Run(ctx, "v", []string{"a", "b", "c"}, 1, 2, func(_ context.Context, b []string) []push.Outcome {
+	res := Run(ctx, "v", []string{"a", "b", "c"}, 1, 2, nil, func(_ context.Context, b []string) []push.Outcome {
 		calls.Add(1)
 		return All(b, "", nil)
 	})
@@ -90,7 +90,7 @@ func TestRunBoundsParallelBatches(t *testing.T) {
 	for i := range tokens {
 		tokens[i] = fmt.Sprint(i)
 	}
-	Run(context.Background(), "v", tokens, 1, 5, func(_ context.Context, b []string) []push.Outcome {
+	Run(context.Background(), "v", tokens, 1, 5, nil, func(_ context.Context, b []string) []push.Outcome {
 		n := inflight.Add(1)
 		for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
 		}
@@ -101,7 +101,7 @@ func TestRunBoundsParallelBatches(t *testing.T) {
 }
 
 func TestRunNoTokens(t *testing.T) {
-	res := Run(context.Background(), "v", nil, 10, 1, func(_ context.Context, b []string) []push.Outcome {
+	res := Run(context.Background(), "v", nil, 10, 1, nil, func(_ context.Context, b []string) []push.Outcome {
 		t.Fatal("nothing to send")
 		return nil
 	})
@@ -110,7 +110,7 @@ func TestRunNoTokens(t *testing.T) {
 
 func TestRunCheckedRejectsMalformed(t *testing.T) {
 	var sent []string
-	res := RunChecked(context.Background(), "v", []string{"a", "b,c", "d"}, 10, 1, func(tok string) error {
+	res := RunChecked(context.Background(), "v", []string{"a", "b,c", "d"}, 10, 1, nil, func(tok string) error {
 		if strings.Contains(tok, ",") {
 			return errors.New("must not contain a comma")
 		}
@@ -127,7 +127,7 @@ func TestRunCheckedRejectsMalformed(t *testing.T) {
 func TestRunMixedDuplicatesAndRejects(t *testing.T) {
 	tokens := []string{"a", "b", "", "a", "c,", "b", "d", "d"}
 	var sent []string
-	res := RunChecked(context.Background(), "v", tokens, 2, 1, func(tok string) error {
+	res := RunChecked(context.Background(), "v", tokens, 2, 1, nil, func(tok string) error {
 		if strings.Contains(tok, ",") {
 			return errors.New("comma")
 		}
@@ -157,7 +157,7 @@ func BenchmarkRunMillion(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		Run(context.Background(), "v", tokens, 1000, 8, func(_ context.Context, t []string) []push.Outcome { return All(t, "", nil) })
+		Run(context.Background(), "v", tokens, 1000, 8, nil, func(_ context.Context, t []string) []push.Outcome { return All(t, "", nil) })
 	}
 }
 
@@ -171,7 +171,7 @@ func TestDedupeAtScale(t *testing.T) {
 	}
 	var mu sync.Mutex
 	sent := map[string]int{}
-	res := Run(context.Background(), "v", tokens, 100, 4, func(_ context.Context, ts []string) []push.Outcome {
+	res := Run(context.Background(), "v", tokens, 100, 4, nil, func(_ context.Context, ts []string) []push.Outcome {
 		mu.Lock()
 		for _, t := range ts {
 			sent[t]++

@@ -16,7 +16,7 @@ func ExampleRun() {
 		// one request per batch; the id shows which batch a token was in
 		return batch.All(b, "msg("+strings.Join(b, ",")+")", nil)
 	}
-	res := batch.Run(context.Background(), push.Xiaomi, tokens, 2, 4, send)
+	res := batch.Run(context.Background(), push.Xiaomi, tokens, 2, 4, nil, send)
 	for _, o := range res.Outcomes {
 		fmt.Printf("%-4q %-10s %v\n", o.Token, o.MessageID, o.Err)
 	}

@@ -33,7 +33,7 @@ func info() *push.OfflinePushInfo {
 }
 
 // sentinels are the classes every failed outcome must match exactly one of.
-var sentinels = []error{push.ErrInvalidMessage, push.ErrInvalidToken, push.ErrAuth, push.ErrQuota,
+var sentinels = []error{push.ErrInvalidMessage, push.ErrInvalidToken, push.ErrDisabled, push.ErrAuth, push.ErrQuota,
 	push.ErrRateLimited, push.ErrUnavailable, push.ErrConfig}
 
 // classOf names the one sentinel err matches ("" for nil, "none" or

@@ -125,7 +125,7 @@ func RequireAccepted(t *testing.T, srv *pushtest.Server, info *push.OfflinePushI
 	}
 }
 
-var sentinels = []error{push.ErrInvalidToken, push.ErrInvalidMessage, push.ErrAuth, push.ErrQuota, push.ErrRateLimited, push.ErrUnavailable}
+var sentinels = []error{push.ErrInvalidToken, push.ErrDisabled, push.ErrInvalidMessage, push.ErrAuth, push.ErrQuota, push.ErrRateLimited, push.ErrUnavailable}
 
 // RequireOutcomes checks one outcome per token, in order, each nil or of
 // exactly one class.

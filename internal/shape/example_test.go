@@ -8,25 +8,32 @@ import (
 	"github.com/offlinepush/push/payload"
 )
 
-// Texts trims and fits title and body: cut on a character boundary, or refused when strict.
+// Texts trims and fits title and body: cut on a character boundary and
+// ended with "…", or refused when strict.
 func ExampleTexts() {
 	lim := shape.Limits{Title: 4, Desc: 12, Unit: payload.Runes}
 	info := &push.OfflinePushInfo{Title: "  你好，世界！ ", Desc: "See you at 8 tonight?"}
 
-	title, desc, err := shape.Texts(push.Xiaomi, info, lim, false)
+	title, desc, err := shape.Texts(push.Xiaomi, info, lim, push.Options{})
 	fmt.Printf("%q %q %v\n", title, desc, err)
 
-	_, _, err = shape.Texts(push.Xiaomi, info, lim, true)
+	_, _, err = shape.Texts(push.Xiaomi, info, lim, push.Options{StrictLength: true})
 	fmt.Println(err)
 	// Output:
-	// "你好，世" "See you at 8" <nil>
+	// "你好，…" "See you at…" <nil>
 	// xiaomi: invalid message: Title is too long: 6 characters, the limit is 4
 }
 
-// A blank title is refused before any request is made, naming the field.
+// A blank title is replaced by the client's default title (the app's name),
+// or by the Desc when there is none: a chat message is never refused for it.
 func ExampleTexts_blankTitle() {
 	lim := shape.Limits{Title: 32, Desc: 100, Unit: payload.UTF16}
-	_, _, err := shape.Texts(push.OPPO, &push.OfflinePushInfo{Title: " \t", Desc: "See you at 8?"}, lim, false)
-	fmt.Println(err)
-	// Output: oppo: invalid message: Title must not be empty (oppo requires a title)
+	info := &push.OfflinePushInfo{Title: " \t", Desc: "See you at 8?"}
+	title, _, _ := shape.Texts(push.OPPO, info, lim, push.Options{DefaultTitle: "MyChat"})
+	fmt.Println(title)
+	title, _, _ = shape.Texts(push.OPPO, info, lim, push.Options{})
+	fmt.Println(title)
+	// Output:
+	// MyChat
+	// See you at 8?
 }

@@ -4,6 +4,7 @@
 package shape
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/offlinepush/push"
@@ -17,18 +18,17 @@ type Limits struct {
 }
 
 // Texts validates info and returns its title and body fitted to lim:
-// truncated without splitting a character, or refused when strict
-// (push.WithStrictLength). Both are trimmed first: cut to the limit, a text
-// padded with white space would keep only the padding, which vendors refuse
-// as blank. The vendors using it require a title.
-func Texts(v push.Vendor, info *push.OfflinePushInfo, lim Limits, strict bool) (title, desc string, err error) {
+// shortened without splitting a character and ended with "…", or refused
+// when o.StrictLength (push.WithStrictLength). Both are trimmed first: cut
+// to the limit, a text padded with white space would keep only the
+// padding, which vendors refuse as blank. The vendors using it require a
+// title: an empty one is replaced by Title.
+func Texts(v push.Vendor, info *push.OfflinePushInfo, lim Limits, o push.Options) (title, desc string, err error) {
 	if err := info.Validate(); err != nil {
 		return "", "", err
 	}
-	if strings.TrimSpace(info.Title) == "" {
-		return "", "", v.InvalidMessage("Title", "must not be empty ("+string(v)+" requires a title)")
-	}
-	title, err = payload.Fit(strings.TrimSpace(info.Title), lim.Title, lim.Unit, strict)
+	strict := o.StrictLength
+	title, err = payload.Fit(Title(info, o), lim.Title, lim.Unit, strict)
 	if err != nil {
 		return "", "", v.InvalidMessage("Title", err.Error())
 	}
@@ -37,4 +37,60 @@ func Texts(v push.Vendor, info *push.OfflinePushInfo, lim Limits, strict bool) (
 		return "", "", v.InvalidMessage("Desc", err.Error())
 	}
 	return title, desc, nil
+}
+
+// Title is the title a vendor that requires one shows: the message's own
+// (trimmed), else the client's default title (push.WithDefaultTitle), else
+// the message's Desc, so a chat message is never refused for lacking one.
+func Title(info *push.OfflinePushInfo, o push.Options) string {
+	if t := strings.TrimSpace(info.Title); t != "" {
+		return t
+	}
+	if t := strings.TrimSpace(o.DefaultTitle); t != "" {
+		return t
+	}
+	return strings.TrimSpace(info.Desc)
+}
+
+// Body fits a request body into limit bytes, as measured by size after the
+// title and desc it points to have been set: it shortens *desc first, then
+// *title, each cut at a character boundary and ended with "…", until the
+// body fits. Everything else (Ext above all) is never cut: when the body
+// cannot fit with one character of each, the error names Ext. With strict
+// (push.WithStrictLength) an oversize body is refused instead. what names
+// what the limit counts, for the error, e.g. "the body without tokens".
+func Body(v push.Vendor, limit int, what string, strict bool, title, desc *string, size func() int) error {
+	n := size()
+	if n <= limit {
+		return nil
+	}
+	if strict {
+		return v.InvalidMessage("Title+Desc+Ext", fmt.Sprintf("make %s %d bytes; %s allows %d", what, n, v, limit))
+	}
+	for _, text := range []*string{desc, title} {
+		for n > limit && text != nil {
+			// The encoded text shrinks at least as much as the raw one; the
+			// ellipsis may cost up to 6 bytes once escaped (\u2026).
+			keep := max(len(*text)-(n-limit)-6, len(firstRune(*text))+len(payload.Ellipsis))
+			next := payload.Shorten(*text, keep, payload.Bytes)
+			if len(next) >= len(*text) {
+				break // as short as it gets
+			}
+			*text = next
+			n = size()
+		}
+	}
+	if n > limit {
+		return v.InvalidMessage("Ext", fmt.Sprintf("leaves no room for the text: %s is %d bytes with Title and Desc cut to one character, %s allows %d (Ext is never cut)", what, n, v, limit))
+	}
+	return nil
+}
+
+func firstRune(s string) string {
+	for i := range s {
+		if i > 0 {
+			return s[:i]
+		}
+	}
+	return s
 }

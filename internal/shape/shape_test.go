@@ -3,6 +3,7 @@ package shape
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -13,21 +14,78 @@ import (
 
 func TestTexts(t *testing.T) {
 	lim := Limits{Title: 3, Desc: 4, Unit: payload.Runes}
-	title, desc, err := Texts(push.Vivo, &push.OfflinePushInfo{Title: "  你好世界 ", Desc: "\tabcdef"}, lim, false)
+	loose, strict := push.Options{}, push.Options{StrictLength: true}
+	title, desc, err := Texts(push.Vivo, &push.OfflinePushInfo{Title: "  你好世界 ", Desc: "\tabcdef"}, lim, loose)
 	require.NoError(t, err)
-	assert.Equal(t, "你好世", title)
-	assert.Equal(t, "abcd", desc)
+	assert.Equal(t, "你好…", title)
+	assert.Equal(t, "abc…", desc)
 
-	_, _, err = Texts(push.Vivo, &push.OfflinePushInfo{Title: strings.Repeat(" ", 60) + "x", Desc: "y"}, lim, false)
+	_, _, err = Texts(push.Vivo, &push.OfflinePushInfo{Title: strings.Repeat(" ", 60) + "x", Desc: "y"}, lim, loose)
 	require.NoError(t, err, "padding is trimmed before the cut, not kept instead of the text")
 
-	_, _, err = Texts(push.Vivo, &push.OfflinePushInfo{Title: "   ", Desc: "d"}, lim, false)
-	assert.ErrorIs(t, err, push.ErrInvalidMessage)
-	assert.EqualError(t, err, "vivo: invalid message: Title must not be empty (vivo requires a title)")
-
-	_, _, err = Texts(push.Vivo, &push.OfflinePushInfo{Title: "abcd", Desc: "d"}, lim, true)
+	_, _, err = Texts(push.Vivo, &push.OfflinePushInfo{Title: "abcd", Desc: "d"}, lim, strict)
 	assert.EqualError(t, err, "vivo: invalid message: Title is too long: 4 characters, the limit is 3")
 
-	_, _, err = Texts(push.Vivo, &push.OfflinePushInfo{Title: "t"}, lim, false)
+	_, _, err = Texts(push.Vivo, &push.OfflinePushInfo{Title: "t"}, lim, loose)
 	assert.ErrorContains(t, err, "Desc must not be empty")
+}
+
+func TestTextsTitleFallback(t *testing.T) {
+	lim := Limits{Title: 6, Desc: 40, Unit: payload.Runes}
+	for _, tt := range []struct {
+		name, title, def, want string
+	}{
+		{"own title", "Alice", "MyChat", "Alice"},
+		{"blank title: the client's default", " \t", "MyChat", "MyChat"},
+		{"no default: the Desc, fitted", "", "", "See y…"},
+		{"blank default: the Desc", "", "  ", "See y…"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			title, desc, err := Texts(push.Vivo, &push.OfflinePushInfo{Title: tt.title, Desc: "See you at 8?"}, lim, push.Options{DefaultTitle: tt.def})
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, title)
+			assert.Equal(t, "See you at 8?", desc)
+		})
+	}
+}
+
+func TestBody(t *testing.T) {
+	ext := strings.Repeat("e", 100)
+	size := func(title, desc *string) func() int {
+		return func() int { return len(*title) + len(*desc) + len(ext) + 20 } // 20: keys and quotes
+	}
+	for _, tt := range []struct {
+		name        string
+		title, desc string
+		limit       int
+		wantTitle   string
+		wantDesc    string
+	}{
+		{"fits: untouched", "Alice", "hi", 200, "Alice", "hi"},
+		{"Desc cut first", "Alice", strings.Repeat("好", 100), 200, "Alice", strings.Repeat("好", 22) + "…"}, // 6 bytes spare: room for an escaped ellipsis
+		{"then Title", strings.Repeat("t", 60), strings.Repeat("d", 60), 140, strings.Repeat("t", 7) + "…", "d…"},
+		{"emoji kept whole", "A", strings.Repeat("😀", 40), 150, "A", strings.Repeat("😀", 5) + "…"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			title, desc := tt.title, tt.desc
+			err := Body(push.Huawei, tt.limit, "the body", false, &title, &desc, size(&title, &desc))
+			require.NoError(t, err)
+			assert.Equal(t, tt.wantTitle, title)
+			assert.Equal(t, tt.wantDesc, desc)
+			assert.LessOrEqual(t, size(&title, &desc)(), tt.limit)
+			assert.True(t, utf8.ValidString(title) && utf8.ValidString(desc))
+		})
+	}
+	t.Run("strict refuses", func(t *testing.T) {
+		title, desc := "Alice", strings.Repeat("d", 200)
+		err := Body(push.Huawei, 200, "the body", true, &title, &desc, size(&title, &desc))
+		assert.ErrorIs(t, err, push.ErrInvalidMessage)
+		assert.EqualError(t, err, "huawei: invalid message: Title+Desc+Ext make the body 325 bytes; huawei allows 200")
+	})
+	t.Run("Ext alone too big names Ext", func(t *testing.T) {
+		title, desc := "Alice", "hello"
+		err := Body(push.Huawei, 110, "the body", false, &title, &desc, size(&title, &desc))
+		assert.ErrorIs(t, err, push.ErrInvalidMessage)
+		assert.ErrorContains(t, err, "invalid message: Ext leaves no room")
+	})
 }
