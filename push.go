@@ -29,11 +29,17 @@ var Vendors = []Vendor{Xiaomi, Huawei, Harmony, Honor, OPPO, Vivo, Meizu, FCM, A
 // to every channel. It mirrors Tencent IM's OfflinePushInfo: the zero value of
 // every optional field means "the vendor's default".
 type OfflinePushInfo struct {
-	// Title is the notification title.
+	// Title is the notification title. Where a vendor requires one
+	// (Xiaomi, HarmonyOS, Honor, OPPO, vivo, Meizu) and it is empty, the
+	// client's default title (WithDefaultTitle: normally the app's name) is
+	// used, else the Desc, so the message still reaches the phone. Huawei,
+	// FCM and APNs send no title then. Over the vendor's limit it is
+	// shortened, ending with "…" (see WithStrictLength).
 	Title string
 	// Desc is the notification body. An empty Desc means "no offline push"
 	// (a custom message without a description) and is rejected with
-	// ErrInvalidMessage before anything is sent.
+	// ErrInvalidMessage before anything is sent. Over the vendor's field or
+	// body limit it is shortened first, ending with "…"; Ext is never cut.
 	Desc string
 	// Ext is custom passthrough content, normally the text of a JSON object.
 	// Each vendor delivers it under the key "ext" where the Tencent-style
