@@ -62,9 +62,12 @@ const (
 const (
 	// MaxTokens is the most regIds one pushToList takes (and at least 2).
 	MaxTokens = 1000
-	// MaxTitle and MaxContent count characters: the 2024 docs count every
-	// character, CJK and emoji included, as one (older docs counted a CJK
-	// character as two; the current rule is followed).
+	// MaxTitle and MaxContent bound title and content in UTF-16 units. The
+	// 2024 docs count every character, CJK and emoji included, as one; the
+	// official Java SDK checks String.length(), where an emoji counts two
+	// (a doc older than both counted a CJK character as two: superseded).
+	// A text cut to the UTF-16 count fits both current rules, so that is the
+	// count used; CJK text gets the full 40 and 100.
 	MaxTitle   = 40
 	MaxContent = 100
 	// MaxURL bounds skipContent for skipType 2 and MaxIntent for skipType 4
@@ -72,6 +75,9 @@ const (
 	MaxURL    = 1000
 	MaxIntent = 1024
 	// MaxCustom bounds the keys plus values of clientCustomMap together.
+	// Ext is never cut; it, the URL and the intent are refused only when over
+	// by the lenient count (characters), since a refusal loses the message
+	// for sure and vivo may count so.
 	MaxCustom = 1024
 	// MaxRequestID is the longest requestId vivo takes.
 	MaxRequestID = 64
@@ -358,7 +364,7 @@ type listRequest struct {
 // pushes). It is exported so tools can show the wire request (dry run).
 func (c *Client) Message(info *push.OfflinePushInfo) (*Message, error) {
 	v := push.Vivo
-	title, content, err := shape.Texts(v, info, shape.Limits{Title: MaxTitle, Desc: MaxContent, Unit: payload.Runes}, c.opts)
+	title, content, err := shape.Texts(v, info, shape.Limits{Title: MaxTitle, Desc: MaxContent, Unit: payload.UTF16}, c.opts)
 	if err != nil {
 		return nil, err
 	}

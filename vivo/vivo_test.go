@@ -243,14 +243,14 @@ func TestMessageMapping(t *testing.T) {
 		edit  func(*push.OfflinePushInfo)
 		check func(*Message) string
 	}{
-		{"title truncated to 40 runes", func(i *push.OfflinePushInfo) { i.Title = cjk }, func(m *Message) string {
-			if m.Title != strings.Repeat("消", 40) {
+		{"title shortened to 40 with an ellipsis", func(i *push.OfflinePushInfo) { i.Title = cjk }, func(m *Message) string {
+			if m.Title != strings.Repeat("消", 39)+"…" {
 				return "title " + m.Title
 			}
 			return ""
 		}},
-		{"content truncated to 100 runes", func(i *push.OfflinePushInfo) { i.Desc = strings.Repeat("😀", 120) }, func(m *Message) string {
-			if m.Content != strings.Repeat("😀", 100) {
+		{"content shortened to 100 UTF-16 units with an ellipsis", func(i *push.OfflinePushInfo) { i.Desc = strings.Repeat("😀", 120) }, func(m *Message) string {
+			if m.Content != strings.Repeat("😀", 49)+"…" {
 				return "content " + m.Content
 			}
 			return ""
@@ -404,7 +404,6 @@ func TestInvalidMessage(t *testing.T) {
 	}{
 		{"nil", nil, "OfflinePushInfo", nil},
 		{"empty desc", &push.OfflinePushInfo{Title: "t"}, "Desc", nil},
-		{"empty title", &push.OfflinePushInfo{Title: " ", Desc: "d"}, "Title", nil},
 		{"bad utf-8", &push.OfflinePushInfo{Title: "t\xff", Desc: "d"}, "Title", nil},
 		{"negative ttl", &push.OfflinePushInfo{Title: "t", Desc: "d", TTL: -1}, "TTL", nil},
 		{"long title, strict", &push.OfflinePushInfo{Title: strings.Repeat("a", 41), Desc: "d"}, "Title", []push.Option{push.WithStrictLength()}},
