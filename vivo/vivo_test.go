@@ -546,20 +546,6 @@ func TestInvalidTokens(t *testing.T) {
 	}
 }
 
-// TestTestMode: a non-test device in test mode is not a dead token.
-func TestTestMode(t *testing.T) {
-	c, srv := newTest(t, Config{AppID: testAppID, AppKey: testKey, AppSecret: testSecret, PushMode: Test})
-	srv.TestDevices("tester")
-	res := mustPush(t, c, info(), "tester", "stranger")
-	if res.Outcomes[0].Err != nil || !errors.Is(res.Outcomes[1].Err, push.ErrInvalidMessage) || len(res.InvalidTokens()) != 0 {
-		t.Errorf("outcomes %+v", res.Outcomes)
-	}
-	res = mustPush(t, c, info(), "stranger")
-	if !errors.Is(res.Err(), push.ErrInvalidMessage) {
-		t.Errorf("single stranger: %v", res.Err())
-	}
-}
-
 func TestConcurrentAuth(t *testing.T) {
 	c, srv := newTest(t, Config{})
 	var wg sync.WaitGroup
@@ -851,9 +837,11 @@ func TestDecode(t *testing.T) {
 	}{
 		{"send 10302 without invalidUser", []string{"a"}, SendPath, `{"result":10302,"desc":"regId不合法"}`, []error{push.ErrInvalidToken}},
 		{"list 10302 naming one", []string{"a", "b"}, PushToListPath,
-			`{"result":10302,"desc":"regId不合法","invalidUsers":[{"status":2,"userid":"b"}]}`, []error{push.ErrUnavailable, push.ErrInvalidToken}},
+			`{"result":10302,"desc":"regId不合法","invalidUsers":[{"status":1,"userid":"b"}]}`, []error{push.ErrUnavailable, push.ErrInvalidToken}},
+		{"list status 2 is not death", []string{"a", "b"}, PushToListPath,
+			`{"result":10302,"desc":"regId不合法","invalidUsers":[{"status":2,"userid":"b"}]}`, []error{push.ErrUnavailable, push.ErrDisabled}},
 		{"list status 3", []string{"a", "b"}, PushToListPath,
-			`{"result":0,"desc":"ok","invalidUsers":[{"status":3,"userid":"a"}]}`, []error{push.ErrInvalidToken, nil}},
+			`{"result":0,"desc":"ok","invalidUsers":[{"status":3,"userid":"a"}]}`, []error{push.ErrDisabled, nil}},
 		{"broken json", []string{"a"}, SendPath, `{"result":`, []error{push.ErrUnavailable}},
 		{"html error page", []string{"a"}, SendPath, `<html>bad gateway</html>`, []error{push.ErrUnavailable}},
 		{"sensitive content", []string{"a"}, SendPath, `{"result":10103,"desc":"敏感词"}`, []error{push.ErrInvalidMessage}},
@@ -882,7 +870,7 @@ func TestCodeMapping(t *testing.T) {
 		10071: push.ErrRateLimited, 10206: push.ErrAuth, 10094: push.ErrAuth, 10043: push.ErrAuth,
 		10056: push.ErrInvalidMessage, 10097: push.ErrInvalidMessage, 10104: push.ErrInvalidMessage,
 		10153: push.ErrInvalidMessage, 10353: push.ErrInvalidMessage, 11000: push.ErrInvalidMessage,
-		10155: push.ErrUnavailable, 10311: push.ErrUnavailable, 12345: push.ErrUnavailable,
+		10155: push.ErrUnavailable, 10311: push.ErrDisabled, 12345: push.ErrUnavailable,
 	} {
 		if err := codeError(code, "", time.Now()); !errors.Is(err, want) {
 			t.Errorf("code %d: %v, want %v", code, err, want)
