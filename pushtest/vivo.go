@@ -43,7 +43,8 @@ import (
 // Tokens marked with Invalidate are answered as invalid: result 10302 with
 // invalidUser for send, result 0 with invalidUsers for pushToList (status
 // 1). With pushMode 1, regIds not registered with TestDevices are answered
-// with status 4.
+// with status 4. With SetMisconfigured(true) (the regIds were registered by
+// another vivo app) every regId is answered so, with status 1.
 //
 // Fault codes are answered as {"result":<code>,"desc":…} in an HTTP 200:
 // "10000" token rejected, "10070"/"10073" daily quota, "10072" too fast,
@@ -511,8 +512,11 @@ func (v *Vivo) pushToList(rec *Record, f vivoFields) ([]byte, *vivoError) {
 }
 
 // userStatus is 0 for a regId that receives, else vivo's invalidUser status.
+// A misconfigured app (SetMisconfigured: the regIds belong to another vivo
+// app) finds none of them: vivo looks a regId up within the authToken's
+// app, so each is answered as one that does not exist (status 1).
 func (v *Vivo) userStatus(regID string, pushMode int64) int {
-	if regID == "" || v.IsInvalid(regID) {
+	if regID == "" || v.IsInvalid(regID) || v.Misconfigured() {
 		return 1
 	}
 	v.mu.Lock()

@@ -11,6 +11,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 const (
@@ -250,4 +253,41 @@ func TestVivoDumpMasks(t *testing.T) {
 			t.Errorf("Dump shows a credential:\n%s", d)
 		}
 	}
+}
+
+// TestVivoMisconfigured: with SetMisconfigured the regIds belong to another
+// vivo app. vivo finds none of them within the authToken's app: each is
+// answered as not existing (10302 with invalidUser status 1 for send,
+// invalidUsers status 1 for pushToList), while auth and saveListPayload,
+// which carry no regId, still succeed. Nothing is delivered.
+func TestVivoMisconfigured(t *testing.T) {
+	srv := NewVivo(vAppID, vKey, vSecret)
+	defer srv.Close()
+	srv.SetMisconfigured(true)
+	tok := vivoToken(t, srv)
+	send := `{"appId":10004,"regId":"%s","notifyType":4,"title":"T","content":"C","skipType":1,"classification":1,"category":"IM","requestId":"%s","pushMode":0}`
+	_, a := vivoPost(t, srv, "/message/send", tok, "application/json", fmt.Sprintf(send, "r1", "s1"))
+	assert.Equal(t, 10302, a.Result)
+	require.NotNil(t, a.InvalidUser)
+	assert.Equal(t, 1, a.InvalidUser.Status)
+	assert.Equal(t, "r1", a.InvalidUser.UserID)
+
+	_, saved := vivoPost(t, srv, "/message/saveListPayload", tok, "application/json",
+		`{"appId":10004,"notifyType":4,"title":"T","content":"C","skipType":1,"classification":1,"category":"IM","requestId":"save-1","pushMode":0}`)
+	require.Equal(t, 0, saved.Result, "saveListPayload carries no regId")
+	require.NotEmpty(t, saved.TaskID)
+	b, _ := json.Marshal(map[string]any{"appId": 10004, "regIds": []string{"a", "b", "c"}, "taskId": saved.TaskID, "requestId": "l1", "pushMode": 0})
+	_, a = vivoPost(t, srv, "/message/pushToList", tok, "application/json", string(b))
+	assert.Equal(t, 0, a.Result)
+	require.Len(t, a.InvalidUsers, 3)
+	for i, u := range a.InvalidUsers {
+		assert.Equal(t, 1, u.Status)
+		assert.Equal(t, []string{"a", "b", "c"}[i], u.UserID)
+	}
+	assert.Empty(t, srv.Delivered())
+
+	srv.SetMisconfigured(false)
+	_, a = vivoPost(t, srv, "/message/send", tok, "application/json", fmt.Sprintf(send, "r1", "s2"))
+	assert.Equal(t, 0, a.Result)
+	assert.Equal(t, map[string]int{"r1": 1}, srv.Delivered())
 }

@@ -18,6 +18,17 @@
 // (invalidUser, invalidUsers) into one outcome per token. When vivo will not
 // save more list bodies today (10252), lists go out one regId at a time
 // until vivo's day ends.
+//
+// Verdicts: a token is reported push.ErrInvalidToken only when vivo names
+// it dead: 10302 to /message/send (one regId), or the regId listed in
+// invalidUser(s) with status 1 ("does not exist") or none. Status 2
+// (uninstalled or push turned off: vivo does not say which) and 3 (offline
+// for 90 days) keep the token (push.ErrDisabled); status 4 (not a test
+// device) is Config.PushMode (push.ErrAuth). An answer to a request that
+// carries no regId (auth, saveListPayload), or a list answer that does not
+// name the regId, is never a verdict on a token. codeTable maps every code
+// vivo documents, with its sources. Title and content are fitted to 40 and
+// 100 UTF-16 units, cut at a character boundary with "…"; Ext is never cut.
 package vivo
 
 import (
@@ -62,9 +73,12 @@ const (
 const (
 	// MaxTokens is the most regIds one pushToList takes (and at least 2).
 	MaxTokens = 1000
-	// MaxTitle and MaxContent count characters: the 2024 docs count every
-	// character, CJK and emoji included, as one (older docs counted a CJK
-	// character as two; the current rule is followed).
+	// MaxTitle and MaxContent bound title and content in UTF-16 units. The
+	// 2024 docs count every character, CJK and emoji included, as one; the
+	// official Java SDK checks String.length(), where an emoji counts two
+	// (a doc older than both counted a CJK character as two: superseded).
+	// A text cut to the UTF-16 count fits both current rules, so that is the
+	// count used; CJK text gets the full 40 and 100.
 	MaxTitle   = 40
 	MaxContent = 100
 	// MaxURL bounds skipContent for skipType 2 and MaxIntent for skipType 4
@@ -72,6 +86,9 @@ const (
 	MaxURL    = 1000
 	MaxIntent = 1024
 	// MaxCustom bounds the keys plus values of clientCustomMap together.
+	// Ext is never cut; it, the URL and the intent are refused only when over
+	// by the lenient count (characters), since a refusal loses the message
+	// for sure and vivo may count so.
 	MaxCustom = 1024
 	// MaxRequestID is the longest requestId vivo takes.
 	MaxRequestID = 64
@@ -87,21 +104,14 @@ const (
 	TokenLifetime = 24 * time.Hour
 )
 
-// vivo result codes this package acts on (codeError maps them all).
+// vivo result codes this package acts on by name; codeTable maps them all.
 const (
-	codeOK              = 0
-	codeAuthFailed      = 10000 // authToken missing, wrong or expired
-	codeOpQuota         = 10070 // operational messages used up for today
-	codeNightTime       = 10071 // operational message outside 07:00–23:00
-	codeTooFast         = 10072
-	codeSysQuota        = 10073 // system messages used up for today
-	codeTaskExpired     = 10155 // saved list body missing or expired
-	codeAuthTooOften    = 10250
-	codeListBodyQuota   = 10252 // too many saved list bodies today
-	codeAllQuota        = 10254
-	codeInvalidRegID    = 10302
-	codeCannotReceive   = 10311
-	userStatusNotTester = 4 // invalidUser.status: not a test device (pushMode 1)
+	codeOK            = 0
+	codeAuthFailed    = 10000 // authToken missing, wrong or expired
+	codeNightTime     = 10071 // operational message outside 07:00–23:00
+	codeTooFast       = 10072
+	codeListBodyQuota = 10252 // too many saved list bodies today
+	codeInvalidRegID  = 10302
 )
 
 // NotifyType is how the device announces the notification.
@@ -277,8 +287,9 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	// vivo suggests refreshing well before the day is over; an early
 	// refresh is harmless because a new token does not revoke the old one.
 	c.tokens = auth.For(o, "vivo/"+cfg.AppID, auth.SourceFunc(c.fetchToken), time.Hour)
-	// What a client whose every token is "invalid" should check.
-	c.guard = batch.NewGuard(v, o.MisconfigGuard, "Config.AppID and that the tokens belong to this app")
+	// What a client whose every token is "invalid" should check: vivo
+	// answers another app's regIds as not existing (status 1).
+	c.guard = batch.NewGuard(v, o.MisconfigGuard, "Config.AppID, and that the regIds were registered by that vivo app")
 	return c, nil
 }
 
@@ -358,7 +369,7 @@ type listRequest struct {
 // pushes). It is exported so tools can show the wire request (dry run).
 func (c *Client) Message(info *push.OfflinePushInfo) (*Message, error) {
 	v := push.Vivo
-	title, content, err := shape.Texts(v, info, shape.Limits{Title: MaxTitle, Desc: MaxContent, Unit: payload.Runes}, c.opts)
+	title, content, err := shape.Texts(v, info, shape.Limits{Title: MaxTitle, Desc: MaxContent, Unit: payload.UTF16}, c.opts)
 	if err != nil {
 		return nil, err
 	}
@@ -485,7 +496,9 @@ func (c *Client) sendList(ctx context.Context, msg *Message, base string, regIDs
 			c.listOffUntil.Store(nextCST(time.Now(), 0).UnixMilli())
 			return c.sendEach(ctx, msg, base, regIDs)
 		}
-		return batch.All(regIDs, "", err)
+		// saveListPayload carries no regId: whatever it answers (even
+		// 10302, "regId不合法") is no verdict on the list's tokens.
+		return batch.All(regIDs, "", noVerdict(err, "saveListPayload carries no regId"))
 	}
 	if saved.TaskID == "" {
 		return batch.All(regIDs, "", &push.VendorError{Vendor: push.Vivo, HTTPStatus: http.StatusOK, Kind: push.ErrUnavailable,
@@ -525,20 +538,98 @@ func (c *Client) sendEach(ctx context.Context, msg *Message, base string, regIDs
 	return out
 }
 
-// answer is vivo's reply to every call.
+// answer is vivo's reply to every call. It is read leniently (see
+// UnmarshalJSON); hasResult tells a reply that says "result" from one that
+// says nothing, which is no success.
 type answer struct {
-	Result       int           `json:"result"`
-	Desc         string        `json:"desc"`
-	TaskID       string        `json:"taskId"`
-	AuthToken    string        `json:"authToken"`
-	InvalidUser  *invalidUser  `json:"invalidUser"`
-	InvalidUsers []invalidUser `json:"invalidUsers"`
+	Result       int
+	Desc         string
+	TaskID       string
+	AuthToken    string
+	InvalidUser  *invalidUser
+	InvalidUsers []invalidUser
+	hasResult    bool
 }
 
-// invalidUser names a regId vivo refused; userid is a string.
+// UnmarshalJSON reads result as a number or a string holding one, and
+// taskId as a string or a number (kept as its digits): vivo's own SDK and
+// the clients of it disagree on these types.
+func (a *answer) UnmarshalJSON(b []byte) error {
+	var w struct {
+		Result       *number       `json:"result"`
+		Desc         string        `json:"desc"`
+		TaskID       text          `json:"taskId"`
+		AuthToken    string        `json:"authToken"`
+		InvalidUser  *invalidUser  `json:"invalidUser"`
+		InvalidUsers []invalidUser `json:"invalidUsers"`
+	}
+	err := json.Unmarshal(b, &w)
+	*a = answer{Desc: w.Desc, TaskID: string(w.TaskID), AuthToken: w.AuthToken, InvalidUser: w.InvalidUser, InvalidUsers: w.InvalidUsers}
+	if w.Result != nil {
+		a.Result, a.hasResult = int(*w.Result), true
+	}
+	return err
+}
+
+// invalidUser names a regId vivo refused and why (status; 0 when absent).
 type invalidUser struct {
-	Status int    `json:"status"`
-	UserID string `json:"userid"`
+	Status int
+	UserID string
+}
+
+// UnmarshalJSON reads status as a number or a string, and userid as a
+// string or a number: the official SDK types it a string, modood/pushapi
+// an int.
+func (u *invalidUser) UnmarshalJSON(b []byte) error {
+	var w struct {
+		Status number `json:"status"`
+		UserID text   `json:"userid"`
+	}
+	err := json.Unmarshal(b, &w)
+	*u = invalidUser{Status: int(w.Status), UserID: string(w.UserID)}
+	return err
+}
+
+// number is a JSON integer, or a string holding one.
+type number int
+
+func (n *number) UnmarshalJSON(b []byte) error {
+	s := string(b)
+	if s == "null" {
+		return nil
+	}
+	if strings.HasPrefix(s, `"`) {
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		s = strings.TrimSpace(s)
+	}
+	v, err := strconv.ParseInt(s, 10, 32)
+	if err != nil {
+		return fmt.Errorf("vivo: %.20q is not an integer code", s)
+	}
+	*n = number(v)
+	return nil
+}
+
+// text is a JSON string, or a number kept as its exact digits (a regId of
+// 23 digits does not fit an int64, and must not be rounded).
+type text string
+
+func (t *text) UnmarshalJSON(b []byte) error {
+	switch {
+	case string(b) == "null":
+		return nil
+	case b[0] == '"':
+		var s string
+		err := json.Unmarshal(b, &s)
+		*t = text(s)
+		return err
+	case b[0] == '-' || b[0] >= '0' && b[0] <= '9':
+		*t = text(b) // the decoder has checked it is a valid number
+		return nil
+	}
+	return fmt.Errorf("vivo: %.20s is neither a string nor a number", b)
 }
 
 const contentType = "application/json;charset=UTF-8"
@@ -596,15 +687,12 @@ func (c *Client) fetchToken(ctx context.Context) (*oauth2.Token, error) {
 			e := *ve
 			e.Cause = nil // never auth.ErrExpired here: that would re-fetch in a loop
 			e.Message = "auth: " + e.Message
-			switch {
-			case ans != nil && ans.Result == codeAuthTooOften:
-				e.Kind = push.ErrRateLimited
-			case ans != nil && ans.Result >= 10200 && ans.Result <= 10207:
-				e.Kind = push.ErrAuth
-			case e.HTTPStatus >= 400 && e.HTTPStatus < 500 && e.HTTPStatus != http.StatusTooManyRequests:
+			if e.HTTPStatus >= 400 && e.HTTPStatus < 500 && e.HTTPStatus != http.StatusTooManyRequests {
 				e.Kind = push.ErrAuth
 			}
-			return nil, &e
+			// The auth request carries no regId: its answer is never a
+			// verdict on the token that was about to be pushed.
+			return nil, noVerdict(&e, "the auth request carries no regId")
 		}
 		return nil, err
 	}
@@ -627,13 +715,15 @@ func (c *Client) authBody(timestamp int64) []byte {
 
 // busy reports vivo's "sending too fast" inside an HTTP 200: the request
 // was refused, so the transport may retry it after a backoff.
-func busy(a *answer) bool { return a.Result == codeTooFast }
+func busy(a *answer) bool { return a.hasResult && a.Result == codeTooFast }
 
 // checkBusy parses a 200 answer once, for busy and then for decode.
 var checkBusy = transport.BusyJSON(busy)
 
 // decode reads an answer. A non-zero result is returned as an error along
-// with the answer, which may still name the regIds at fault.
+// with the answer, which may still name the regIds at fault. An answer
+// without a result (null, {}) does not say the request was accepted, so it
+// is no success.
 func decode(resp *transport.Response) (*answer, error) {
 	a, jerr := transport.DecodeJSON[answer](resp)
 	if resp.Status != http.StatusOK {
@@ -647,66 +737,121 @@ func decode(resp *transport.Response) (*answer, error) {
 		return nil, &push.VendorError{Vendor: push.Vivo, HTTPStatus: resp.Status, Kind: push.ErrUnavailable,
 			Message: "unreadable answer", Cause: jerr}
 	}
+	if !a.hasResult {
+		return nil, &push.VendorError{Vendor: push.Vivo, HTTPStatus: resp.Status, Kind: push.ErrUnavailable,
+			Message: "the answer carries no result code"}
+	}
 	if a.Result != codeOK {
 		return a, codeError(a.Result, a.Desc, time.Now())
 	}
 	return a, nil
 }
 
-// codeError maps a vivo result code to its class.
+// A codeRow is one line of vivo's verdict table: the codes from..to, the
+// class they map to, what vivo means, and the sources (see codeTable).
+type codeRow struct {
+	from, to int
+	kind     error
+	meaning  string
+	source   string
+}
+
+// codeTable is the verdict table: every result code vivo documents → its
+// class. Sources: S = the official Java SDK vpush-server-sdk 2.2
+// (ExceptionStatusEnum); A = vivo's server API doc v2.9.2; G = Getui's
+// vendor code table; P = a production PHP vivo sender; X = xxgail/PushSDK;
+// M = modood/pushapi (comments from the 2024 doc). A code not listed is
+// ErrUnavailable with the code kept: nobody drops a message or a token on
+// a guess.
+//
+// ErrInvalidToken (10302) and ErrDisabled (10311) are verdicts on a token,
+// and vivo gives them with a token only on /message/send, whose request
+// names one regId. On any other request (auth and saveListPayload carry no
+// regId; a pushToList answer names its bad regIds in invalidUsers) they are
+// restated as ErrUnavailable (noVerdict); invalidUser(s).status refines the
+// verdict (userError).
+var codeTable = []codeRow{
+	{10000, 10000, push.ErrAuth, "权限认证失败: authToken missing, wrong or expired; re-authenticated once", "G, P (not in S)"},
+	{10043, 10043, push.ErrAuth, "push is disabled for the app", "G"},
+	{10045, 10045, push.ErrAuth, "app under review: only test pushes (PushMode Test)", "G"},
+	{10050, 10069, push.ErrInvalidMessage, "request checks: target, message type, notifyType, title, content, timeToLive, skipType, skipContent, networkType, clientCustomMap", "S, G"},
+	{10070, 10070, push.ErrQuota, "operational messages used up today", "A, G, P"},
+	{10071, 10071, push.ErrRateLimited, "operational message outside 07:00–23:00 Beijing time (RetryAfter: until 07:00)", "G"},
+	{10072, 10072, push.ErrRateLimited, "sending too fast (retried with backoff)", "G, P"},
+	{10073, 10073, push.ErrQuota, "system messages used up today", "G"},
+	{10082, 10082, push.ErrAuth, "system messages are not enabled for the app", "G"},
+	{10094, 10094, push.ErrAuth, "the body's appId is not the authToken's", "A"},
+	{10095, 10097, push.ErrInvalidMessage, "notifyId invalid; category invalid or not matching classification", "G, M"},
+	{10103, 10104, push.ErrInvalidMessage, "sensitive content; content that looks like a test", "G"},
+	{10150, 10154, push.ErrInvalidMessage, "list push: regIds, taskId or list size (2..1000)", "S, G"},
+	{10155, 10155, push.ErrUnavailable, "saved list body missing or expired: a later push saves a new one", "S, G"},
+	{10200, 10207, push.ErrAuth, "auth: appId, appKey, timestamp or sign empty or wrong", "X, G, A"},
+	{10250, 10250, push.ErrRateLimited, "auth called too often", "X"},
+	{10252, 10252, push.ErrQuota, "too many list bodies saved today: lists then go out one regId at a time", "A, G"},
+	{10254, 10254, push.ErrQuota, "/message/all over its daily limit", "A"},
+	{10301, 10301, push.ErrInvalidMessage, "alias too long", "S"},
+	{10302, 10302, push.ErrInvalidToken, "regId不合法: on /message/send, the verdict on its regId (refined by invalidUser.status)", "S, A, G"},
+	{10304, 10306, push.ErrInvalidMessage, "extra: callback or callback.param too long", "S, G"},
+	{10311, 10311, push.ErrDisabled, "the device cannot receive now (notifications off or inactive): token kept", "G"},
+	{10352, 10353, push.ErrInvalidMessage, "requestId empty or over 64 characters", "S"},
+	{11000, 11000, push.ErrInvalidMessage, "classification invalid", "S"},
+}
+
+// codeError maps a vivo result code to its class (codeTable).
 func codeError(code int, desc string, now time.Time) *push.VendorError {
-	e := &push.VendorError{Vendor: push.Vivo, HTTPStatus: http.StatusOK, Code: strconv.Itoa(code), Message: desc}
-	switch {
-	case code == codeAuthFailed:
-		// "权限认证失败": not in the SDK's table, but every known client
-		// re-authenticates on it. auth.Do does so once.
-		e.Kind, e.Cause = push.ErrAuth, auth.ErrExpired
-	case code == codeInvalidRegID:
-		e.Kind = push.ErrInvalidToken
-	case code == codeOpQuota, code == codeSysQuota, code == codeListBodyQuota, code == codeAllQuota:
-		e.Kind = push.ErrQuota
-	case code == codeTooFast, code == codeAuthTooOften:
-		e.Kind = push.ErrRateLimited
-	case code == codeNightTime:
-		// Operational messages are held from 23:00 to 07:00 Beijing time.
-		e.Kind = push.ErrRateLimited
+	e := &push.VendorError{Vendor: push.Vivo, HTTPStatus: http.StatusOK, Code: strconv.Itoa(code), Message: desc,
+		Kind: push.ErrUnavailable}
+	for _, r := range codeTable {
+		if code >= r.from && code <= r.to {
+			e.Kind = r.kind
+			if e.Message == "" {
+				e.Message = r.meaning
+			}
+			break
+		}
+	}
+	switch code {
+	case codeAuthFailed:
+		e.Cause = auth.ErrExpired // auth.Do re-authenticates once
+	case codeNightTime:
 		e.RetryAfter = nextCST(now, 7).Sub(now)
-	case code == 10043, code == 10045, code == 10082, code == 10094, code >= 10200 && code <= 10207:
-		// push disabled, app under review, system messages not enabled,
-		// appId mismatch, auth parameters: the certificate, not the message
-		e.Kind = push.ErrAuth
-	case code == codeTaskExpired, code == codeCannotReceive:
-		// a saved list body that expired, a device that cannot receive
-		// now: a later push may succeed
-		e.Kind = push.ErrUnavailable
-	case code >= 10050 && code <= 10069, code >= 10095 && code <= 10097, code == 10103, code == 10104,
-		code >= 10150 && code <= 10154, code == 10301, code >= 10304 && code <= 10306,
-		code == 10352, code == 10353, code == 11000:
-		e.Kind = push.ErrInvalidMessage
-	default:
-		// An unknown code: report it as temporary rather than make the
-		// caller drop a message or a token on a guess. The code is kept.
-		e.Kind = push.ErrUnavailable
 	}
 	return e
 }
 
+// noVerdict restates a token verdict (ErrInvalidToken, ErrDisabled) given
+// to a request that names no single token as ErrUnavailable, keeping the
+// code: it proves nothing about any one token. why says which request.
+func noVerdict(err error, why string) error {
+	var ve *push.VendorError
+	if !errors.As(err, &ve) || ve.Kind != push.ErrInvalidToken && ve.Kind != push.ErrDisabled {
+		return err
+	}
+	e := *ve
+	e.Kind = push.ErrUnavailable
+	e.Message = strings.TrimPrefix(e.Message+"; ", "; ") + "not a verdict on any token: " + why
+	return &e
+}
+
 // outcomes maps one answer onto its regIds: every regId gets the call's
-// result, except the regIds vivo names as invalid.
+// result, except the regIds vivo names in invalidUser(s). A code that
+// judges a token is a verdict only on a request of one regId; on a list,
+// only the regIds named are judged.
 func outcomes(regIDs []string, taskID string, ans *answer, err error) []push.Outcome {
 	if err != nil {
 		taskID = ""
 	}
+	single := len(regIDs) == 1
+	if err != nil && !single {
+		err = noVerdict(err, "vivo did not name this regId")
+	}
 	out := batch.All(regIDs, taskID, err)
-	if ans == nil {
+	if ans == nil || err != nil && ans.Result != codeInvalidRegID {
 		return out
 	}
 	users := ans.InvalidUsers
 	if ans.InvalidUser != nil {
 		users = append(users, *ans.InvalidUser)
-	}
-	if err != nil && ans.Result != codeInvalidRegID {
-		return out
 	}
 	named := make(map[string]invalidUser, len(users))
 	for _, u := range users {
@@ -714,53 +859,66 @@ func outcomes(regIDs []string, taskID string, ans *answer, err error) []push.Out
 	}
 	for i := range out {
 		u, ok := named[out[i].Token]
-		if !ok && err != nil && len(regIDs) == 1 {
-			// a single send answered 10302 without naming the regId
+		if !ok && err != nil && single {
+			// 10302 to one regId is about that regId, whatever userid the
+			// answer prints (or none): its status, if any, still says why.
 			u, ok = invalidUser{UserID: regIDs[0]}, true
-		}
-		switch {
-		case ok:
-			out[i].Err = userError(u, ans)
-		case err != nil:
-			// 10302 for a list, but this regId was not named: do not make the
-			// caller delete a token on a guess
-			var ve *push.VendorError
-			if errors.As(err, &ve) {
-				e := *ve
-				e.Kind = push.ErrUnavailable
-				e.Message += " (this regId was not named invalid)"
-				out[i].Err = &e
+			if len(users) > 0 {
+				u.Status = users[0].Status
 			}
+		}
+		if ok {
+			out[i].Err = userError(u, ans)
 		}
 	}
 	return out
 }
 
+// userError is the verdict on a regId vivo named invalid, by its status:
+// dead only when vivo says it does not exist (status 1, or no status).
 func userError(u invalidUser, ans *answer) error {
 	e := &push.VendorError{Vendor: push.Vivo, HTTPStatus: http.StatusOK, Code: strconv.Itoa(codeInvalidRegID),
-		Message: userStatus(u.Status), Kind: push.ErrInvalidToken}
+		Message: userStatus(u.Status)}
 	if ans.Result == codeInvalidRegID && ans.Desc != "" {
 		e.Message = ans.Desc + ": " + e.Message
 	}
-	if u.Status == userStatusNotTester {
-		// the device is fine; it is just not a registered test device
-		e.Kind = push.ErrInvalidMessage
+	switch u.Status {
+	case 0, 1:
+		e.Kind = push.ErrInvalidToken
+	case 2:
+		// vivo puts "uninstalled" and "unsubscribed (turnOffPush)" under
+		// one status: the token may be alive and work again when its user
+		// turns push back on, so it is kept.
+		e.Kind = push.ErrDisabled
+	case 3:
+		// Offline for 90 days (2020 doc only): the device, not its
+		// registration, is gone for now; the regId works when it is back.
+		e.Kind = push.ErrDisabled
+	case 4:
+		// A live device that is not a registered test device: the cause
+		// is Config.PushMode Test, an app setting.
+		e.Kind = push.ErrAuth
+	default:
+		// A status this package does not know: no proof of death.
+		e.Kind = push.ErrUnavailable
 	}
 	return e
 }
 
 func userStatus(s int) string {
 	switch s {
+	case 0:
+		return "regId invalid"
 	case 1:
 		return "regId does not exist (status 1)"
 	case 2:
-		return "app uninstalled, push turned off or app data cleared (status 2)"
+		return "app uninstalled, push turned off or app data cleared (status 2): it may be a live token whose user turned push off: token kept"
 	case 3:
-		return "device offline for 90 days (status 3)"
-	case userStatusNotTester:
-		return "not a test device; PushMode Test sends only to the test devices registered in the vivo console (status 4)"
+		return "device offline for 90 days (status 3): token kept, it receives again when the device is back"
+	case 4:
+		return "not a test device (status 4): Config.PushMode is Test, which sends only to the test devices registered in the vivo console"
 	}
-	return fmt.Sprintf("regId invalid (status %d)", s)
+	return fmt.Sprintf("regId refused with status %d, which this package does not know: token kept", s)
 }
 
 // code returns the vivo result code of err, or -1.

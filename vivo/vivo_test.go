@@ -243,14 +243,14 @@ func TestMessageMapping(t *testing.T) {
 		edit  func(*push.OfflinePushInfo)
 		check func(*Message) string
 	}{
-		{"title truncated to 40 runes", func(i *push.OfflinePushInfo) { i.Title = cjk }, func(m *Message) string {
-			if m.Title != strings.Repeat("消", 40) {
+		{"title shortened to 40 with an ellipsis", func(i *push.OfflinePushInfo) { i.Title = cjk }, func(m *Message) string {
+			if m.Title != strings.Repeat("消", 39)+"…" {
 				return "title " + m.Title
 			}
 			return ""
 		}},
-		{"content truncated to 100 runes", func(i *push.OfflinePushInfo) { i.Desc = strings.Repeat("😀", 120) }, func(m *Message) string {
-			if m.Content != strings.Repeat("😀", 100) {
+		{"content shortened to 100 UTF-16 units with an ellipsis", func(i *push.OfflinePushInfo) { i.Desc = strings.Repeat("😀", 120) }, func(m *Message) string {
+			if m.Content != strings.Repeat("😀", 49)+"…" {
 				return "content " + m.Content
 			}
 			return ""
@@ -404,7 +404,6 @@ func TestInvalidMessage(t *testing.T) {
 	}{
 		{"nil", nil, "OfflinePushInfo", nil},
 		{"empty desc", &push.OfflinePushInfo{Title: "t"}, "Desc", nil},
-		{"empty title", &push.OfflinePushInfo{Title: " ", Desc: "d"}, "Title", nil},
 		{"bad utf-8", &push.OfflinePushInfo{Title: "t\xff", Desc: "d"}, "Title", nil},
 		{"negative ttl", &push.OfflinePushInfo{Title: "t", Desc: "d", TTL: -1}, "TTL", nil},
 		{"long title, strict", &push.OfflinePushInfo{Title: strings.Repeat("a", 41), Desc: "d"}, "Title", []push.Option{push.WithStrictLength()}},
@@ -544,20 +543,6 @@ func TestInvalidTokens(t *testing.T) {
 	res = mustPush(t, c, info(), "alive-one")
 	if res.Err() != nil {
 		t.Errorf("single live token: %v", res.Err())
-	}
-}
-
-// TestTestMode: a non-test device in test mode is not a dead token.
-func TestTestMode(t *testing.T) {
-	c, srv := newTest(t, Config{AppID: testAppID, AppKey: testKey, AppSecret: testSecret, PushMode: Test})
-	srv.TestDevices("tester")
-	res := mustPush(t, c, info(), "tester", "stranger")
-	if res.Outcomes[0].Err != nil || !errors.Is(res.Outcomes[1].Err, push.ErrInvalidMessage) || len(res.InvalidTokens()) != 0 {
-		t.Errorf("outcomes %+v", res.Outcomes)
-	}
-	res = mustPush(t, c, info(), "stranger")
-	if !errors.Is(res.Err(), push.ErrInvalidMessage) {
-		t.Errorf("single stranger: %v", res.Err())
 	}
 }
 
@@ -852,9 +837,11 @@ func TestDecode(t *testing.T) {
 	}{
 		{"send 10302 without invalidUser", []string{"a"}, SendPath, `{"result":10302,"desc":"regId不合法"}`, []error{push.ErrInvalidToken}},
 		{"list 10302 naming one", []string{"a", "b"}, PushToListPath,
-			`{"result":10302,"desc":"regId不合法","invalidUsers":[{"status":2,"userid":"b"}]}`, []error{push.ErrUnavailable, push.ErrInvalidToken}},
+			`{"result":10302,"desc":"regId不合法","invalidUsers":[{"status":1,"userid":"b"}]}`, []error{push.ErrUnavailable, push.ErrInvalidToken}},
+		{"list status 2 is not death", []string{"a", "b"}, PushToListPath,
+			`{"result":10302,"desc":"regId不合法","invalidUsers":[{"status":2,"userid":"b"}]}`, []error{push.ErrUnavailable, push.ErrDisabled}},
 		{"list status 3", []string{"a", "b"}, PushToListPath,
-			`{"result":0,"desc":"ok","invalidUsers":[{"status":3,"userid":"a"}]}`, []error{push.ErrInvalidToken, nil}},
+			`{"result":0,"desc":"ok","invalidUsers":[{"status":3,"userid":"a"}]}`, []error{push.ErrDisabled, nil}},
 		{"broken json", []string{"a"}, SendPath, `{"result":`, []error{push.ErrUnavailable}},
 		{"html error page", []string{"a"}, SendPath, `<html>bad gateway</html>`, []error{push.ErrUnavailable}},
 		{"sensitive content", []string{"a"}, SendPath, `{"result":10103,"desc":"敏感词"}`, []error{push.ErrInvalidMessage}},
@@ -883,7 +870,7 @@ func TestCodeMapping(t *testing.T) {
 		10071: push.ErrRateLimited, 10206: push.ErrAuth, 10094: push.ErrAuth, 10043: push.ErrAuth,
 		10056: push.ErrInvalidMessage, 10097: push.ErrInvalidMessage, 10104: push.ErrInvalidMessage,
 		10153: push.ErrInvalidMessage, 10353: push.ErrInvalidMessage, 11000: push.ErrInvalidMessage,
-		10155: push.ErrUnavailable, 10311: push.ErrUnavailable, 12345: push.ErrUnavailable,
+		10155: push.ErrUnavailable, 10311: push.ErrDisabled, 12345: push.ErrUnavailable,
 	} {
 		if err := codeError(code, "", time.Now()); !errors.Is(err, want) {
 			t.Errorf("code %d: %v, want %v", code, err, want)
