@@ -320,10 +320,10 @@ func (c *Client) Build(info *push.OfflinePushInfo) (*Request, error) {
 	if err != nil {
 		return nil, err
 	}
-	title := info.Title
-	fromDesc := strings.TrimSpace(title) == "" && strings.TrimSpace(c.opts.DefaultTitle) == ""
+	title, fromDesc := info.Title, false
 	if strings.TrimSpace(title) == "" {
 		title = shape.Title(info, c.opts)
+		fromDesc = strings.TrimSpace(c.opts.DefaultTitle) == ""
 	}
 	n := &Notification{
 		Category:    c.cfg.Category,

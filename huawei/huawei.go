@@ -194,8 +194,8 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 		Now: func() time.Time { return c.now() }}
 	c.tokens = auth.For(o, string(v)+"/"+cfg.AppID, auth.SourceFunc(c.fetchToken), RefreshEarly)
 	// What a client whose every token is "invalid" should check.
-	// (Huawei's own list for 80300007: the app id, the package name and the
-	// signing certificate the app registered with in AppGallery Connect.)
+	// (Huawei's v1 causes for 80300007: tokens of another app, a package
+	// name or app id that does not match AppGallery Connect.)
 	c.guard = batch.NewGuard(v, o.MisconfigGuard, "that Config.AppID is the app whose package name and AppGallery Connect entry made the tokens")
 	return c, nil
 }
