@@ -9,7 +9,8 @@
 // token request is made. A send is POST /v3/{projectId}/messages:send with a
 // push-type header, a payload.notification of category "IM", and up to 1000
 // tokens. The answer has a string code; "80100000" lists the failed tokens
-// by reason inside msg.
+// by reason inside msg (see the verdict table at decode). Texts are fitted
+// to the 4096-byte body (see Client.Build).
 package harmony
 
 import (
@@ -35,6 +36,7 @@ import (
 	"github.com/offlinepush/push/internal/ids"
 	"github.com/offlinepush/push/internal/pemkey"
 	"github.com/offlinepush/push/internal/pushkit"
+	"github.com/offlinepush/push/internal/shape"
 	"github.com/offlinepush/push/internal/transport"
 	"github.com/offlinepush/push/payload"
 )
@@ -137,6 +139,7 @@ type serviceAccount struct {
 // Client sends to one HarmonyOS NEXT project. It is safe for concurrent use.
 type Client struct {
 	cfg        Config
+	opts       push.Options
 	http       *transport.Client
 	guard      *batch.Guard // trusts dead-token verdicts only when the vendor proves them
 	tokens     *auth.Cache
@@ -201,7 +204,7 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{cfg: cfg, http: hc, projectID: sa.ProjectID, keyID: sa.KeyID, subAccount: sa.SubAccount,
+	c := &Client{cfg: cfg, opts: o, http: hc, projectID: sa.ProjectID, keyID: sa.KeyID, subAccount: sa.SubAccount,
 		key: key, sendURL: cfg.Host + SendPath(sa.ProjectID), now: time.Now}
 	c.tokens = auth.For(o, "harmony/"+sa.ProjectID+"/"+sa.KeyID, auth.SourceFunc(c.signJWT), RefreshEarly)
 	// What a client whose every token is "invalid" should check.
@@ -297,22 +300,34 @@ type PushOptions struct {
 
 // Build maps info onto the v3 send body, without tokens. It is exported so
 // tools can show the wire request (dry run); Request.Body adds tokens.
+//
+// Title: HarmonyOS requires one (the official server SDK refuses a
+// notification without it), so an empty Title becomes shape.Title: the
+// client's push.WithDefaultTitle, else the Desc.
+//
+// Lengths: Huawei documents one limit, 4096 bytes for the body without the
+// tokens (80300008); no per-field limit is documented, so none is applied.
+// A body over the limit has its Desc, then its Title shortened with "…"
+// until it fits (a title taken from the Desc is shortened first, since the
+// body carries the same text); Ext is never cut (an Ext that cannot fit is
+// refused, naming Ext); push.WithStrictLength refuses instead.
 func (c *Client) Build(info *push.OfflinePushInfo) (*Request, error) {
 	v := push.Harmony
 	if err := info.Validate(); err != nil {
 		return nil, err
 	}
-	if strings.TrimSpace(info.Title) == "" {
-		// The official server SDK refuses a notification without a title.
-		return nil, v.InvalidMessage("Title", "must not be empty (HarmonyOS requires a notification title)")
-	}
 	click, err := clickAction(info.Click.Resolve(c.cfg.Click), info.Ext)
 	if err != nil {
 		return nil, err
 	}
+	title, fromDesc := info.Title, false
+	if strings.TrimSpace(title) == "" {
+		title = shape.Title(info, c.opts)
+		fromDesc = strings.TrimSpace(c.opts.DefaultTitle) == ""
+	}
 	n := &Notification{
 		Category:    c.cfg.Category,
-		Title:       info.Title,
+		Title:       title,
 		Body:        info.Desc,
 		ClickAction: click,
 		NotifyID:    ids.NotifyID(info.CollapseID), // a new message does not replace the last
@@ -324,8 +339,14 @@ func (c *Client) Build(info *push.OfflinePushInfo) (*Request, error) {
 	if c.cfg.PushType == PushTypeExtension {
 		req.Payload.ExtraData = info.Ext
 	}
-	if size := len(req.Body(nil)); size > MaxBody {
-		return nil, v.InvalidMessage("Title+Desc+Ext", fmt.Sprintf("make a %d-byte body; HarmonyOS allows %d bytes (tokens not counted)", size, MaxBody))
+	size := func() int { return len(req.Body(nil)) } // the body with an empty token list
+	cutFirst, cutThen := &n.Body, &n.Title
+	if fromDesc {
+		cutFirst, cutThen = &n.Title, &n.Body
+	}
+	// shape.Body shortens its desc argument (cutFirst) before its title one.
+	if err := shape.Body(v, MaxBody, "the body without tokens", c.opts.StrictLength, cutThen, cutFirst, size); err != nil {
+		return nil, err
 	}
 	return req, nil
 }
@@ -465,7 +486,14 @@ func (c *Client) sign(now time.Time) (string, error) {
 
 // ---- send ----
 
+// send sends one batch; the tokens an 80300007 answer left unjudged (it
+// named others) are sent once more on their own (pushkit.Resend).
 func (c *Client) send(ctx context.Context, req *Request, tokens []string) []push.Outcome {
+	once := func(ctx context.Context, toks []string) []push.Outcome { return c.sendOnce(ctx, req, toks) }
+	return pushkit.Resend(ctx, push.Harmony, c.guard, once(ctx, tokens), once)
+}
+
+func (c *Client) sendOnce(ctx context.Context, req *Request, tokens []string) []push.Outcome {
 	body := req.Body(tokens)
 	pushType := strconv.Itoa(c.cfg.PushType)
 	out, err := auth.Do(ctx, c.tokens, func(ctx context.Context, jwt string) ([]push.Outcome, error) {
@@ -513,6 +541,37 @@ var checkBusy = transport.BusyJSON(busy)
 
 // decode maps one answer to one outcome per token. It returns an error only
 // for an expired JWT, so that auth.Do signs a new one and sends once more.
+//
+// The verdict table (Huawei "响应参数-场景化消息", the v3 response codes,
+// developer.huawei.com/consumer/cn/doc/harmonyos-references/push-scenariozed-api-response).
+// ErrInvalidToken comes only from an answer that names the token, or from
+// 80300007 to a request of that one token:
+//
+//	80000000  delivered
+//	80100000  the tokens msg's illegalTokens lists, by reason
+//	          (pushkit.ReasonKind: tokenFormatError, tokenPlatformNotSupport and
+//	          noRight are dead, app-level reasons ErrAuth, …); the rest delivered
+//	80300007  "All the tokens are invalid.": pushkit.AllInvalid. Its documented
+//	          causes are mostly app-level (noRight: the tokens' app is not in the
+//	          URL's project; noPushTypeRight; a penalty; appinfoError), so a
+//	          recognised app-level reason is ErrAuth for every token, named
+//	          tokens get their verdict (the others are sent again once), and a
+//	          plain answer follows batch.AllInvalid (one token: dead; a batch:
+//	          each token re-sent alone, or ErrAuth "likely a misconfiguration"
+//	          above the guard's limit)
+//	80200005  ErrAuth (JWT expired): a new JWT is signed and the request sent once more
+//	80200001  ErrAuth (bad JWT, or its project is not the URL's)
+//	80300002  ErrAuth (Push Kit not enabled, or the URL's project is not the app's)
+//	80300036  ErrAuth (JWT valid over a day)
+//	80300037  ErrAuth (the app is under a penalty)
+//	80100001, 80100003, 80100004, 80100022, 80300008, 80300010, 80300030
+//	          ErrInvalidMessage (parameters, structure, TTL, unverified image,
+//	          body over 4096 bytes, token count, test-message token count)
+//	80300029  ErrRateLimited (test messages too often), not retried
+//	81000001  ErrUnavailable, retried (inner error)
+//	HTTP 503  ErrRateLimited (flow control); 502 and 500 ErrUnavailable;
+//	          a bare 401: a new JWT once, then ErrAuth
+//	other     by HTTP status; an unknown code in a 200 is ErrUnavailable
 func decode(resp *transport.Response, tokens []string) ([]push.Outcome, error) {
 	v := push.Harmony
 	r, jerr := transport.DecodeJSON[pushkit.Response](resp)
@@ -531,18 +590,18 @@ func decode(resp *transport.Response, tokens []string) ([]push.Outcome, error) {
 		}
 		return batch.All(tokens, "", &push.VendorError{Vendor: v, HTTPStatus: 200, Kind: push.ErrUnavailable, Message: "unreadable answer"}), nil
 	}
-	id := r.RequestID
+	id, msg := string(r.RequestID), string(r.Msg)
 	verr := func(kind error) *push.VendorError {
-		return &push.VendorError{Vendor: v, HTTPStatus: resp.Status, Code: string(r.Code), Message: r.Msg, Kind: kind}
+		return &push.VendorError{Vendor: v, HTTPStatus: resp.Status, Code: string(r.Code), Message: msg, Kind: kind}
 	}
 	var kind error
 	switch r.Code {
 	case CodeSuccess:
 		return batch.All(tokens, id, nil), nil
 	case CodePartial:
-		return pushkit.MarkFailed(batch.All(tokens, id, nil), v, resp.Status, string(r.Code), r.Msg), nil
+		return pushkit.MarkFailed(batch.All(tokens, id, nil), v, resp.Status, string(r.Code), msg), nil
 	case CodeAllInvalid:
-		return pushkit.MarkFailed(batch.All(tokens, id, verr(push.ErrInvalidToken)), v, resp.Status, string(r.Code), r.Msg), nil
+		return pushkit.AllInvalid(tokens, v, resp.Status, msg, id), nil
 	case CodeJWTExpired:
 		e := verr(push.ErrAuth)
 		e.Cause = auth.ErrExpired
@@ -558,7 +617,7 @@ func decode(resp *transport.Response, tokens []string) ([]push.Outcome, error) {
 		kind = push.ErrUnavailable
 	default:
 		if resp.Status != 200 {
-			return batch.All(tokens, id, transport.StatusError(v, resp, string(r.Code), r.Msg)), nil
+			return batch.All(tokens, id, transport.StatusError(v, resp, string(r.Code), msg)), nil
 		}
 		// An unknown code: report it as temporary rather than make the caller
 		// drop a message or a token on a guess. The code is kept for logs.

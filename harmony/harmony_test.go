@@ -244,12 +244,89 @@ func TestPartialSuccess(t *testing.T) {
 	assert.Equal(t, map[string]int{"ok-1": 1, "ok-2": 1}, srv.Delivered())
 }
 
+// TestAllInvalid: an 80300007 that names every token by a token reason
+// (tokenFormatError) is a verdict for each.
 func TestAllInvalid(t *testing.T) {
 	c, srv := setup(t, harmony.Config{})
 	srv.Invalidate("dead-1", "dead-2")
 	res, err := c.Push(context.Background(), msg(clicks["app"]), "dead-1", "dead-2")
 	require.NoError(t, err)
 	assert.Equal(t, []string{"dead-1", "dead-2"}, res.InvalidTokens())
+	assert.Len(t, srv.Sends(), 1)
+}
+
+// TestAllInvalidNotProof (issue 12, finding 1): an 80300007 "All the tokens
+// are invalid." is not proof. Naming an app-level reason (noRight: the key
+// file's project is not the tokens' app's) it is ErrAuth for every token,
+// naming what to check; in plain text for a batch, each token is sent again
+// alone and judged by its own answer.
+func TestAllInvalidNotProof(t *testing.T) {
+	for _, answer := range []string{
+		`{\"success\":0,\"failure\":3,\"illegalTokens\":{\"noRight\":[\"live-1\",\"live-2\",\"live-3\"]}}`,
+		`All the tokens are invalid. noPushTypeRight`,
+	} {
+		c, srv := setup(t, harmony.Config{})
+		srv.Inject(pushtest.Fault{ContentType: "application/json", Body: `{"code":"80300007","msg":"` + answer + `","requestId":"r0"}`})
+		res, err := c.Push(context.Background(), msg(clicks["app"]), "live-1", "live-2", "live-3")
+		require.NoError(t, err)
+		assert.Empty(t, res.InvalidTokens(), answer)
+		for _, o := range res.Outcomes {
+			require.ErrorIs(t, o.Err, push.ErrAuth)
+			assert.ErrorContains(t, o.Err, "token kept")
+		}
+		assert.Len(t, srv.Sends(), 1, "nothing is re-sent for an app-level cause")
+	}
+	assert.ErrorContains(t, func() error {
+		c, srv := setup(t, harmony.Config{})
+		srv.Inject(pushtest.Fault{ContentType: "application/json", Body: `{"code":"80300007","msg":"{\"illegalTokens\":{\"noRight\":[\"a\"]}}"}`})
+		res, err := c.Push(context.Background(), msg(clicks["app"]), "a")
+		require.NoError(t, err)
+		return res.Outcomes[0].Err
+	}(), "the key file's project_id", "even for a single token, noRight names the project to check")
+
+	c, srv := setup(t, harmony.Config{})
+	srv.Inject(pushtest.Fault{ContentType: "application/json", Body: `{"code":"80300007","msg":"All the tokens are invalid.","requestId":"r0"}`})
+	res, err := c.Push(context.Background(), msg(clicks["app"]), "live-1", "live-2", "live-3")
+	require.NoError(t, err)
+	assert.Empty(t, res.InvalidTokens())
+	assert.NoError(t, res.Err())
+	assert.Equal(t, map[string]int{"live-1": 1, "live-2": 1, "live-3": 1}, srv.Delivered())
+	assert.Len(t, srv.Sends(), 4, "the batch, then each token alone")
+}
+
+// TestAllInvalidNamingOneToken (issue 13, finding 4): an 80300007 whose msg
+// names one token makes that token dead and no other: the others were not
+// delivered either, so they are sent again, once, in one request.
+func TestAllInvalidNamingOneToken(t *testing.T) {
+	c, srv := setup(t, harmony.Config{})
+	srv.Inject(pushtest.Fault{ContentType: "application/json",
+		Body: `{"code":"80300007","msg":"{\"success\":0,\"failure\":1,\"illegalTokens\":{\"tokenFormatError\":[\"dead\"]}}","requestId":"r0"}`})
+	res, err := c.Push(context.Background(), msg(clicks["app"]), "ok-1", "dead", "ok-2")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"dead"}, res.InvalidTokens())
+	assert.NoError(t, res.Outcomes[0].Err)
+	assert.NoError(t, res.Outcomes[2].Err)
+	sends := srv.Sends()
+	require.Len(t, sends, 2)
+	assert.Equal(t, []string{"ok-1", "ok-2"}, sends[1].Tokens)
+	assert.Equal(t, map[string]int{"ok-1": 1, "ok-2": 1}, srv.Delivered())
+}
+
+// TestMisconfiguredApp: with the key file of another project HarmonyOS
+// answers 80300007 for every live token; a batch of them is reported as a
+// likely misconfiguration (ErrAuth), never as dead tokens.
+func TestMisconfiguredApp(t *testing.T) {
+	c, srv := setup(t, harmony.Config{})
+	srv.SetMisconfigured(true)
+	res, err := c.Push(context.Background(), msg(clicks["app"]), tokensN("live-", 50)...)
+	require.NoError(t, err)
+	assert.Empty(t, res.InvalidTokens())
+	for _, o := range res.Outcomes {
+		require.ErrorIs(t, o.Err, push.ErrAuth)
+		assert.Contains(t, o.Err.Error(), "likely a misconfiguration")
+		assert.Contains(t, o.Err.Error(), "Config.CredentialsJSON")
+	}
+	assert.Len(t, srv.Sends(), 1)
 }
 
 func TestBatchesOf1000InOrder(t *testing.T) {
@@ -327,10 +404,9 @@ func TestRejectedBeforeAnyRequest(t *testing.T) {
 	}{
 		{"nil", nil, "OfflinePushInfo"},
 		{"empty desc", &push.OfflinePushInfo{Title: "t"}, "Desc"},
-		{"empty title", &push.OfflinePushInfo{Desc: "d"}, "Title must not be empty"},
 		{"http url", &push.OfflinePushInfo{Title: "t", Desc: "d", Click: push.ClickAction{Kind: push.ClickOpenURL, URL: "http://example.com/x"}}, "Click.URL must use https"},
 		{"intent without data", &push.OfflinePushInfo{Title: "t", Desc: "d", Click: push.ClickAction{Kind: push.ClickOpenPage, Intent: "intent:#Intent;component=com.example/.Chat;end"}}, "Click.Intent has no data URI"},
-		{"oversize", &push.OfflinePushInfo{Title: "t", Desc: "d", Ext: strings.Repeat("x", 4050)}, "HarmonyOS allows 4096 bytes"},
+		{"ext cannot fit", &push.OfflinePushInfo{Title: "t", Desc: "d", Ext: strings.Repeat("x", 4050)}, "Ext leaves no room for the text"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -355,6 +431,106 @@ func TestRejectedBeforeAnyRequest(t *testing.T) {
 	base.Ext += "x"
 	_, err = c.Push(context.Background(), base, "TOKEN1")
 	assert.ErrorIs(t, err, push.ErrInvalidMessage)
+	assert.ErrorContains(t, err, "Ext leaves no room for the text")
+}
+
+// TestLongTextFitsBody (issue 12, finding 8): a chat message too long for
+// the 4096-byte body is shortened, Desc first, then Title, with "…", never
+// refused; Ext is never cut. The fake measures the body as Huawei does.
+// Figures: the body without tokens, text aside, is 174 bytes with the
+// title "Alice" (1892 with a 1700-byte Ext, 3607 when push-type 2 carries
+// it twice), leaving 3922 bytes; shape.Body keeps a 6-byte margin for an
+// escaped ellipsis, so 1400 CJK characters become 1304 + "…" (3915 bytes)
+// where 1306 + "…" would fit.
+func TestLongTextFitsBody(t *testing.T) {
+	cjk := strings.Repeat("中", 1400) // 4200 bytes
+	unit := "你好 hello 👋🏽 \"ok\"\n"
+	tests := []struct {
+		name        string
+		pushType    int
+		info        *push.OfflinePushInfo
+		title, body string
+	}{
+		{"1400 CJK", 0, &push.OfflinePushInfo{Title: "Alice", Desc: cjk},
+			"Alice", strings.Repeat("中", 1304) + "…"},
+		{"emoji", 0, &push.OfflinePushInfo{Title: "Alice", Desc: strings.Repeat("😀", 1100)},
+			"Alice", strings.Repeat("😀", 978) + "…"},
+		// escaped quotes and newlines count twice; the cut falls between an
+		// emoji and its skin-tone modifier, never inside a character
+		{"mixed", 0, &push.OfflinePushInfo{Title: "Alice", Desc: strings.Repeat(unit, 200)},
+			"Alice", strings.Repeat(unit, 122) + "你好 hello 👋…"},
+		{"no title: the copy of the Desc is cut first", 0, &push.OfflinePushInfo{Desc: cjk},
+			"中…", strings.Repeat("中", 1304) + "…"},
+		{"ext kept whole", 0, &push.OfflinePushInfo{Title: "Alice", Desc: cjk, Ext: strings.Repeat("x", 1700)},
+			"Alice", strings.Repeat("中", 731) + "…"},
+		{"ext twice with push-type 2", harmony.PushTypeExtension, &push.OfflinePushInfo{Title: "Alice", Desc: cjk, Ext: strings.Repeat("x", 1700)},
+			"Alice", strings.Repeat("中", 160) + "…"},
+		{"at the limit: untouched", 0, &push.OfflinePushInfo{Title: "Alice", Desc: strings.Repeat("中", 1307) + "x"},
+			"Alice", strings.Repeat("中", 1307) + "x"},
+		{"one byte over", 0, &push.OfflinePushInfo{Title: "Alice", Desc: strings.Repeat("中", 1307) + "xy"},
+			"Alice", strings.Repeat("中", 1304) + "…"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, srv := setup(t, harmony.Config{PushType: tt.pushType})
+			tt.info.CollapseID = "c"
+			res, err := c.Push(context.Background(), tt.info, "TOKEN1")
+			require.NoError(t, err)
+			require.NoError(t, res.Err())
+			sent := srv.Sends()[0]
+			var body harmony.Request
+			require.NoError(t, json.Unmarshal(sent.Body, &body))
+			n := body.Payload.Notification
+			assert.Equal(t, tt.title, n.Title)
+			assert.Equal(t, tt.body, n.Body)
+			assert.LessOrEqual(t, len(sent.Body)-len(`"TOKEN1"`), harmony.MaxBody)
+			if tt.info.Ext != "" {
+				assert.Equal(t, tt.info.Ext, n.ClickAction.Data["ext"], "Ext is never cut")
+			}
+		})
+	}
+	t.Run("at the limit is exactly 4096 bytes", func(t *testing.T) {
+		c, _ := setup(t, harmony.Config{})
+		r, err := c.Build(&push.OfflinePushInfo{Title: "Alice", Desc: strings.Repeat("中", 1307) + "x", CollapseID: "c"})
+		require.NoError(t, err)
+		assert.Equal(t, harmony.MaxBody, len(r.Body(nil)))
+	})
+	t.Run("strict refuses", func(t *testing.T) {
+		c, srv := setup(t, harmony.Config{}, push.WithStrictLength())
+		_, err := c.Push(context.Background(), &push.OfflinePushInfo{Title: "Alice", Desc: cjk, CollapseID: "c"}, "TOKEN1")
+		require.ErrorIs(t, err, push.ErrInvalidMessage)
+		assert.EqualError(t, err, "harmony: invalid message: Title+Desc+Ext make the body without tokens 4374 bytes; harmony allows 4096")
+		assert.Empty(t, srv.Records())
+	})
+}
+
+// TestEmptyTitleFallsBack (issue 12, finding 9): HarmonyOS requires a
+// title, so a message without one is not refused: it gets the client's
+// default title, else its own Desc.
+func TestEmptyTitleFallsBack(t *testing.T) {
+	tests := []struct {
+		name  string
+		opts  []push.Option
+		info  *push.OfflinePushInfo
+		title string
+	}{
+		{"default title", []push.Option{push.WithDefaultTitle("MyApp")}, &push.OfflinePushInfo{Desc: "see you at 8"}, "MyApp"},
+		{"blank title", []push.Option{push.WithDefaultTitle("MyApp")}, &push.OfflinePushInfo{Title: " \t", Desc: "see you at 8"}, "MyApp"},
+		{"no default: the Desc", nil, &push.OfflinePushInfo{Desc: " see you at 8 "}, "see you at 8"},
+		{"own title wins", []push.Option{push.WithDefaultTitle("MyApp")}, &push.OfflinePushInfo{Title: "Alice", Desc: "see you at 8"}, "Alice"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, srv := setup(t, harmony.Config{}, tt.opts...)
+			res, err := c.Push(context.Background(), tt.info, "TOKEN1")
+			require.NoError(t, err)
+			require.NoError(t, res.Err())
+			var body harmony.Request
+			require.NoError(t, json.Unmarshal(srv.Sends()[0].Body, &body))
+			assert.Equal(t, tt.title, body.Payload.Notification.Title)
+			assert.Equal(t, tt.info.Desc, body.Payload.Notification.Body)
+		})
+	}
 }
 
 func pemKey(t *testing.T, der []byte, typ string) string {

@@ -1,6 +1,7 @@
 package huawei
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 	"testing"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/offlinepush/push"
 	"github.com/offlinepush/push/internal/auth"
+	"github.com/offlinepush/push/internal/pushkit"
 	"github.com/offlinepush/push/internal/transport"
 )
 
@@ -41,8 +43,21 @@ func TestDecode(t *testing.T) {
 			[]error{push.ErrInvalidToken, push.ErrInvalidToken, push.ErrInvalidToken}, "80300007", false},
 		{"all invalid, HTTP 400", 400, `{"code":"80300007","msg":"All the tokens are invalid","requestId":"r1"}`,
 			[]error{push.ErrInvalidToken, push.ErrInvalidToken, push.ErrInvalidToken}, "80300007", false},
+		{"all invalid, every token named", 200, `{"code":"80300007","msg":"{\"success\":\"0\",\"failure\":\"3\",\"illegal_tokens\":[\"A\",\"B\",\"C\"]}","requestId":"r1"}`,
+			[]error{push.ErrInvalidToken, push.ErrInvalidToken, push.ErrInvalidToken}, "80300007", false},
+		{"all invalid naming one: the others not judged", 200, `{"code":"80300007","msg":"{\"illegal_tokens\":[\"B\"]}","requestId":"r1"}`,
+			[]error{push.ErrUnavailable, push.ErrInvalidToken, push.ErrUnavailable}, "80300007", false},
+		{"all invalid, app-level reason by key", 200, `{"code":"80300007","msg":"{\"illegalTokens\":{\"noRight\":[\"A\",\"B\",\"C\"]}}","requestId":"r1"}`,
+			[]error{push.ErrAuth, push.ErrAuth, push.ErrAuth}, "80300007", false},
+		{"all invalid, app-level reason in plain text", 200, `{"code":"80300007","msg":"All the tokens are invalid. appinfoError","requestId":"r1"}`,
+			[]error{push.ErrAuth, push.ErrAuth, push.ErrAuth}, "80300007", false},
+		{"partial, msg an object", 200, `{"code":"80100000","msg":{"illegal_tokens":["B"]},"requestId":"r1"}`,
+			[]error{ok, push.ErrInvalidToken, ok}, "80100000", false},
 		{"expired", 401, `{"code":"80200003","msg":"Oauth Token expired","requestId":"r1"}`, nil, "80200003", true},
 		{"auth error", 200, `{"code":"80200001","msg":"Oauth authentication error","requestId":"r1"}`, nil, "80200001", true},
+		{"jwt expired", 401, `{"code":"80200005","msg":"JSON Web Token expired"}`, nil, "80200005", true},
+		{"no high-importance right", 200, `{"code":"80300011","msg":"no permission"}`, []error{push.ErrAuth, push.ErrAuth, push.ErrAuth}, "80300011", false},
+		{"receipt address", 200, `{"code":"80300013","msg":"receipt address error"}`, []error{push.ErrAuth, push.ErrAuth, push.ErrAuth}, "80300013", false},
 		{"bare 401", 401, ``, nil, "", true},
 		{"param", 400, `{"code":"80100001","msg":"Parameter error"}`, []error{push.ErrInvalidMessage, push.ErrInvalidMessage, push.ErrInvalidMessage}, "80100001", false},
 		{"too large", 200, `{"code":"80300008","msg":"too long"}`, []error{push.ErrInvalidMessage, push.ErrInvalidMessage, push.ErrInvalidMessage}, "80300008", false},
@@ -91,6 +106,47 @@ func TestDecode(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestDecodeAllInvalid (issue 12 finding 2, issue 13 finding 4): 80300007
+// is not a dead verdict for the tokens it does not name.
+func TestDecodeAllInvalid(t *testing.T) {
+	c := &Client{cfg: Config{AppSecret: "s3cret"}}
+	answer := func(msg string) []push.Outcome {
+		b, _ := json.Marshal(map[string]string{"code": "80300007", "msg": msg, "requestId": "r1"})
+		out, err := c.decode(&transport.Response{Status: 200, Body: b}, []string{"A", "B", "C"})
+		require.NoError(t, err)
+		return out
+	}
+	out := answer(`{"success":0,"failure":1,"illegal_tokens":["B"]}`)
+	assert.ErrorIs(t, out[1].Err, push.ErrInvalidToken)
+	for _, i := range []int{0, 2} {
+		assert.ErrorIs(t, out[i].Err, pushkit.ErrNotJudged, "not named: not delivered, not dead")
+		assert.True(t, push.IsRetryable(out[i].Err))
+		assert.NotErrorIs(t, out[i].Err, push.ErrInvalidToken)
+	}
+
+	out = answer(`{"illegalTokens":{"noRight":["A"]}}`)
+	for _, o := range out {
+		assert.ErrorIs(t, o.Err, push.ErrAuth, "an app-level reason answers for the whole request")
+		assert.ErrorContains(t, o.Err, "check the project id")
+		assert.ErrorContains(t, o.Err, "token kept")
+	}
+}
+
+// TestDecodeLenientTypes: fields the docs type as strings read as numbers
+// or objects too, and counts as strings, so an answer stays readable.
+func TestDecodeLenientTypes(t *testing.T) {
+	c := &Client{}
+	out, err := c.decode(&transport.Response{Status: 200, Body: []byte(`{"code":80000000,"msg":"Success","requestId":17170001}`)}, []string{"A"})
+	require.NoError(t, err)
+	assert.NoError(t, out[0].Err)
+	assert.Equal(t, "17170001", out[0].MessageID)
+	out, err = c.decode(&transport.Response{Status: 200, Body: []byte(`{"code":"80100000","msg":{"success":"1","failure":"1","illegal_tokens":["B"]},"requestId":"r1"}`)}, []string{"A", "B"})
+	require.NoError(t, err)
+	assert.NoError(t, out[0].Err)
+	assert.ErrorIs(t, out[1].Err, push.ErrInvalidToken)
+	assert.ErrorContains(t, out[1].Err, "success 1, failure 1")
 }
 
 func TestBusy(t *testing.T) {

@@ -8,8 +8,9 @@
 // string code: "80000000" success, "80100000" partial success with the
 // failed tokens listed inside msg. This package maps a push.OfflinePushInfo
 // onto an IM notification (android.category "IM", importance "NORMAL"),
-// checks the 4096-byte body limit before sending, sends batches
-// concurrently and decodes one outcome per token.
+// fits it into the 4096-byte body limit (see Client.Build), sends batches
+// concurrently and decodes one outcome per token (see the verdict table at
+// Client.decode).
 package huawei
 
 import (
@@ -30,6 +31,7 @@ import (
 	"github.com/offlinepush/push/internal/ids"
 	"github.com/offlinepush/push/internal/pushkit"
 	"github.com/offlinepush/push/internal/secret"
+	"github.com/offlinepush/push/internal/shape"
 	"github.com/offlinepush/push/internal/transport"
 	"github.com/offlinepush/push/payload"
 )
@@ -129,6 +131,7 @@ func (c Config) GoString() string { return c.String() }
 // Client sends to one Huawei certificate. It is safe for concurrent use.
 type Client struct {
 	cfg     Config
+	opts    push.Options
 	http    *transport.Client
 	guard   *batch.Guard // trusts dead-token verdicts only when the vendor proves them
 	tokens  *auth.Cache
@@ -185,13 +188,15 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	}
 	hc.Redact(cfg.AppSecret) // an answer quoting the request never carries them on
 
-	c := &Client{cfg: cfg, http: hc, sendURL: cfg.Host + SendPath(cfg.AppID), now: time.Now}
+	c := &Client{cfg: cfg, opts: o, http: hc, sendURL: cfg.Host + SendPath(cfg.AppID), now: time.Now}
 	c.oauth = &auth.ClientCredentials{Vendor: v, HTTP: hc, URL: AuthHost + TokenPath,
 		ClientID: cfg.AppID, ClientSecret: cfg.AppSecret, DefaultLifetime: time.Hour, // documented lifetime
 		Now: func() time.Time { return c.now() }}
 	c.tokens = auth.For(o, string(v)+"/"+cfg.AppID, auth.SourceFunc(c.fetchToken), RefreshEarly)
 	// What a client whose every token is "invalid" should check.
-	c.guard = batch.NewGuard(v, o.MisconfigGuard, "Config.AppID and that the tokens belong to this app")
+	// (Huawei's v1 causes for 80300007: tokens of another app, a package
+	// name or app id that does not match AppGallery Connect.)
+	c.guard = batch.NewGuard(v, o.MisconfigGuard, "that Config.AppID is the app whose package name and AppGallery Connect entry made the tokens")
 	return c, nil
 }
 
@@ -288,6 +293,14 @@ type Badge struct {
 
 // Build maps info onto Huawei's send body, without tokens. It is exported
 // so tools can show the wire request (dry run); Request.Body adds tokens.
+//
+// Lengths: Huawei documents one limit, 4096 bytes for the body without the
+// tokens (80300008); no per-field limit is documented (third-party tables
+// disagree: 40/80, 40/1024 characters, or none), so none is applied. A body
+// over the limit has its Desc, then its Title shortened with "…" until it
+// fits; Ext is never cut (an Ext that cannot fit is refused, naming Ext);
+// push.WithStrictLength refuses instead. An empty Title stays empty:
+// Huawei shows the notification without one.
 func (c *Client) Build(info *push.OfflinePushInfo) (*Request, error) {
 	v := push.Huawei
 	if err := info.Validate(); err != nil {
@@ -318,8 +331,9 @@ func (c *Client) Build(info *push.OfflinePushInfo) (*Request, error) {
 		},
 	}}
 	// Counted: everything but the token strings (an empty list is).
-	if size := len(req.Body(nil)) + len(`,"token":[]`); size > MaxBody {
-		return nil, v.InvalidMessage("Title+Desc+Ext", fmt.Sprintf("make a %d-byte body; Huawei allows %d bytes (tokens not counted)", size, MaxBody))
+	size := func() int { return len(req.Body(nil)) + len(`,"token":[]`) }
+	if err := shape.Body(v, MaxBody, "the body without tokens", c.opts.StrictLength, &n.Title, &n.Body, size); err != nil {
+		return nil, err
 	}
 	return req, nil
 }
@@ -394,7 +408,14 @@ func (c *Client) scrub(s string) string {
 
 // ---- send ----
 
+// send sends one batch; the tokens an 80300007 answer left unjudged (it
+// named others) are sent once more on their own (pushkit.Resend).
 func (c *Client) send(ctx context.Context, req *Request, tokens []string) []push.Outcome {
+	once := func(ctx context.Context, toks []string) []push.Outcome { return c.sendOnce(ctx, req, toks) }
+	return pushkit.Resend(ctx, push.Huawei, c.guard, once(ctx, tokens), once)
+}
+
+func (c *Client) sendOnce(ctx context.Context, req *Request, tokens []string) []push.Outcome {
 	body := req.Body(tokens)
 	out, err := auth.Do(ctx, c.tokens, func(ctx context.Context, at string) ([]push.Outcome, error) {
 		resp, err := c.http.Do(ctx, &transport.Request{
@@ -425,6 +446,7 @@ const (
 	CodePartial          = pushkit.CodePartial
 	CodeAuthError        = "80200001"
 	CodeTokenExpired     = "80200003"
+	CodeJWTExpired       = "80200005"
 	CodeAllInvalid       = pushkit.CodeAllInvalid
 	CodeTooLarge         = "80300008"
 	CodeInternalError    = pushkit.CodeInternalError
@@ -442,6 +464,43 @@ var checkBusy = transport.BusyJSON(busy)
 // decode maps one answer to one outcome per token. It returns an error only
 // for a rejected access token, so that auth.Do refreshes it and sends once
 // more.
+//
+// The verdict table (Huawei "HTTPS下行消息" v1 error codes,
+// developer.huawei.com/consumer/cn/doc/HMSCore-References/https-send-api-0000001050986197;
+// HMS-Core/hms-push-serverdemo-java ResponceCodeProcesser). ErrInvalidToken
+// comes only from an answer that names the token, or from 80300007 to a
+// request of that one token:
+//
+//	80000000  delivered
+//	80100000  the tokens msg lists: illegal_tokens ErrInvalidToken, v3-style
+//	          illegalTokens by reason (pushkit.ReasonKind); the rest delivered
+//	80300007  "all the tokens are invalid": pushkit.AllInvalid. Huawei's causes
+//	          include a package name or app id that does not match AppGallery
+//	          Connect, so a batch is not marked dead on it: named tokens get
+//	          their verdict (the others are sent again once), an app-level
+//	          reason is ErrAuth, and an unnamed answer follows batch.AllInvalid
+//	          (one token: dead; a batch: each token re-sent alone, or ErrAuth
+//	          "likely a misconfiguration" above the guard's limit)
+//	80200001, 80200003, 80200005
+//	          ErrAuth (OAuth error, token expired, JWT expired): a new access
+//	          token is fetched and the request sent once more
+//	80300002  ErrAuth: the app may not send (Push Kit off, wrong app or project)
+//	80300011  ErrAuth: no permission for high-importance notifications
+//	          (Config.Importance HIGH needs it)
+//	80300013  ErrAuth: the receipt address set up for the app is wrong
+//	80100001, 80100002, 80100003, 80100004, 80100013, 80100016, 80100018,
+//	80300008, 80300010
+//	          ErrInvalidMessage (parameters, structure, TTL, collapse_key,
+//	          sensitive content, signature, body over 4096 bytes, token count)
+//	80100017  ErrRateLimited (over 100 concurrent topic tasks), not retried
+//	81000001, 80600003
+//	          ErrUnavailable, retried ("system internal error"; "request to the
+//	          OAuth service failed": the doc says to check the client id and
+//	          secret, but the token endpoint has just accepted them, so it is
+//	          taken as the push server's own call failing)
+//	other     by HTTP status (429 rate limited, 5xx unavailable, 4xx invalid
+//	          message); an unknown code in a 200 is ErrUnavailable: nothing is
+//	          deleted or refused on a guess
 func (c *Client) decode(resp *transport.Response, tokens []string) ([]push.Outcome, error) {
 	r, jerr := transport.DecodeJSON[pushkit.Response](resp)
 	if jerr != nil || r.Code == "" {
@@ -456,18 +515,18 @@ func (c *Client) decode(resp *transport.Response, tokens []string) ([]push.Outco
 		return batch.All(tokens, "", &push.VendorError{Vendor: push.Huawei, HTTPStatus: 200, Kind: push.ErrUnavailable,
 			Message: "unreadable answer"}), nil
 	}
-	id := r.RequestID
+	id, msg := string(r.RequestID), c.scrub(string(r.Msg))
 	verr := func(kind error) *push.VendorError {
-		return &push.VendorError{Vendor: push.Huawei, HTTPStatus: resp.Status, Code: string(r.Code), Message: c.scrub(r.Msg), Kind: kind}
+		return &push.VendorError{Vendor: push.Huawei, HTTPStatus: resp.Status, Code: string(r.Code), Message: msg, Kind: kind}
 	}
 	switch r.Code {
 	case CodeSuccess:
 		return batch.All(tokens, id, nil), nil
 	case CodePartial:
-		return pushkit.MarkFailed(batch.All(tokens, id, nil), push.Huawei, resp.Status, string(r.Code), r.Msg), nil
+		return pushkit.MarkFailed(batch.All(tokens, id, nil), push.Huawei, resp.Status, string(r.Code), msg), nil
 	case CodeAllInvalid:
-		return pushkit.MarkFailed(batch.All(tokens, id, verr(push.ErrInvalidToken)), push.Huawei, resp.Status, string(r.Code), r.Msg), nil
-	case CodeAuthError, CodeTokenExpired:
+		return pushkit.AllInvalid(tokens, push.Huawei, resp.Status, msg, id), nil
+	case CodeAuthError, CodeTokenExpired, CodeJWTExpired:
 		e := verr(push.ErrAuth)
 		e.Cause = auth.ErrExpired
 		return nil, e
@@ -475,17 +534,17 @@ func (c *Client) decode(resp *transport.Response, tokens []string) ([]push.Outco
 	var kind error
 	switch r.Code {
 	case "80100001", "80100002", "80100003", "80100004", "80100013", "80100016", "80100018",
-		CodeTooLarge, "80300010", "80300011":
+		CodeTooLarge, "80300010":
 		kind = push.ErrInvalidMessage
 	case "80100017": // too many concurrent topic tasks
 		kind = push.ErrRateLimited
-	case "80300002": // the app may not send (Push Kit not enabled, or wrong AppID)
+	case "80300002", "80300011", "80300013": // may not send; no high-importance right; bad receipt address
 		kind = push.ErrAuth
 	case CodeInternalError, CodeOAuthUnavailable:
 		kind = push.ErrUnavailable
 	default:
 		if resp.Status != 200 {
-			e := transport.StatusError(push.Huawei, resp, string(r.Code), c.scrub(r.Msg))
+			e := transport.StatusError(push.Huawei, resp, string(r.Code), msg)
 			return batch.All(tokens, id, e), nil
 		}
 		// An unknown code: report it as temporary rather than make the caller

@@ -19,6 +19,8 @@ import (
 	"github.com/offlinepush/push"
 	"github.com/offlinepush/push/huawei"
 	"github.com/offlinepush/push/internal/golden"
+	"github.com/offlinepush/push/internal/pushkit"
+	"github.com/offlinepush/push/payload"
 	"github.com/offlinepush/push/pushtest"
 )
 
@@ -289,16 +291,90 @@ func TestPartialSuccess(t *testing.T) {
 	assert.Equal(t, map[string]int{"ok-1": 1, "ok-2": 1}, srv.Delivered())
 }
 
+// TestAllInvalid: an 80300007 naming no token proves nothing about any one
+// token of a batch, so each token is sent again alone and judged by its
+// own answer.
 func TestAllInvalid(t *testing.T) {
 	c, srv := setup(t, huawei.Config{})
 	srv.Invalidate("dead-1", "dead-2")
 	res, err := c.Push(context.Background(), msg(clicks["app"]), "dead-1", "dead-2")
 	require.NoError(t, err)
-	assert.Equal(t, []string{"dead-1", "dead-2"}, res.InvalidTokens())
+	assert.Equal(t, []string{"dead-1", "dead-2"}, res.InvalidTokens(), "each one's own 80300007 is proof")
 	var ve *push.VendorError
 	require.ErrorAs(t, res.Outcomes[0].Err, &ve)
 	assert.Equal(t, "80300007", ve.Code)
-	assert.Len(t, srv.Sends(), 1)
+	sends := srv.Sends()
+	require.Len(t, sends, 3, "the batch, then each token alone")
+	assert.Len(t, sends[0].Tokens, 2)
+	assert.ElementsMatch(t, [][]string{{"dead-1"}, {"dead-2"}}, [][]string{sends[1].Tokens, sends[2].Tokens})
+}
+
+// TestAllInvalidBatchKeepsLiveTokens (issue 12, finding 2): an 80300007
+// naming no token for a batch of live tokens (as in
+// HMS-Core/hms-flutter-plugin#150, for a device that later answered
+// success) marks none of them dead: each is sent again alone, and delivered.
+func TestAllInvalidBatchKeepsLiveTokens(t *testing.T) {
+	c, srv := setup(t, huawei.Config{})
+	srv.Inject(pushtest.Fault{Body: `{"code":"80300007","msg":"All the tokens are invalid","requestId":"r0"}`, ContentType: "application/json"})
+	res, err := c.Push(context.Background(), msg(clicks["app"]), "live-1", "live-2", "live-3")
+	require.NoError(t, err)
+	assert.Empty(t, res.InvalidTokens())
+	for _, o := range res.Outcomes {
+		assert.NoError(t, o.Err, o.Token)
+	}
+	assert.Equal(t, map[string]int{"live-1": 1, "live-2": 1, "live-3": 1}, srv.Delivered())
+	assert.Len(t, srv.Sends(), 4)
+}
+
+// TestAllInvalidNamingOneToken (issue 13, finding 4): an 80300007 whose msg
+// names one token makes that token dead and no other: the others were not
+// delivered either, so they are sent again, once, in one request.
+func TestAllInvalidNamingOneToken(t *testing.T) {
+	c, srv := setup(t, huawei.Config{})
+	srv.Inject(pushtest.Fault{ContentType: "application/json",
+		Body: `{"code":"80300007","msg":"{\"success\":0,\"failure\":1,\"illegal_tokens\":[\"dead\"]}","requestId":"r0"}`})
+	res, err := c.Push(context.Background(), msg(clicks["app"]), "ok-1", "dead", "ok-2")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"dead"}, res.InvalidTokens())
+	assert.NoError(t, res.Outcomes[0].Err)
+	assert.NoError(t, res.Outcomes[2].Err)
+	sends := srv.Sends()
+	require.Len(t, sends, 2)
+	assert.Equal(t, []string{"ok-1", "ok-2"}, sends[1].Tokens, "the named token is not sent again")
+	assert.Equal(t, map[string]int{"ok-1": 1, "ok-2": 1}, srv.Delivered())
+
+	// When the second answer names one token again, the tokens it leaves
+	// unjudged are not sent a third time: retryable, never dead.
+	c2, srv2 := setup(t, huawei.Config{})
+	named := func(tok string) pushtest.Fault {
+		return pushtest.Fault{ContentType: "application/json",
+			Body: `{"code":"80300007","msg":"{\"illegal_tokens\":[\"` + tok + `\"]}","requestId":"r0"}`}
+	}
+	srv2.Inject(named("a"), named("b"))
+	res, err = c2.Push(context.Background(), msg(clicks["app"]), "a", "b", "c")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"a", "b"}, res.InvalidTokens())
+	assert.ErrorIs(t, res.Outcomes[2].Err, push.ErrUnavailable)
+	assert.ErrorIs(t, res.Outcomes[2].Err, pushkit.ErrNotJudged)
+	assert.True(t, push.IsRetryable(res.Outcomes[2].Err))
+	assert.Len(t, srv2.Sends(), 2)
+}
+
+// TestMisconfiguredApp: with an app id whose tokens are another app's,
+// Huawei answers 80300007 for every live token; a batch of them is reported
+// as a likely misconfiguration (ErrAuth), never as dead tokens.
+func TestMisconfiguredApp(t *testing.T) {
+	c, srv := setup(t, huawei.Config{})
+	srv.SetMisconfigured(true)
+	res, err := c.Push(context.Background(), msg(clicks["app"]), tokensN("live-", 50)...)
+	require.NoError(t, err)
+	assert.Empty(t, res.InvalidTokens())
+	for _, o := range res.Outcomes {
+		require.ErrorIs(t, o.Err, push.ErrAuth)
+		assert.Contains(t, o.Err.Error(), "likely a misconfiguration")
+		assert.Contains(t, o.Err.Error(), "Config.AppID")
+	}
+	assert.Len(t, srv.Sends(), 1, "too many to re-send one by one")
 }
 
 func TestBatchesOf1000InOrder(t *testing.T) {
@@ -392,8 +468,8 @@ func TestRejectedBeforeAnyRequest(t *testing.T) {
 		{"empty desc", &push.OfflinePushInfo{Title: "t"}, "Desc"},
 		{"http url", &push.OfflinePushInfo{Desc: "d", Click: push.ClickAction{Kind: push.ClickOpenURL, URL: "http://example.com/x"}}, "Click.URL must use https"},
 		{"page without intent", &push.OfflinePushInfo{Desc: "d", Click: push.ClickAction{Kind: push.ClickOpenPage, Activity: "com.example.ChatActivity"}}, "Click.Intent"},
-		{"oversize", &push.OfflinePushInfo{Desc: "d", Ext: strings.Repeat("x", 4000)}, "Huawei allows 4096 bytes"},
-		{"oversize by escaping", &push.OfflinePushInfo{Desc: "d", Ext: strings.Repeat(`"`, 1500)}, "Huawei allows 4096 bytes"},
+		{"ext cannot fit", &push.OfflinePushInfo{Desc: "d", Ext: strings.Repeat("x", 4000)}, "Ext leaves no room for the text"},
+		{"ext cannot fit once escaped", &push.OfflinePushInfo{Desc: "d", Ext: strings.Repeat(`"`, 1500)}, "Ext leaves no room for the text"},
 		{"bad utf8", &push.OfflinePushInfo{Desc: "d\xff"}, "Desc"},
 	}
 	for _, tt := range tests {
@@ -416,6 +492,94 @@ func TestRejectedBeforeAnyRequest(t *testing.T) {
 	assert.Equal(t, 200, srv.Sends()[0].Status, string(srv.Sends()[0].Response))
 	_, err = c.Push(context.Background(), &push.OfflinePushInfo{Desc: "d", Ext: strings.Repeat("x", room+1), CollapseID: "c"}, "TOKEN1")
 	assert.ErrorIs(t, err, push.ErrInvalidMessage)
+	assert.ErrorContains(t, err, "Ext leaves no room for the text")
+}
+
+// TestLongTextFitsBody (issue 12, finding 8): a chat message too long for
+// the 4096-byte body is shortened, Desc first, then Title, with "…", never
+// refused; Ext is never cut. The fake measures the body as Huawei does.
+// Figures: the body without tokens, text aside, is 207 bytes with no title
+// and 223 with "Alice" (3747 with a 3500-byte Ext), so "Alice" leaves 3873
+// bytes: 1291 CJK characters exactly. shape.Body keeps a 6-byte margin for
+// an escaped ellipsis, so a cut text ends up to 2 characters short of the
+// limit (1288 + "…" = 3867 bytes, where 1290 + "…" would fit).
+func TestLongTextFitsBody(t *testing.T) {
+	cjk := strings.Repeat("中", 1400) // 4200 bytes
+	mixed := strings.Repeat("你好 hello 👋🏽 \"ok\"\n", 200)
+	tests := []struct {
+		name        string
+		info        *push.OfflinePushInfo
+		title, body string
+	}{
+		{"1400 CJK, no title", &push.OfflinePushInfo{Desc: cjk},
+			"", strings.Repeat("中", 1293) + "…"},
+		{"1400 CJK", &push.OfflinePushInfo{Title: "Alice", Desc: cjk},
+			"Alice", strings.Repeat("中", 1288) + "…"},
+		{"emoji", &push.OfflinePushInfo{Title: "Alice", Desc: strings.Repeat("😀", 1100)},
+			"Alice", strings.Repeat("😀", 966) + "…"},
+		// escaped quotes and newlines count twice: cut by the escaped size
+		{"mixed", &push.OfflinePushInfo{Title: "Alice", Desc: mixed},
+			"Alice", strings.Repeat("你好 hello 👋🏽 \"ok\"\n", 120) + `你好 hello 👋🏽 "o…`},
+		{"long title kept while the desc can give", &push.OfflinePushInfo{Title: strings.Repeat("标", 800), Desc: strings.Repeat("中", 800)},
+			strings.Repeat("标", 800), strings.Repeat("中", 489) + "…"},
+		{"title cut once the desc is one character", &push.OfflinePushInfo{Title: strings.Repeat("标", 2000), Desc: strings.Repeat("中", 2000)},
+			strings.Repeat("标", 1287) + "…", "中…"},
+		{"ext kept whole", &push.OfflinePushInfo{Title: "Alice", Desc: cjk, Ext: strings.Repeat("x", 3500)},
+			"Alice", strings.Repeat("中", 113) + "…"},
+		{"at the limit: untouched", &push.OfflinePushInfo{Title: "Alice", Desc: strings.Repeat("中", 1291)},
+			"Alice", strings.Repeat("中", 1291)},
+		{"one byte over", &push.OfflinePushInfo{Title: "Alice", Desc: strings.Repeat("中", 1291) + "x"},
+			"Alice", strings.Repeat("中", 1288) + "…"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, srv := setup(t, huawei.Config{})
+			tt.info.CollapseID = "c"
+			res, err := c.Push(context.Background(), tt.info, "TOKEN1")
+			require.NoError(t, err)
+			require.NoError(t, res.Err())
+			sent := srv.Sends()[0]
+			var body huawei.Request
+			require.NoError(t, json.Unmarshal(sent.Body, &body))
+			n := body.Message.Android.Notification
+			assert.Equal(t, tt.title, n.Title)
+			assert.Equal(t, tt.body, n.Body)
+			size := len(sent.Body) - len(`"TOKEN1"`)
+			assert.LessOrEqual(t, size, huawei.MaxBody)
+			assert.Equal(t, payload.ExtJSON(tt.info.Ext), body.Message.Data, "Ext is never cut")
+		})
+	}
+	t.Run("at the limit is exactly 4096 bytes", func(t *testing.T) {
+		c, _ := setup(t, huawei.Config{})
+		r, err := c.Build(&push.OfflinePushInfo{Title: "Alice", Desc: strings.Repeat("中", 1291) + "x", CollapseID: "c"})
+		require.NoError(t, err)
+		r2, err := c.Build(&push.OfflinePushInfo{Title: "Alice", Desc: strings.Repeat("中", 1291), CollapseID: "c"})
+		require.NoError(t, err)
+		assert.Equal(t, huawei.MaxBody, len(r2.Body(nil))+len(`,"token":[]`))
+		assert.Less(t, len(r.Body(nil))+len(`,"token":[]`), huawei.MaxBody)
+	})
+	t.Run("strict refuses", func(t *testing.T) {
+		c, srv := setup(t, huawei.Config{}, push.WithStrictLength())
+		_, err := c.Push(context.Background(), &push.OfflinePushInfo{Title: "Alice", Desc: cjk, CollapseID: "c"}, "TOKEN1")
+		require.ErrorIs(t, err, push.ErrInvalidMessage)
+		assert.EqualError(t, err, "huawei: invalid message: Title+Desc+Ext make the body without tokens 4423 bytes; huawei allows 4096")
+		assert.Empty(t, srv.Records())
+	})
+}
+
+// TestEmptyTitleStaysEmpty: Huawei shows a notification without a title,
+// so an empty Title is sent empty, even with a default title set (that is
+// for vendors that require one).
+func TestEmptyTitleStaysEmpty(t *testing.T) {
+	c, srv := setup(t, huawei.Config{}, push.WithDefaultTitle("MyApp"))
+	res, err := c.Push(context.Background(), &push.OfflinePushInfo{Desc: "hi"}, "TOKEN1")
+	require.NoError(t, err)
+	require.NoError(t, res.Err())
+	var body huawei.Request
+	require.NoError(t, json.Unmarshal(srv.Sends()[0].Body, &body))
+	assert.Empty(t, body.Message.Android.Notification.Title)
+	assert.NotContains(t, string(srv.Sends()[0].Body), `"title"`)
+	assert.Equal(t, "hi", body.Message.Android.Notification.Body)
 }
 
 func TestConfigErrors(t *testing.T) {

@@ -42,7 +42,11 @@ const HarmonyAudience = "https://oauth-login.cloud.huawei.com/oauth2/v3/token"
 // and the 4096-byte limit on the body without the tokens (80300008). It
 // answers 80000000, or 80100000 / 80300007 (every token invalid) with msg
 // {"illegalTokens":{"tokenFormatError":[…]},"success":n,"failure":m} for
-// tokens marked with Invalidate. Fault codes are answered as
+// tokens marked with Invalidate. SetMisconfigured(true) answers every
+// well-formed send with 80300007 "All the tokens are invalid." (plain text,
+// naming no token), live tokens included: the v3 answer when the key file
+// is of a project the tokens' app is not in (noRight), or the app lacks an
+// entitlement. Fault codes are answered as
 // {"code":"<code>","msg":"injected fault","requestId":…}.
 type Harmony struct {
 	*Server
@@ -367,6 +371,12 @@ func (h *Harmony) handle(rec *Record, r *http.Request) (int, http.Header, []byte
 		return bad("80300030", "When send test message, token count exceed limit.")
 	}
 
+	if h.Misconfigured() {
+		// The v3 response-code page's message for 80300007; its causes
+		// include noRight (the tokens' app is not in the URL's project),
+		// noPushTypeRight and appinfoError.
+		return 200, jsonHeader(), huaweiAnswer("80300007", "All the tokens are invalid.", reqID)
+	}
 	var illegal []string
 	for _, t := range tokens {
 		if t == "" || h.IsInvalid(t) {

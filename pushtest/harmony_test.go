@@ -207,3 +207,29 @@ func TestHarmonySendChecks(t *testing.T) {
 	assert.Equal(t, "80300007", out["code"])
 	assert.Equal(t, map[string]int{"A": 2, "B": 1}, h.Delivered())
 }
+
+// TestHarmonyMisconfigured: a misconfigured project gets the v3 80300007
+// with its plain message for live tokens, and nothing is delivered; the JWT
+// and body checks still come first.
+func TestHarmonyMisconfigured(t *testing.T) {
+	h, kf, key := hmSetup(t)
+	path := "/v3/" + kf.ProjectID + "/messages:send"
+	now := time.Now().Unix()
+	auth := "Bearer " + hmJWT(t, key, map[string]any{"kid": kf.KeyID, "typ": "JWT", "alg": "PS256"},
+		map[string]any{"aud": HarmonyAudience, "iss": kf.SubAccount, "iat": now, "exp": now + 3600}, rsa.PSSSaltLengthEqualsHash)
+	h.SetMisconfigured(true)
+	status, out := hmSend(t, h, auth, path, "0", hmGood)
+	assert.Equal(t, 200, status)
+	assert.Equal(t, map[string]string{"code": "80300007", "msg": "All the tokens are invalid.", "requestId": out["requestId"]}, out)
+	assert.Empty(t, h.Delivered())
+
+	status, out = hmSend(t, h, "Bearer x.y.z", path, "0", hmGood)
+	assert.Equal(t, 401, status, "the JWT is checked first")
+	assert.Equal(t, "80200001", out["code"])
+	_, out = hmSend(t, h, auth, path, "0", strings.Replace(hmGood, `"title":"T",`, "", 1))
+	assert.Equal(t, "80100001", out["code"], "the body is checked first")
+
+	h.SetMisconfigured(false)
+	_, out = hmSend(t, h, auth, path, "0", hmGood)
+	assert.Equal(t, "80000000", out["code"])
+}

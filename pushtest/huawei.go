@@ -32,7 +32,11 @@ import (
 // and badge ranges; 1..1000 tokens (80300010 above); and the 4096-byte
 // limit on the body without the tokens (80300008). It answers 80000000,
 // 80100000 with the invalid tokens in msg's illegal_tokens, or 80300007
-// when every token is invalid. Fault codes are answered as
+// "All the tokens are invalid" (naming none) when every token is invalid.
+// SetMisconfigured(true) answers every well-formed send with that 80300007,
+// live tokens included: Huawei's answer when the tokens were made by
+// another app, or the package name or app id does not match AppGallery
+// Connect. Fault codes are answered as
 // {"code":"<code>","msg":"injected fault","requestId":…}.
 type Huawei struct {
 	*Server
@@ -379,6 +383,12 @@ func (h *Huawei) send(rec *Record, r *http.Request) (int, http.Header, []byte) {
 		}
 	}
 
+	if h.Misconfigured() {
+		// Huawei's v1 error-code list gives these causes for 80300007: tokens
+		// of another app, a package name or app id that does not match
+		// AppGallery Connect, a wrong send URL.
+		return 200, jsonHeader(), huaweiAnswer("80300007", "All the tokens are invalid", reqID)
+	}
 	var illegal []string
 	for _, t := range tokens {
 		if t == "" || h.IsInvalid(t) {

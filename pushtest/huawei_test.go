@@ -183,3 +183,27 @@ func TestHuaweiFaultShape(t *testing.T) {
 	assert.Equal(t, "81000001", out["code"])
 	assert.NotEmpty(t, out["requestId"])
 }
+
+// TestHuaweiMisconfigured: a misconfigured app gets Huawei's 80300007 for
+// live tokens, naming none, and nothing is delivered; the auth and body
+// checks still come first.
+func TestHuaweiMisconfigured(t *testing.T) {
+	h := NewHuawei("123", "secret")
+	defer h.Close()
+	at := hwToken(t, h)
+	h.SetMisconfigured(true)
+	status, out := hwSend(t, h, at, "/v1/123/messages:send", hwGood)
+	assert.Equal(t, 200, status)
+	assert.Equal(t, map[string]string{"code": "80300007", "msg": "All the tokens are invalid", "requestId": out["requestId"]}, out)
+	assert.Empty(t, h.Delivered())
+
+	status, out = hwSend(t, h, "", "/v1/123/messages:send", hwGood)
+	assert.Equal(t, 401, status, "auth is checked first")
+	assert.Equal(t, "80200001", out["code"])
+	_, out = hwSend(t, h, at, "/v1/123/messages:send", strings.Replace(hwGood, `"click_action":{"type":3},`, "", 1))
+	assert.Equal(t, "80100001", out["code"], "the body is checked first")
+
+	h.SetMisconfigured(false)
+	_, out = hwSend(t, h, at, "/v1/123/messages:send", hwGood)
+	assert.Equal(t, "80000000", out["code"])
+}

@@ -20,8 +20,8 @@ func ExampleMarkFailed() {
 	}
 	fmt.Println(r.Code, r.CodeIn(pushkit.CodePartial))
 
-	out := pushkit.MarkFailed(batch.All([]string{"tok-a", "tok-b", "tok-c"}, r.RequestID, nil),
-		push.Huawei, 200, string(r.Code), r.Msg)
+	out := pushkit.MarkFailed(batch.All([]string{"tok-a", "tok-b", "tok-c"}, string(r.RequestID), nil),
+		push.Huawei, 200, string(r.Code), string(r.Msg))
 	for _, o := range out {
 		fmt.Println(o.Token, o.Err)
 	}
@@ -44,4 +44,24 @@ func ExampleReasonKind() {
 	// noPushTypeRight     push: authentication failed
 	// notSupportPlayVoice push: invalid message
 	// countryNotSupport   push: vendor unavailable
+}
+
+// AllInvalid trusts an 80300007 only as far as it names tokens: an
+// app-level reason keeps every token, and tokens it does not name are left
+// unjudged for Resend.
+func ExampleAllInvalid() {
+	tokens := []string{"tok-a", "tok-b"}
+	for _, msg := range []string{
+		`{"illegalTokens":{"noPushTypeRight":["tok-a","tok-b"]}}`,
+		`{"illegalTokens":{"tokenFormatError":["tok-b"]}}`,
+	} {
+		for _, o := range pushkit.AllInvalid(tokens, push.Harmony, 200, msg, "r-1") {
+			fmt.Println(o.Token, o.Err)
+		}
+	}
+	// Output:
+	// tok-a harmony: authentication failed (HTTP 200, code 80300007): noPushTypeRight (success 0, failure 0): the app has no entitlement for the push-type header (Config.PushType) in AppGallery Connect; not a token verdict, token kept
+	// tok-b harmony: authentication failed (HTTP 200, code 80300007): noPushTypeRight (success 0, failure 0): the app has no entitlement for the push-type header (Config.PushType) in AppGallery Connect; not a token verdict, token kept
+	// tok-a harmony: vendor unavailable (HTTP 200, code 80300007): not delivered: the vendor refused the whole request, naming other tokens invalid; this token was not judged (send it again)
+	// tok-b harmony: invalid device token (HTTP 200, code 80300007): tokenFormatError (success 0, failure 0)
 }
