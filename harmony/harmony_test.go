@@ -452,23 +452,23 @@ func TestLongTextFitsBody(t *testing.T) {
 		title, body string
 	}{
 		{"1400 CJK", 0, &push.OfflinePushInfo{Title: "Alice", Desc: cjk},
-			"Alice", strings.Repeat("中", 1304) + "…"},
+			"Alice", strings.Repeat("中", 1306) + "…"},
 		{"emoji", 0, &push.OfflinePushInfo{Title: "Alice", Desc: strings.Repeat("😀", 1100)},
-			"Alice", strings.Repeat("😀", 978) + "…"},
-		// escaped quotes and newlines count twice; the cut falls between an
-		// emoji and its skin-tone modifier, never inside a character
+			"Alice", strings.Repeat("😀", 979) + "…"},
+		// escaped quotes and newlines count twice; the cut never falls
+		// inside a character, nor between an emoji and its skin tone
 		{"mixed", 0, &push.OfflinePushInfo{Title: "Alice", Desc: strings.Repeat(unit, 200)},
-			"Alice", strings.Repeat(unit, 122) + "你好 hello 👋…"},
+			"Alice", strings.Repeat(unit, 130) + "你好 hello…"},
 		{"no title: the copy of the Desc is cut first", 0, &push.OfflinePushInfo{Desc: cjk},
-			"中…", strings.Repeat("中", 1304) + "…"},
+			"中…", strings.Repeat("中", 1306) + "…"},
 		{"ext kept whole", 0, &push.OfflinePushInfo{Title: "Alice", Desc: cjk, Ext: strings.Repeat("x", 1700)},
-			"Alice", strings.Repeat("中", 731) + "…"},
+			"Alice", strings.Repeat("中", 733) + "…"},
 		{"ext twice with push-type 2", harmony.PushTypeExtension, &push.OfflinePushInfo{Title: "Alice", Desc: cjk, Ext: strings.Repeat("x", 1700)},
-			"Alice", strings.Repeat("中", 160) + "…"},
+			"Alice", strings.Repeat("中", 162) + "…"},
 		{"at the limit: untouched", 0, &push.OfflinePushInfo{Title: "Alice", Desc: strings.Repeat("中", 1307) + "x"},
 			"Alice", strings.Repeat("中", 1307) + "x"},
 		{"one byte over", 0, &push.OfflinePushInfo{Title: "Alice", Desc: strings.Repeat("中", 1307) + "xy"},
-			"Alice", strings.Repeat("中", 1304) + "…"},
+			"Alice", strings.Repeat("中", 1306) + "…"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

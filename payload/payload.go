@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -95,8 +96,10 @@ const Ellipsis = "…"
 
 // Shorten returns s when it fits in max units, else its longest prefix that
 // fits with Ellipsis appended (trailing white space of the prefix dropped).
-// Like Truncate it never splits a character. When max is too small to hold
-// the ellipsis, the plain truncation is returned.
+// Like Truncate it never splits a character, and it does not cut inside what
+// a reader sees as one: an emoji keeps its skin tone and its ZWJ partners,
+// a flag its two letters, a letter its combining marks. When max is too
+// small to hold the ellipsis, the plain truncation is returned.
 func Shorten(s string, max int, u Unit) string {
 	if Len(s, u) <= max {
 		return s
@@ -105,7 +108,53 @@ func Shorten(s string, max int, u Unit) string {
 	if room <= 0 {
 		return Truncate(s, max, u)
 	}
-	return strings.TrimRight(Truncate(s, room, u), " \t\r\n") + Ellipsis
+	kept := Truncate(s, room, u)
+	kept = wholeClusters(kept, s[len(kept):])
+	return strings.TrimRight(kept, " \t\r\n") + Ellipsis
+}
+
+// wholeClusters drops the end of kept while the cut before rest would split
+// a character sequence that displays as one.
+func wholeClusters(kept, rest string) string {
+	for kept != "" {
+		next, _ := utf8.DecodeRuneInString(rest)
+		last, n := utf8.DecodeLastRuneInString(kept)
+		split := extendsPrevious(next) || last == zwj ||
+			isRegional(last) && isRegional(next) && regionalRun(kept)%2 == 1
+		if !split {
+			return kept
+		}
+		rest = kept[len(kept)-n:] + rest
+		kept = kept[:len(kept)-n]
+	}
+	return kept
+}
+
+const zwj = '\u200d'
+
+// extendsPrevious reports runes that attach to the one before them: the
+// zero-width joiner, variation selectors, emoji skin tones, tag characters
+// (subdivision flags) and combining marks.
+func extendsPrevious(r rune) bool {
+	return r == zwj || r >= 0xFE00 && r <= 0xFE0F || r >= 0x1F3FB && r <= 0x1F3FF ||
+		r >= 0xE0020 && r <= 0xE007F || unicode.In(r, unicode.Mn, unicode.Me)
+}
+
+func isRegional(r rune) bool { return r >= 0x1F1E6 && r <= 0x1F1FF }
+
+// regionalRun counts the regional-indicator letters that end s: flags are
+// pairs of them, so an odd count means the last one starts a flag.
+func regionalRun(s string) int {
+	n := 0
+	for s != "" {
+		r, size := utf8.DecodeLastRuneInString(s)
+		if !isRegional(r) {
+			break
+		}
+		n++
+		s = s[:len(s)-size]
+	}
+	return n
 }
 
 // Fit applies a limit of max units to s: it shortens s (see Shorten), or

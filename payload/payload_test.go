@@ -129,6 +129,12 @@ func TestShorten(t *testing.T) {
 		{"abc", 1, Runes, "a"},  // the ellipsis alone would say nothing
 		{"abc", 2, Bytes, "ab"}, // no room for a 3-byte ellipsis: plain cut
 		{"abc", 0, Runes, ""},
+		{"ok👍🏽👍🏽", 5, Runes, "ok👍🏽…"}, // the skin tone stays with its hand
+		{"ok👍🏽👍🏽", 4, Runes, "ok…"},
+		{"hi👨‍👩‍👧!", 6, Runes, "hi…"}, // a family is one picture
+		{"go🇨🇳🇫🇷", 5, Runes, "go🇨🇳…"},          // a flag is two letters
+		{"go🇨🇳🇫🇷", 4, Runes, "go…"},
+		{"cafés", 5, Runes, "caf…"}, // the accent stays on its e
 	} {
 		t.Run(tt.in+"/"+tt.unit.String(), func(t *testing.T) {
 			got := Shorten(tt.in, tt.max, tt.unit)

@@ -68,17 +68,26 @@ func Body(v push.Vendor, limit int, what string, strict bool, title, desc *strin
 		return v.InvalidMessage("Title+Desc+Ext", fmt.Sprintf("make %s %d bytes; %s allows %d", what, n, v, limit))
 	}
 	for _, text := range []*string{desc, title} {
-		for n > limit && text != nil {
-			// The encoded text shrinks at least as much as the raw one; the
-			// ellipsis may cost up to 6 bytes once escaped (\u2026).
-			keep := max(len(*text)-(n-limit)-6, len(firstRune(*text))+len(payload.Ellipsis))
-			next := payload.Shorten(*text, keep, payload.Bytes)
-			if len(next) >= len(*text) {
-				break // as short as it gets
-			}
-			*text = next
-			n = size()
+		if n <= limit || text == nil || *text == "" {
+			continue
 		}
+		// The longest prefix that fits, by bisection over its byte length:
+		// the encoded size grows with the prefix, and escaping makes it
+		// grow unevenly (a quote or a newline costs two bytes).
+		orig := *text
+		set := func(keep int) int { *text = payload.Shorten(orig, keep, payload.Bytes); return size() }
+		lo, hi := len(firstRune(orig))+len(payload.Ellipsis), len(orig) // set(hi) is over the limit
+		if n = set(lo); n > limit {
+			continue // even one character does not fit: cut the next text too
+		}
+		for hi-lo > 1 {
+			if mid := (lo + hi) / 2; set(mid) <= limit {
+				lo = mid
+			} else {
+				hi = mid
+			}
+		}
+		n = set(lo)
 	}
 	if n > limit {
 		return v.InvalidMessage("Ext", fmt.Sprintf("leaves no room for the text: %s is %d bytes with Title and Desc cut to one character, %s allows %d (Ext is never cut)", what, n, v, limit))

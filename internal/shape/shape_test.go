@@ -62,9 +62,9 @@ func TestBody(t *testing.T) {
 		wantDesc    string
 	}{
 		{"fits: untouched", "Alice", "hi", 200, "Alice", "hi"},
-		{"Desc cut first", "Alice", strings.Repeat("好", 100), 200, "Alice", strings.Repeat("好", 22) + "…"}, // 6 bytes spare: room for an escaped ellipsis
-		{"then Title", strings.Repeat("t", 60), strings.Repeat("d", 60), 140, strings.Repeat("t", 7) + "…", "d…"},
-		{"emoji kept whole", "A", strings.Repeat("😀", 40), 150, "A", strings.Repeat("😀", 5) + "…"},
+		{"Desc cut first", "Alice", strings.Repeat("好", 100), 200, "Alice", strings.Repeat("好", 24) + "…"}, // exactly 200 bytes
+		{"then Title", strings.Repeat("t", 60), strings.Repeat("d", 60), 140, strings.Repeat("t", 13) + "…", "d…"},
+		{"emoji kept whole", "A", strings.Repeat("😀", 40), 150, "A", strings.Repeat("😀", 6) + "…"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			title, desc := tt.title, tt.desc
@@ -76,6 +76,14 @@ func TestBody(t *testing.T) {
 			assert.True(t, utf8.ValidString(title) && utf8.ValidString(desc))
 		})
 	}
+	t.Run("escapes counted: fills the limit exactly", func(t *testing.T) {
+		// A JSON-like size where a quote costs two bytes.
+		title, desc := "T", strings.Repeat(`a"`, 100)
+		size := func() int { return len(title) + len(desc) + strings.Count(desc, `"`) }
+		require.NoError(t, Body(push.Huawei, 100, "the body", false, &title, &desc, size))
+		assert.Contains(t, []int{99, 100}, size(), "within one escaped character of the limit")
+		assert.True(t, strings.HasSuffix(desc, "…"))
+	})
 	t.Run("strict refuses", func(t *testing.T) {
 		title, desc := "Alice", strings.Repeat("d", 200)
 		err := Body(push.Huawei, 200, "the body", true, &title, &desc, size(&title, &desc))
