@@ -132,7 +132,7 @@ func TestShorten(t *testing.T) {
 		{"ok👍🏽👍🏽", 5, Runes, "ok👍🏽…"}, // the skin tone stays with its hand
 		{"ok👍🏽👍🏽", 4, Runes, "ok…"},
 		{"hi👨‍👩‍👧!", 6, Runes, "hi…"}, // a family is one picture
-		{"go🇨🇳🇫🇷", 5, Runes, "go🇨🇳…"},          // a flag is two letters
+		{"go🇨🇳🇫🇷", 5, Runes, "go🇨🇳…"}, // a flag is two letters
 		{"go🇨🇳🇫🇷", 4, Runes, "go…"},
 		{"cafés", 5, Runes, "caf…"}, // the accent stays on its e
 	} {
