@@ -16,6 +16,7 @@
 package xiaomi
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -25,6 +26,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/offlinepush/push"
 	"github.com/offlinepush/push/internal/batch"
@@ -326,31 +328,39 @@ func (c *Client) send(ctx context.Context, b body, regIDs []string, keyed bool) 
 type text string
 
 func (t *text) UnmarshalJSON(b []byte) error {
+	// b is one valid JSON value (encoding/json checked it).
 	switch {
 	case string(b) == "null":
 		*t = ""
-	case len(b) > 0 && b[0] == '"':
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
+	case b[0] == '"':
+		s, err := unquote(b)
 		*t = text(s)
+		return err
+	case b[0] == '-' || (b[0] >= '0' && b[0] <= '9'):
+		*t = text(b)
 	default:
-		var n json.Number
-		if err := json.Unmarshal(b, &n); err != nil {
-			return fmt.Errorf("want a string or a number, got %.20s", b)
-		}
-		*t = text(n)
+		return fmt.Errorf("want a string or a number, got %.20s", b)
 	}
 	return nil
+}
+
+// unquote reads a JSON string; one without escapes (every Xiaomi answer)
+// is sliced rather than decoded again.
+func unquote(b []byte) (string, error) {
+	if bytes.IndexByte(b, '\\') < 0 && utf8.Valid(b) {
+		return string(b[1 : len(b)-1]), nil
+	}
+	var s string
+	err := json.Unmarshal(b, &s)
+	return s, err
 }
 
 // note is a free-text field (description, reason): a string, else ignored.
 type note string
 
 func (n *note) UnmarshalJSON(b []byte) error {
-	var s string
-	if json.Unmarshal(b, &s) == nil {
+	if b[0] == '"' {
+		s, _ := unquote(b)
 		*n = note(s)
 	}
 	return nil
@@ -465,7 +475,7 @@ func decode(resp *transport.Response, regIDs []string, keyed bool) []push.Outcom
 	}
 	out := batch.All(regIDs, id, rest)
 	for i := range out {
-		if bad[out[i].Token] {
+		if bad != nil && bad[out[i].Token] {
 			out[i].Err = &push.VendorError{Vendor: push.Xiaomi, HTTPStatus: 200, Code: "bad_regids",
 				Message: "regId is not valid for this app", Kind: push.ErrInvalidToken}
 		}
