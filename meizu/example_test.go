@@ -11,12 +11,14 @@ import (
 	"github.com/offlinepush/push/pushtest"
 )
 
-// Push to a user's devices and delete the tokens Meizu reports dead. The
-// fake server stands in for Meizu; in production drop WithEndpoint.
+// Push to a user's devices and delete the tokens Meizu reports dead; keep
+// those whose user switched notifications off. The fake server stands in
+// for Meizu; in production drop WithEndpoint.
 func Example() {
 	srv := pushtest.NewMeizu("100999", "app-secret")
 	defer srv.Close()
 	srv.Invalidate("pushid-uninstalled")
+	srv.FailIDs("110010", "pushid-muted")
 
 	c, err := meizu.New(meizu.Config{AppID: "100999", AppSecret: "app-secret"}, push.WithEndpoint(srv.URL()))
 	if err != nil {
@@ -26,7 +28,7 @@ func Example() {
 		Title: "Alice",
 		Desc:  "See you at 8?",
 		Ext:   `{"sender":"alice"}`,
-	}, "pushid-phone", "pushid-uninstalled")
+	}, "pushid-phone", "pushid-uninstalled", "pushid-muted")
 	if err != nil {
 		panic(err)
 	}
@@ -36,13 +38,16 @@ func Example() {
 			fmt.Println(o.Token, "delivered, msgId", o.MessageID)
 		case errors.Is(o.Err, push.ErrInvalidToken):
 			fmt.Println(o.Token, "dead:", o.Err)
+		case errors.Is(o.Err, push.ErrDisabled):
+			fmt.Println(o.Token, "kept, notifications off:", o.Err)
 		default:
 			fmt.Println(o.Token, "failed:", o.Err)
 		}
 	}
 	// Output:
 	// pushid-phone delivered, msgId NS000000000000000000000000000001
-	// pushid-uninstalled dead: meizu: invalid device token (HTTP 200, code 110002): pushId not subscribed (app uninstalled or push switched off)
+	// pushid-uninstalled dead: meizu: invalid device token (HTTP 200, code 110003): pushId invalid
+	// pushid-muted kept, notifications off: meizu: notifications disabled for this token (HTTP 200, code 110010): notifications switched off on the device; token kept
 }
 
 // The messageJson of a chat message that opens a URL: the exact text that

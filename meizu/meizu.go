@@ -10,8 +10,15 @@
 //
 // Meizu answers {"code":"200","value":{…},"msgId":"…"}: "code" is a string,
 // and "value" lists only the pushIds that failed, grouped by a per-id code
-// ("110002": [ids…]). Meizu has no deduplication key, so a send that may have
+// ("110003": [ids…]). Meizu has no deduplication key, so a send that may have
 // reached Meizu is never repeated by this package.
+//
+// Only 110003 ("pushId非法") reports a pushId dead (push.ErrInvalidToken);
+// an unsubscribed pushId (110002) or one whose user switched notifications
+// off (per-id 110010) is push.ErrDisabled: keep it. A top-level 110002 or
+// 110003 names no pushId: batch.Run makes it the verdict of a single pushId
+// and asks about each pushId of a batch alone (see codeError for every
+// code).
 //
 // The file reads like the vendor's documentation: configuration, the
 // messageJson wire structs, mapping an OfflinePushInfo onto them, the
@@ -60,7 +67,11 @@ const (
 	// older code assumes 1000).
 	MaxTokens = 100
 	// MaxTitle and MaxContent are noticeBarInfo's limits in characters
-	// ("字数限制1~32字符", "1~100字符").
+	// ("字数限制1~32字符", "1~100字符"). Meizu does not say how an emoji
+	// counts; its server and SDK are Java, whose String.length() counts
+	// UTF-16 units, so this package counts so (the safe reading: an emoji
+	// counts 2). Meizu documents no limit on parameters (Ext) or on the
+	// whole messageJson of a notification.
 	MaxTitle   = 32
 	MaxContent = 100
 	// MaxClickTarget bounds clickTypeInfo.url and activity, in bytes.
@@ -172,7 +183,7 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	}
 	hc.Redact(cfg.AppSecret) // an answer quoting the request never carries them on
 	// What a client whose every token is "invalid" should check.
-	guard := batch.NewGuard(v, o.MisconfigGuard, "Config.AppID and Config.AppSecret")
+	guard := batch.NewGuard(v, o.MisconfigGuard, "Config.AppID: the app the pushIds were registered with, and Config.Host: China or overseas")
 	return &Client{cfg: cfg, opts: o, http: hc, guard: guard, sendURL: cfg.Host + SendPath}, nil
 }
 
@@ -283,7 +294,7 @@ type AdvanceInfo struct {
 // show the wire request (dry run).
 func (c *Client) Message(info *push.OfflinePushInfo) (*Message, error) {
 	v := push.Meizu
-	title, content, err := shape.Texts(v, info, shape.Limits{Title: MaxTitle, Desc: MaxContent, Unit: payload.Runes}, c.opts)
+	title, content, err := shape.Texts(v, info, shape.Limits{Title: MaxTitle, Desc: MaxContent, Unit: payload.UTF16}, c.opts)
 	if err != nil {
 		return nil, err
 	}
@@ -456,28 +467,22 @@ func (c *Client) request(msg string, pushIDs []string) *transport.Request {
 	}
 }
 
-// send sends pushIDs in one request. When Meizu rejects the whole request
-// with a pushId code (110002/110003) without naming the id, nothing was
-// pushed, so the batch is halved and each half sent again until the bad ids
-// stand alone: a good id is never reported dead for a neighbour.
+// send sends pushIDs in one request.
 func (c *Client) send(ctx context.Context, msg string, pushIDs []string) []push.Outcome {
 	resp, err := c.http.Do(ctx, c.request(msg, pushIDs))
 	if err != nil {
 		return batch.All(pushIDs, "", err)
 	}
-	out, whole := decode(resp, pushIDs)
-	if whole && len(pushIDs) > 1 && ctx.Err() == nil {
-		h := len(pushIDs) / 2
-		return append(c.send(ctx, msg, pushIDs[:h]), c.send(ctx, msg, pushIDs[h:])...)
-	}
-	return out
+	return decode(resp, pushIDs)
 }
 
 // ---- decode ----------------------------------------------------------------
 
-// response is Meizu's answer envelope. code is a string ("200") in every
-// answer seen, but is read leniently; value is an object of code → pushIds
-// on success and "" on error.
+// response is Meizu's answer envelope. The official SDKs disagree on types
+// (the Java SDK reads code, value and msgId as strings, the Go SDK code as
+// an int), so each is read leniently: code and msgId as a string or a
+// number; value as an object of code → pushIds, or a string holding one
+// (the Java SDK parses the string), or "" on error.
 type response struct {
 	Code    json.RawMessage `json:"code"`
 	Message json.RawMessage `json:"message"`
@@ -503,25 +508,54 @@ func text(raw json.RawMessage) string {
 }
 
 // failures reads value: per-id code → pushIds, each a list of strings (as
-// documented) or one comma-joined string. Anything else holds no ids.
-func failures(raw json.RawMessage) map[string][]string {
-	var m map[string]json.RawMessage
-	if json.Unmarshal(raw, &m) != nil || len(m) == 0 {
-		return nil
-	}
-	out := make(map[string][]string, len(m))
-	for code, v := range m {
-		var list []string
-		if json.Unmarshal(v, &list) != nil {
-			var s string
-			if json.Unmarshal(v, &s) != nil || s == "" {
-				continue
-			}
-			list = strings.Split(s, ",")
+// documented; numbers are read as text) or one comma-joined string. ok is
+// false when value holds something else: then which ids failed is unknown.
+func failures(raw json.RawMessage) (out map[string][]string, ok bool) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) > 0 && raw[0] == '"' {
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			return nil, false
 		}
-		out[code] = list
+		if strings.TrimSpace(s) == "" {
+			return nil, true // "" is the documented empty value
+		}
+		raw = []byte(s)
 	}
-	return out
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, true
+	}
+	var m map[string]json.RawMessage
+	if json.Unmarshal(raw, &m) != nil {
+		return nil, false
+	}
+	out = make(map[string][]string, len(m))
+	for code, v := range m {
+		v = bytes.TrimSpace(v)
+		if string(v) == "null" {
+			continue
+		}
+		if s := text(v); s != "" || string(v) == `""` {
+			if s != "" {
+				out[code] = strings.Split(s, ",")
+			}
+			continue
+		}
+		var list []json.RawMessage
+		if json.Unmarshal(v, &list) != nil {
+			return nil, false
+		}
+		ids := make([]string, 0, len(list))
+		for _, id := range list {
+			s := text(id)
+			if s == "" {
+				return nil, false
+			}
+			ids = append(ids, s)
+		}
+		out[code] = ids
+	}
+	return out, true
 }
 
 // checkBusy parses a 200 answer once, for busy and then for decode.
@@ -538,40 +572,49 @@ func busy(r *response) bool {
 	return false
 }
 
-// decode maps Meizu's answer onto one outcome per pushId. whole reports a
-// top-level pushId code: Meizu rejected the request for a pushId it did not
-// name.
-func decode(resp *transport.Response, pushIDs []string) (out []push.Outcome, whole bool) {
+// decode maps Meizu's answer onto one outcome per pushId.
+//
+// Only code "200" says Meizu took the request; the ids it lists in value
+// failed with their per-id code, the others were pushed. A 2xx that says
+// less (no code, unreadable, or a value that cannot be read) is
+// ErrUnavailable and possibly delivered: Meizu cannot deduplicate, so the
+// caller decides whether to send again. A top-level pushId code (110002,
+// 110003) names no id: batch.AllInvalid hands it to batch.Run, which makes
+// it the verdict of a single pushId and asks about each pushId of a batch
+// alone (or reports a likely misconfiguration for a large one).
+func decode(resp *transport.Response, pushIDs []string) []push.Outcome {
 	r, jerr := transport.DecodeJSON[response](resp)
 	if resp.Status < 200 || resp.Status > 299 {
 		code, msg := "", ""
 		if jerr == nil {
 			code, msg = text(r.Code), text(r.Message)
 		}
-		return batch.All(pushIDs, "", transport.StatusError(push.Meizu, resp, code, msg)), false
+		return batch.All(pushIDs, "", transport.StatusError(push.Meizu, resp, code, msg))
 	}
 	code := text(r.Code)
 	if jerr != nil || code == "" {
-		e := &push.VendorError{Vendor: push.Meizu, HTTPStatus: resp.Status, Kind: push.ErrUnavailable,
-			Message: "unreadable answer", Cause: jerr}
+		what := "unreadable answer"
 		if jerr == nil {
-			e.Message = "answer without a code"
+			what = "answer without a code"
 		}
-		return batch.All(pushIDs, "", e), false
+		return batch.All(pushIDs, "", unsure(resp.Status, what, jerr))
 	}
 	msgID := text(r.MsgID)
 	if code != "200" {
 		e := codeError(code, text(r.Message), false)
 		e.HTTPStatus = resp.Status
-		if e.Kind == push.ErrInvalidToken && len(pushIDs) > 1 {
-			return batch.All(pushIDs, msgID, e), true
+		if code == "110002" || code == "110003" {
+			return batch.AllInvalid(pushIDs, e)
 		}
-		return batch.All(pushIDs, msgID, e), false
+		return batch.All(pushIDs, msgID, e)
 	}
-	out = batch.All(pushIDs, msgID, nil)
-	failed := failures(r.Value)
+	failed, ok := failures(r.Value)
+	if !ok {
+		return batch.All(pushIDs, msgID, unsure(resp.Status, "answer with code 200 whose per-id results (value) cannot be read", nil))
+	}
+	out := batch.All(pushIDs, msgID, nil)
 	if len(failed) == 0 {
-		return out, false
+		return out
 	}
 	at := make(map[string]int, len(pushIDs))
 	for i, id := range pushIDs {
@@ -588,27 +631,71 @@ func decode(resp *transport.Response, pushIDs []string) (out []push.Outcome, who
 			}
 		}
 	}
-	return out, false
+	return out
+}
+
+// unsure is the error of a 2xx that does not say what Meizu did. Meizu may
+// have pushed the message, and cannot deduplicate a resend.
+func unsure(status int, what string, cause error) *push.VendorError {
+	return &push.VendorError{Vendor: push.Meizu, HTTPStatus: status, Kind: push.ErrUnavailable, Cause: cause,
+		Message: what + ": the message may have been pushed", PossiblyDelivered: true}
 }
 
 // codeError maps a Meizu code to its class. perID says the code came from
-// value (per pushId), where 110010 means "notifications switched off" rather
-// than "request rate too high".
+// value (per pushId), where 110010 means "notifications switched off"
+// rather than "request rate too high".
+//
+// Sources: the HTTP API doc's tables (MEIZUPUSH/PushAPI README, "Api
+// returnCode定义" and "map部分code定义", as of 2025-04), the Java SDK's
+// ErrorCode and PushResponseCode (MEIZUPUSH/JavaSdk) and the doc's history
+// (commit d5c9d7b, 2017-12, split "pushId失效(未订阅或者消息开关关闭)" into
+// 110002 and 110010). Only 110003 says a pushId is void: "pushId非法", and
+// "一般情况下，pushId未注册则视为非法" (an unregistered pushId counts as
+// invalid). 110002 is an unsubscribed pushId (Java UNSUBSCRIBE_PUSHID,
+// "pushId未订阅"), and 110010 per id the user's switch: the token lives.
+//
+//	top-level code  meaning                                   class
+//	200             OK; failed ids listed in value            accepted
+//	1001 1003       system error, server busy                 ErrUnavailable, retried
+//	110010          request rate too high                     ErrRateLimited, retried
+//	500             other error (unknown whether pushed)      ErrUnavailable
+//	1005 110004     parameter error, parameter empty          ErrInvalidMessage
+//	110032          invalid taskId                            ErrInvalidMessage
+//	1006            signature check failed                    ErrAuth
+//	110000 110001   appId, appKey invalid                     ErrAuth
+//	110009          app blacklisted                           ErrAuth
+//	110031 110033   packageName, appSecret invalid            ErrAuth
+//	110019 110051   daily / app push count limit              ErrQuota
+//	110053          pass-through over the limit               ErrQuota
+//	110002          pushId unsubscribed ("未注册"), none named ErrDisabled via batch.AllInvalid
+//	110003          pushId invalid, none named                ErrInvalidToken via batch.AllInvalid
+//
+//	per-id code     meaning                                   class
+//	110003          pushId invalid ("pushId非法")              ErrInvalidToken
+//	110002          pushId unsubscribed ("pushId未订阅")       ErrDisabled
+//	110010          pushId off: message switch off            ErrDisabled
+//	110005          alias unsubscribed or switch off          ErrDisabled
+//	110011          daily public (公信) messages of the id     ErrQuota
+//	201             no permission, refused by the server      ErrAuth
+//	518             over the configured push rate             ErrRateLimited
+//	520             folded (over 5 in a minute to the device) ErrRateLimited, possibly delivered
+//	501 513 519     push failed (db error, failed, overload)  ErrUnavailable
+//	other           unknown                                   ErrUnavailable, code kept
 func codeError(code, msg string, perID bool) *push.VendorError {
 	e := &push.VendorError{Vendor: push.Meizu, Code: code, Message: msg}
 	text := ""
 	switch code {
-	case "110002":
-		e.Kind, text = push.ErrInvalidToken, "pushId not subscribed (app uninstalled or push switched off)"
 	case "110003":
 		e.Kind, text = push.ErrInvalidToken, "pushId invalid"
+	case "110002":
+		e.Kind, text = push.ErrDisabled, "pushId not subscribed (push switched off or unsubscribed on the device); token kept"
 	case "110005":
-		e.Kind, text = push.ErrInvalidToken, "alias not subscribed or push switched off"
+		e.Kind, text = push.ErrDisabled, "alias not subscribed or push switched off"
 	case "110010":
 		if perID {
-			// "pushId失效(消息开关关闭)": Meizu calls the pushId void; its
-			// 110002 also covers devices with the switch off.
-			e.Kind, text = push.ErrInvalidToken, "pushId void: notifications switched off on the device"
+			// "pushId失效(消息开关关闭)": the user switched the app's
+			// notifications off; the pushId works again when they turn on.
+			e.Kind, text = push.ErrDisabled, "notifications switched off on the device; token kept"
 		} else {
 			e.Kind, text = push.ErrRateLimited, "request rate too high"
 		}

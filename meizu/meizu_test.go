@@ -219,12 +219,12 @@ func TestMessageFields(t *testing.T) {
 	assert.Nil(t, m.AdvanceInfo)
 	assert.Equal(t, meizu.PushTimeInfo{OffLine: 1, ValidTime: 24}, m.PushTimeInfo)
 
-	// title and content are cut at 32 and 100 characters, never mid-rune
+	// title and content are fitted to 32 and 100 characters (TestLengths)
 	in := &push.OfflinePushInfo{Title: strings.Repeat("标", 40), Desc: strings.Repeat("内", 150)}
 	m, err = c.Message(in)
 	require.NoError(t, err)
-	assert.Equal(t, strings.Repeat("标", 32), m.NoticeBarInfo.Title)
-	assert.Equal(t, strings.Repeat("内", 100), m.NoticeBarInfo.Content)
+	assert.Equal(t, strings.Repeat("标", 31)+"…", m.NoticeBarInfo.Title)
+	assert.Equal(t, strings.Repeat("内", 99)+"…", m.NoticeBarInfo.Content)
 
 	// strict length refuses instead
 	strict, err := meizu.New(meizu.Config{AppID: appID, AppSecret: appSecret}, push.WithStrictLength())
@@ -319,28 +319,36 @@ func TestDeadTokensMixed(t *testing.T) {
 	}
 	srv.FailIDs("110003", toks[50]) // malformed
 	dead[toks[50]] = true
-	srv.FailIDs("110010", toks[60]) // notifications switched off: "pushId失效"
-	dead[toks[60]] = true
+	off := map[string]bool{toks[60]: true, toks[61]: true}
+	srv.FailIDs("110010", toks[60]) // notifications switched off: alive
+	srv.FailIDs("110002", toks[61]) // unsubscribed: alive
 
 	res, err := c.Push(context.Background(), info(), toks...)
 	require.NoError(t, err)
 	require.Len(t, res.Outcomes, 250)
 	for i, o := range res.Outcomes {
 		assert.Equal(t, toks[i], o.Token)
-		if dead[o.Token] {
+		var ve *push.VendorError
+		switch {
+		case dead[o.Token]:
 			assert.ErrorIs(t, o.Err, push.ErrInvalidToken, o.Token)
-			var ve *push.VendorError
 			require.ErrorAs(t, o.Err, &ve)
-			assert.Contains(t, []string{"110002", "110003", "110010"}, ve.Code)
-		} else {
+			assert.Equal(t, "110003", ve.Code)
+		case off[o.Token]:
+			assert.ErrorIs(t, o.Err, push.ErrDisabled, o.Token)
+			assert.NotErrorIs(t, o.Err, push.ErrInvalidToken, o.Token)
+		default:
 			assert.NoError(t, o.Err, o.Token)
 		}
 	}
 	assert.Len(t, res.InvalidTokens(), len(dead))
 	assert.Len(t, srv.Sends(), 3)
-	assert.Equal(t, 250-len(dead), len(srv.Delivered()))
+	assert.Equal(t, 250-len(dead)-len(off), len(srv.Delivered()))
 }
 
+// TestPerIDCodes: each code Meizu lists ids under maps to its class; only
+// 110003 ("pushId非法") says the pushId is void. 110002 (unsubscribed) and
+// 110010 (message switch off) keep the token: ErrDisabled.
 func TestPerIDCodes(t *testing.T) {
 	c, srv := setup(t, meizu.Config{})
 	codes := []struct {
@@ -348,10 +356,10 @@ func TestPerIDCodes(t *testing.T) {
 		kind     error
 		possibly bool
 	}{
-		{"110002", push.ErrInvalidToken, false},
+		{"110002", push.ErrDisabled, false},
 		{"110003", push.ErrInvalidToken, false},
-		{"110005", push.ErrInvalidToken, false},
-		{"110010", push.ErrInvalidToken, false},
+		{"110005", push.ErrDisabled, false},
+		{"110010", push.ErrDisabled, false},
 		{"110011", push.ErrQuota, false},
 		{"518", push.ErrRateLimited, false},
 		{"520", push.ErrRateLimited, true},
@@ -381,6 +389,7 @@ func TestPerIDCodes(t *testing.T) {
 		assert.Equal(t, tc.possibly, ve.PossiblyDelivered, tc.code)
 		assert.NotEmpty(t, o.MessageID, "the msgId applies to failed ids too")
 	}
+	assert.Equal(t, []string{"ID_110003"}, res.InvalidTokens())
 	assert.Len(t, srv.Sends(), 1, "per-id failures are not retried")
 }
 
@@ -510,24 +519,70 @@ func TestResetNotRetried(t *testing.T) {
 	assert.Len(t, srv.Sends(), 1)
 }
 
-func TestTopLevelInvalidPushIDIsolated(t *testing.T) {
-	// Meizu rejects the whole request with a pushId code without naming the
-	// id: the batch is halved until the bad id stands alone.
-	c, srv := setup(t, meizu.Config{})
-	srv.Inject(pushtest.Fault{Code: "110003", Times: 1})
-	res, err := c.Push(context.Background(), info(), "PID_A", "PID_B", "PID_C")
-	require.NoError(t, err)
-	require.NoError(t, res.Err())
-	assert.Len(t, srv.Sends(), 3) // [A B C] rejected, then [A] and [B C]
-	assert.Equal(t, map[string]int{"PID_A": 1, "PID_B": 1, "PID_C": 1}, srv.Delivered())
-
-	// every request rejected: each id ends up alone and invalid
-	c, srv = setup(t, meizu.Config{})
-	srv.Inject(pushtest.Fault{Code: "110003", Times: -1})
-	res, err = c.Push(context.Background(), info(), "PID_A", "PID_B", "PID_C", "PID_D")
-	require.NoError(t, err)
-	assert.Len(t, res.InvalidTokens(), 4)
-	assert.Len(t, srv.Sends(), 7) // 1 + 2 + 4
+// TestTopLevelPushIDCodes: a top-level 110003 (pushId invalid) or 110002
+// (unsubscribed) names no pushId. For one pushId it is that pushId's
+// answer; a batch is settled by batch.Run: each pushId asked about alone
+// (nothing was pushed, so nothing is shown twice) or, for a large batch, a
+// likely misconfiguration. A live pushId is never reported dead for a
+// neighbour.
+func TestTopLevelPushIDCodes(t *testing.T) {
+	t.Run("batch rejected once: each pushId alone, all delivered", func(t *testing.T) {
+		c, srv := setup(t, meizu.Config{})
+		srv.Inject(pushtest.Fault{Code: "110003", Times: 1})
+		res, err := c.Push(context.Background(), info(), "PID_A", "PID_B", "PID_C")
+		require.NoError(t, err)
+		require.NoError(t, res.Err())
+		assert.Len(t, srv.Sends(), 4) // [A B C] rejected, then A, B and C
+		assert.Equal(t, map[string]int{"PID_A": 1, "PID_B": 1, "PID_C": 1}, srv.Delivered())
+	})
+	t.Run("every request rejected: each pushId's own verdict", func(t *testing.T) {
+		c, srv := setup(t, meizu.Config{})
+		srv.Inject(pushtest.Fault{Code: "110003", Times: -1})
+		res, err := c.Push(context.Background(), info(), "PID_A", "PID_B", "PID_C", "PID_D")
+		require.NoError(t, err)
+		assert.Len(t, res.InvalidTokens(), 4)
+		assert.Len(t, srv.Sends(), 5) // 1 + 4
+	})
+	t.Run("unsubscribed, single pushId", func(t *testing.T) {
+		c, srv := setup(t, meizu.Config{})
+		srv.Inject(pushtest.Fault{Code: "110002", Times: -1})
+		res, err := c.Push(context.Background(), info(), "PID_A")
+		require.NoError(t, err)
+		assert.ErrorIs(t, res.Err(), push.ErrDisabled)
+		assert.Empty(t, res.InvalidTokens())
+		assert.Len(t, srv.Sends(), 1)
+	})
+	t.Run("unsubscribed, batch", func(t *testing.T) {
+		c, srv := setup(t, meizu.Config{})
+		srv.Inject(pushtest.Fault{Code: "110002", Times: 1})
+		srv.FailIDs("110002", "PID_B")
+		res, err := c.Push(context.Background(), info(), "PID_A", "PID_B", "PID_C")
+		require.NoError(t, err)
+		assert.NoError(t, res.Outcomes[0].Err)
+		assert.ErrorIs(t, res.Outcomes[1].Err, push.ErrDisabled)
+		assert.NoError(t, res.Outcomes[2].Err)
+		assert.Len(t, srv.Sends(), 4)
+	})
+	t.Run("large batch: likely a misconfiguration", func(t *testing.T) {
+		c, srv := setup(t, meizu.Config{})
+		srv.Inject(pushtest.Fault{Code: "110003", Times: -1})
+		res, err := c.Push(context.Background(), info(), tokens(50)...)
+		require.NoError(t, err)
+		assert.Empty(t, res.InvalidTokens())
+		for _, o := range res.Outcomes {
+			require.ErrorIs(t, o.Err, push.ErrAuth)
+			assert.ErrorContains(t, o.Err, "likely a misconfiguration")
+		}
+		assert.Len(t, srv.Sends(), 1, "nothing re-sent")
+	})
+	t.Run("guard off: the verdict as given", func(t *testing.T) {
+		c, srv := setup(t, meizu.Config{}, push.WithMisconfigGuard(0))
+		srv.Inject(pushtest.Fault{Code: "110003", Times: -1})
+		res, err := c.Push(context.Background(), info(), "PID_A", "PID_B")
+		require.NoError(t, err)
+		assert.Len(t, res.InvalidTokens(), 2)
+		assert.Len(t, srv.Sends(), 1)
+	})
 }
 
 func TestLenientDecode(t *testing.T) {
@@ -540,8 +595,10 @@ func TestLenientDecode(t *testing.T) {
 		{"numeric code", `{"code":200,"value":{},"msgId":"m1"}`, []error{nil, nil}, "m1"},
 		{"value empty string", `{"code":"200","message":"","value":"","msgId":"m2"}`, []error{nil, nil}, "m2"},
 		{"value missing", `{"code":"200"}`, []error{nil, nil}, ""},
-		{"ids as a comma string", `{"code":"200","value":{"110002":"PID_B"},"msgId":"m3"}`, []error{nil, push.ErrInvalidToken}, "m3"},
-		{"unknown ids ignored", `{"code":"200","value":{"110002":["PID_X"]},"msgId":"m4"}`, []error{nil, nil}, "m4"},
+		{"ids as a comma string", `{"code":"200","value":{"110003":"PID_B"},"msgId":"m3"}`, []error{nil, push.ErrInvalidToken}, "m3"},
+		{"value as a string holding the object", `{"code":"200","value":"{\"110003\":[\"PID_A\"]}","msgId":"m3"}`, []error{push.ErrInvalidToken, nil}, "m3"},
+		{"unknown ids ignored", `{"code":"200","value":{"110003":["PID_X"]},"msgId":"m4"}`, []error{nil, nil}, "m4"},
+		{"null list", `{"code":"200","value":{"110003":null},"msgId":"m4"}`, []error{nil, nil}, "m4"},
 		{"padded id", `{"code":"200","value":{"110003":[" PID_A"]},"msgId":"m5"}`, []error{push.ErrInvalidToken, nil}, "m5"},
 		{"numeric msgId", `{"code":"200","value":{},"msgId":12345}`, []error{nil, nil}, "12345"},
 		{"broken json", `{"code":`, []error{push.ErrUnavailable, push.ErrUnavailable}, ""},
@@ -609,8 +666,6 @@ func TestInvalidMessageBeforeAnyRequest(t *testing.T) {
 		{c, nil, "OfflinePushInfo"},
 		{c, &push.OfflinePushInfo{Title: "t"}, "Desc"},
 		{c, &push.OfflinePushInfo{Title: "t", Desc: "   "}, "Desc"},
-		{c, &push.OfflinePushInfo{Desc: "d"}, "Title"},
-		{c, &push.OfflinePushInfo{Title: " ", Desc: "d"}, "Title"},
 		{c, &push.OfflinePushInfo{Title: "t", Desc: "d", Click: push.ClickAction{Kind: push.ClickOpenURL, URL: long}}, "Click.URL"},
 		{c, &push.OfflinePushInfo{Title: "t", Desc: "d", Click: push.ClickAction{Kind: push.ClickOpenURL, URL: "/relative"}}, "Click.URL"},
 		{c, &push.OfflinePushInfo{Title: "t", Desc: "d", Click: push.ClickAction{Kind: push.ClickOpenPage}}, "Click"},
@@ -619,6 +674,7 @@ func TestInvalidMessageBeforeAnyRequest(t *testing.T) {
 		{c, &push.OfflinePushInfo{Title: "t", Desc: "d", TTL: -1}, "TTL"},
 		{c, &push.OfflinePushInfo{Title: "t\xff", Desc: "d"}, "Title"},
 		{strict, &push.OfflinePushInfo{Title: strings.Repeat("x", 33), Desc: "d"}, "Title"},
+		{strict, &push.OfflinePushInfo{Title: strings.Repeat("😀", 17), Desc: "d"}, "Title"},
 		{strict, &push.OfflinePushInfo{Title: "t", Desc: strings.Repeat("x", 101)}, "Desc"},
 	} {
 		res, err := tc.c.Push(context.Background(), tc.info, "PID_A")
@@ -634,6 +690,116 @@ func TestInvalidMessageBeforeAnyRequest(t *testing.T) {
 	assert.ErrorIs(t, err, push.ErrInvalidMessage)
 	_, err = c.Form(info(), tokens(101)...)
 	assert.ErrorIs(t, err, push.ErrInvalidMessage)
+}
+
+// TestLengths: title and content are fitted to Meizu's 32 and 100
+// characters (counted as Java counts them: an emoji is 2), cut on a
+// character boundary and ended with "…"; at the limit they are sent as
+// they are; WithStrictLength refuses instead. The fake refuses longer ones.
+func TestLengths(t *testing.T) {
+	r := strings.Repeat
+	for _, tc := range []struct {
+		name                string
+		title, desc         string
+		wantTitle, wantDesc string
+	}{
+		{"CJK at the limits", r("标", 32), r("内", 100), r("标", 32), r("内", 100)},
+		{"CJK over", r("标", 33), r("内", 101), r("标", 31) + "…", r("内", 99) + "…"},
+		{"emoji at the limits", r("😀", 16), r("🎉", 50), r("😀", 16), r("🎉", 50)},
+		{"emoji over", r("😀", 16) + "a", r("🎉", 50) + "b", r("😀", 15) + "…", r("🎉", 49) + "…"},
+		{"mixed at the limits", "Hi 你好 " + r("a", 24) + "😀", r("a", 98) + "😀", "Hi 你好 " + r("a", 24) + "😀", r("a", 98) + "😀"},
+		// an emoji is never split: 31 units leave no room for it beside "…"
+		{"mixed over", "Hi 你好 " + r("a", 25) + "😀", r("a", 99) + "😀", "Hi 你好 " + r("a", 25) + "…", r("a", 99) + "…"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, srv := setup(t, meizu.Config{})
+			res, err := c.Push(context.Background(), &push.OfflinePushInfo{Title: tc.title, Desc: tc.desc}, "PID_A")
+			require.NoError(t, err)
+			require.NoError(t, res.Err(), "the fake accepts the fitted texts")
+			bar := messageOf(t, srv.Sends()[0])["noticeBarInfo"].(map[string]any)
+			assert.Equal(t, tc.wantTitle, bar["title"])
+			assert.Equal(t, tc.wantDesc, bar["content"])
+		})
+	}
+	strict, srv := setup(t, meizu.Config{}, push.WithStrictLength())
+	_, err := strict.Push(context.Background(), &push.OfflinePushInfo{Title: r("😀", 16) + "a", Desc: "d"}, "PID_A")
+	require.ErrorIs(t, err, push.ErrInvalidMessage)
+	assert.ErrorContains(t, err, "Title is too long: 33 UTF-16 units, the limit is 32")
+	_, err = strict.Push(context.Background(), &push.OfflinePushInfo{Title: r("😀", 16), Desc: r("内", 100)}, "PID_A")
+	require.NoError(t, err, "strict sends what fits")
+	assert.Len(t, srv.Sends(), 1)
+
+	// Ext (clickTypeInfo.parameters) has no documented limit: never cut
+	c, srv := setup(t, meizu.Config{})
+	ext := `{"t":"` + r("你", 3000) + `"}`
+	_, err = c.Push(context.Background(), &push.OfflinePushInfo{Title: "t", Desc: "d", Ext: ext}, "PID_A")
+	require.NoError(t, err)
+	ct := messageOf(t, srv.Sends()[0])["clickTypeInfo"].(map[string]any)
+	assert.Equal(t, map[string]any{"ext": ext}, ct["parameters"])
+}
+
+// TestEmptyTitle: Meizu requires a title; an empty one falls back to the
+// client's default title, else to the content, instead of being refused.
+func TestEmptyTitle(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		opts  []push.Option
+		title string
+		want  string
+	}{
+		{"no default: the content", nil, "", "See you at 8?"},
+		{"blank, no default", nil, " ", "See you at 8?"},
+		{"default title", []push.Option{push.WithDefaultTitle("MyChat")}, "", "MyChat"},
+		{"own title wins", []push.Option{push.WithDefaultTitle("MyChat")}, "Alice", "Alice"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, srv := setup(t, meizu.Config{}, tc.opts...)
+			res, err := c.Push(context.Background(), &push.OfflinePushInfo{Title: tc.title, Desc: "See you at 8?"}, "PID_A")
+			require.NoError(t, err)
+			require.NoError(t, res.Err())
+			bar := messageOf(t, srv.Sends()[0])["noticeBarInfo"].(map[string]any)
+			assert.Equal(t, tc.want, bar["title"])
+			assert.Equal(t, "See you at 8?", bar["content"])
+		})
+	}
+	c, srv := setup(t, meizu.Config{})
+	_, err := c.Push(context.Background(), &push.OfflinePushInfo{Desc: strings.Repeat("内", 40)}, "PID_A")
+	require.NoError(t, err)
+	bar := messageOf(t, srv.Sends()[0])["noticeBarInfo"].(map[string]any)
+	assert.Equal(t, strings.Repeat("内", 31)+"…", bar["title"], "the content standing in for the title fits the title's limit")
+}
+
+// TestOnlySaidIsDelivered: code "200" is Meizu saying it took the request;
+// its value lists the ids that failed. An answer that says less, or whose
+// value cannot be read, is not a success: ErrUnavailable, possibly
+// delivered (Meizu cannot deduplicate a resend).
+func TestOnlySaidIsDelivered(t *testing.T) {
+	for _, tc := range []struct{ name, body string }{
+		{"null", `null`},
+		{"empty object", `{}`},
+		{"no code", `{"value":{},"msgId":"m1"}`},
+		{"code of another type", `{"code":{},"value":{}}`},
+		{"value a number", `{"code":"200","value":5,"msgId":"m1"}`},
+		{"value a list", `{"code":"200","value":["PID_A"],"msgId":"m1"}`},
+		{"value a plain string", `{"code":"200","value":"PID_A","msgId":"m1"}`},
+		{"ids of another type", `{"code":"200","value":{"110003":{"id":"PID_A"}},"msgId":"m1"}`},
+		{"id of another type", `{"code":"200","value":{"110003":["PID_A",{}]},"msgId":"m1"}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, srv := setup(t, meizu.Config{})
+			srv.Inject(pushtest.Fault{Body: tc.body, ContentType: "application/json"})
+			res, err := c.Push(context.Background(), info(), "PID_A", "PID_B")
+			require.NoError(t, err)
+			for _, o := range res.Outcomes {
+				require.ErrorIs(t, o.Err, push.ErrUnavailable, o.Token)
+				var ve *push.VendorError
+				require.ErrorAs(t, o.Err, &ve)
+				assert.True(t, ve.PossiblyDelivered, o.Token)
+				assert.ErrorContains(t, o.Err, "may have been pushed")
+			}
+			assert.Len(t, srv.Sends(), 1, "not retried: Meizu cannot deduplicate")
+		})
+	}
 }
 
 func TestContextAndEmpty(t *testing.T) {

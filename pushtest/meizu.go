@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"unicode/utf8"
 )
 
 // MeizuSendPath is the path the Meizu fake serves.
@@ -27,16 +26,22 @@ const MeizuSendPath = "/garcia/api/server/push/varnished/pushByPushId"
 // other parameter sorted by name as raw name=value pairs plus the AppSecret
 // (1006); 1..100 comma-joined pushIds; and messageJson (1005): a JSON
 // object whose noticeBarInfo has a title of 1..32 and a content of 1..100
-// characters and an int noticeMsgType 0/1; clickTypeInfo.clickType 0, 1
+// characters (counted as Java's String.length() counts them: an emoji is
+// 2, the safe reading) and an int noticeMsgType 0/1; clickTypeInfo.clickType 0, 1
 // with an activity "pkg.Class" or 2 with a url (each at most 1000 bytes;
 // type 3 is refused, as Meizu retired it for Android 12); parameters, when
 // present, a JSON object; pushTimeInfo.offLine 0/1 and validTime 1..72;
 // advanceInfo.notifyKey of at most 8 [0-9a-zA-Z_-].
 //
 // It answers {"code":"200","message":"","value":{…},"redirect":"","msgId":…},
-// listing Invalidate()d pushIds under "110002" and ids set with FailIDs under
-// their code. Fault codes are answered as {"code":"<code>","message":…,
-// "value":"","redirect":""} with HTTP 200, as Meizu does.
+// listing Invalidate()d pushIds under "110003" ("pushId非法": Meizu's doc
+// counts an unregistered pushId as invalid) and ids set with FailIDs under
+// their code. While SetMisconfigured is on, every pushId of every send is
+// listed under "110003": Meizu documents no answer for pushIds of another
+// app (the usual misconfiguration: tokens registered under a different
+// appId), and its own rule for an id it does not know is "invalid", so that
+// is the realistic answer. Fault codes are answered as {"code":"<code>",
+// "message":…,"value":"","redirect":""} with HTTP 200, as Meizu does.
 type Meizu struct {
 	*Server
 	AppID     string
@@ -56,7 +61,7 @@ func NewMeizu(appID, appSecret string) *Meizu {
 }
 
 // FailIDs makes the server report pushIDs under a per-id code in "value"
-// instead of accepting them: e.g. "110003" (pushId invalid), "110010"
+// instead of accepting them: e.g. "110002" (pushId unsubscribed), "110010"
 // (notifications switched off), "110011" (daily public-message limit), "518"
 // (rate), "520" (folded), "513" (push failed).
 func (m *Meizu) FailIDs(code string, pushIDs ...string) {
@@ -174,8 +179,8 @@ func (m *Meizu) handle(rec *Record, r *http.Request) (int, http.Header, []byte) 
 	failed := map[string][]string{}
 	for _, id := range ids {
 		code := m.idCode(id)
-		if code == "" && m.IsInvalid(id) {
-			code = "110002"
+		if code == "" && (m.IsInvalid(id) || m.Misconfigured()) {
+			code = "110003"
 		}
 		if code != "" {
 			failed[code] = append(failed[code], id)
@@ -218,7 +223,7 @@ func checkMeizuMessage(s string) string {
 		if !ok {
 			return "noticeBarInfo." + f.key + " (string) is required"
 		}
-		if n := utf8.RuneCountInString(v); n < 1 || n > f.max {
+		if n := javaLen(v); n < 1 || n > f.max {
 			return fmt.Sprintf("noticeBarInfo.%s must be 1..%d characters, got %d", f.key, f.max, n)
 		}
 		// A blank text shows as an empty notification: the safe reading of

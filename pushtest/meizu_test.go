@@ -70,6 +70,9 @@ func TestMeizuFakeChecksRequests(t *testing.T) {
 		{"not json", meizuForm(`title=x`, "PID_A"), "test_app_secret", "1005"},
 		{"no noticeBarInfo", meizuForm(`{"title":"t","content":"c"}`, "PID_A"), "test_app_secret", "1005"},
 		{"title too long", meizuForm(`{"noticeBarInfo":{"title":"`+strings.Repeat("标", 33)+`","content":"c"}}`, "PID_A"), "test_app_secret", "1005"},
+		{"title 32 characters", meizuForm(`{"noticeBarInfo":{"title":"`+strings.Repeat("标", 32)+`","content":"c"}}`, "PID_A"), "test_app_secret", "200"},
+		{"title 17 emoji (34 UTF-16 units)", meizuForm(`{"noticeBarInfo":{"title":"`+strings.Repeat("😀", 17)+`","content":"c"}}`, "PID_A"), "test_app_secret", "1005"},
+		{"title 16 emoji", meizuForm(`{"noticeBarInfo":{"title":"`+strings.Repeat("😀", 16)+`","content":"c"}}`, "PID_A"), "test_app_secret", "200"},
 		{"empty content", meizuForm(`{"noticeBarInfo":{"title":"t","content":""}}`, "PID_A"), "test_app_secret", "1005"},
 		{"content too long", meizuForm(`{"noticeBarInfo":{"title":"t","content":"`+strings.Repeat("x", 101)+`"}}`, "PID_A"), "test_app_secret", "1005"},
 		{"noticeMsgType as string", meizuForm(`{"noticeBarInfo":{"noticeMsgType":"1","title":"t","content":"c"}}`, "PID_A"), "test_app_secret", "1005"},
@@ -96,11 +99,23 @@ func TestMeizuFakePerIDAnswers(t *testing.T) {
 	srv.FailIDs("110011", "C")
 	code, value := meizuPost(t, srv, meizuForm(goodMeizuMsg, "A,B,C,D,E"), "s")
 	assert.Equal(t, "200", code)
-	assert.JSONEq(t, `{"110002":["B","D"],"110011":["C"]}`, string(value))
+	assert.JSONEq(t, `{"110003":["B","D"],"110011":["C"]}`, string(value))
 	assert.Equal(t, map[string]int{"A": 1, "E": 1}, srv.Delivered())
 
 	srv.Inject(pushtest.Fault{Code: "110010"})
 	code, value = meizuPost(t, srv, meizuForm(goodMeizuMsg, "A"), "s")
 	assert.Equal(t, "110010", code)
 	assert.Equal(t, `""`, string(value))
+}
+
+// Misconfigured: every pushId of every send is listed as invalid (110003),
+// as for pushIds that were registered under another appId.
+func TestMeizuFakeMisconfigured(t *testing.T) {
+	srv := pushtest.NewMeizu("100999", "s")
+	defer srv.Close()
+	srv.SetMisconfigured(true)
+	code, value := meizuPost(t, srv, meizuForm(goodMeizuMsg, "A,B"), "s")
+	assert.Equal(t, "200", code)
+	assert.JSONEq(t, `{"110003":["A","B"]}`, string(value))
+	assert.Empty(t, srv.Delivered())
 }

@@ -8,7 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"sync/atomic"
-	"unicode/utf8"
+	"unicode/utf16"
 )
 
 // Xiaomi is a fake Mi Push server (POST /v3/message/regid).
@@ -18,8 +18,12 @@ import (
 // characters and a description under 128; pass_through 0 or 1; 1..1000
 // comma-joined regIds; notify_effect with its intent_uri or web_uri; at most
 // 10 extras of at most 1024 characters each; numeric notify_id,
-// notify_type and time_to_live. It answers code 0 with data.id, listing
-// invalid regIds in data.bad_regids, or 20301 when every regId is invalid.
+// notify_type and time_to_live. Characters are counted as Java's
+// String.length() counts them (UTF-16 units: an emoji counts 2), the safe
+// reading of Xiaomi's "characters". It answers code 0 with data.id, listing
+// invalid regIds in data.bad_regids, or 20301 "No valid targets!" when every
+// regId is invalid — and for every send while SetMisconfigured is on, as
+// Xiaomi answers an app whose package name does not match its regIds.
 // Fault codes are answered as {"result":"error","code":<code>,…}.
 type Xiaomi struct {
 	*Server
@@ -77,10 +81,10 @@ func (x *Xiaomi) handle(rec *Record, r *http.Request) (int, http.Header, []byte)
 		return 200, jsonHeader(), xiaomiError("22022", "illegal package name")
 	}
 	title, desc := form.Get("title"), form.Get("description")
-	if strings.TrimSpace(title) == "" || utf8.RuneCountInString(title) >= 50 {
+	if strings.TrimSpace(title) == "" || javaLen(title) >= 50 {
 		return bad("title must be non-blank and shorter than 50 characters")
 	}
-	if strings.TrimSpace(desc) == "" || utf8.RuneCountInString(desc) >= 128 {
+	if strings.TrimSpace(desc) == "" || javaLen(desc) >= 128 {
 		return bad("description must be non-blank and shorter than 128 characters")
 	}
 	if pt := form.Get("pass_through"); pt != "0" && pt != "1" {
@@ -95,7 +99,7 @@ func (x *Xiaomi) handle(rec *Record, r *http.Request) (int, http.Header, []byte)
 	for k, vs := range form {
 		if strings.HasPrefix(k, "extra.") {
 			extras++
-			if utf8.RuneCountInString(k) > 1024 || utf8.RuneCountInString(vs[0]) > 1024 {
+			if javaLen(k) > 1024 || javaLen(vs[0]) > 1024 {
 				return 200, jsonHeader(), xiaomiError("65015", "extra key or value too long")
 			}
 		}
@@ -127,7 +131,7 @@ func (x *Xiaomi) handle(rec *Record, r *http.Request) (int, http.Header, []byte)
 	rec.Tokens = ids
 	var badIDs []string
 	for _, id := range ids {
-		if id == "" || x.IsInvalid(id) {
+		if id == "" || x.IsInvalid(id) || x.Misconfigured() {
 			badIDs = append(badIDs, id)
 		} else {
 			rec.Accepted = append(rec.Accepted, id)
@@ -146,6 +150,15 @@ func (x *Xiaomi) handle(rec *Record, r *http.Request) (int, http.Header, []byte)
 	b, _ := json.Marshal(map[string]any{"result": "ok", "code": 0, "trace_id": fmt.Sprintf("Xlm%019d", n),
 		"description": "成功", "info": fmt.Sprintf("Received push messages for %d REGID", len(ids)), "data": data})
 	return 200, jsonHeader(), b
+}
+
+// javaLen is the length of s as Java's String.length() counts it.
+func javaLen(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
 }
 
 func isInt(s string) bool {

@@ -61,6 +61,9 @@ func TestXiaomiFakeChecksRequests(t *testing.T) {
 		{"other package", "key=s3cret", form, with("restricted_package_name", "com.other"), 22022, "error"},
 		{"no title", "key=s3cret", form, with("title", ""), 10017, "error"},
 		{"title 50 chars", "key=s3cret", form, with("title", strings.Repeat("标", 50)), 10017, "error"},
+		{"title 49 chars", "key=s3cret", form, with("title", strings.Repeat("标", 49)), 0, "ok"},
+		{"title 25 emoji (50 UTF-16 units)", "key=s3cret", form, with("title", strings.Repeat("😀", 25)), 10017, "error"},
+		{"title 24 emoji and a letter", "key=s3cret", form, with("title", strings.Repeat("😀", 24)+"a"), 0, "ok"},
 		{"description 128 chars", "key=s3cret", form, with("description", strings.Repeat("x", 128)), 10017, "error"},
 		{"pass_through 2", "key=s3cret", form, with("pass_through", "2"), 10017, "error"},
 		{"web_uri missing", "key=s3cret", form, with("extra.notify_effect", "3"), 10017, "error"},
@@ -109,4 +112,24 @@ func TestXiaomiFakeFaultsAndInvalidTokens(t *testing.T) {
 	assert.Equal(t, map[string]int{"a": 1}, srv.Delivered())
 	assert.Len(t, srv.Sends(), 3)
 	assert.True(t, srv.Records()[0].Fault)
+}
+
+// Misconfigured: every send is answered 20301 "No valid targets!", the
+// answer Xiaomi gives when the package name does not match the regIds.
+func TestXiaomiFakeMisconfigured(t *testing.T) {
+	srv := pushtest.NewXiaomi("s", "p")
+	defer srv.Close()
+	srv.SetMisconfigured(true)
+	f := url.Values{"registration_id": {"a,b"}, "restricted_package_name": {"p"}, "title": {"t"}, "description": {"d"}, "pass_through": {"0"}}
+	req, _ := http.NewRequest("POST", srv.URL()+"/v3/message/regid", strings.NewReader(f.Encode()))
+	req.Header.Set("Authorization", "key=s")
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var m map[string]any
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&m))
+	assert.EqualValues(t, 20301, m["code"])
+	assert.Equal(t, "No valid targets!", m["reason"])
+	assert.Empty(t, srv.Delivered())
 }

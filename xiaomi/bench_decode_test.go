@@ -38,7 +38,7 @@ func BenchmarkDecode(b *testing.B) {
 		b.Run(c.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if out := decode(c.resp, c.tokens); len(out) != len(c.tokens) {
+				if out := decode(c.resp, c.tokens, true); len(out) != len(c.tokens) {
 					b.Fatal("wrong outcome count")
 				}
 			}

@@ -62,6 +62,13 @@ func FuzzDecode(f *testing.F) {
 		{200, `{"code":1e400}`, two},
 		{200, `{"code":0,"data":null}`, two},
 		{200, `{"code":0,"data":{"bad_regids":5}}`, two},
+		{200, `{"code":0,"data":{"id":"slm1","bad_regids":["regid-b"]}}`, two},
+		{200, `{"code":"0","result":"ok","data":{"id":12345}}`, two},
+		{200, `{"code":0,"result":"error","data":{"id":"slm1"}}`, two},
+		{200, `{"code":{},"data":{"id":"slm1"}}`, two},
+		{200, `null`, two},
+		{200, `{}`, two},
+		{200, `{"code":0,"data":{"id":"slm1","bad_regids":{"x":1}}}`, two},
 		{200, `not json`, two},
 		{200, ``, "a"},
 		{400, `{"result":"error","code":10017,"reason":"bad"}`, two},
@@ -77,6 +84,8 @@ func FuzzDecode(f *testing.F) {
 
 	f.Fuzz(func(t *testing.T, status int, retryAfter string, body []byte, toks string) {
 		tokens := fuzzkit.Tokens(toks)
-		fuzzkit.RequireOutcomes(t, tokens, decode(fuzzkit.Response(status, retryAfter, body), tokens))
+		for _, keyed := range []bool{true, false} {
+			fuzzkit.RequireOutcomes(t, tokens, decode(fuzzkit.Response(status, retryAfter, body), tokens, keyed))
+		}
 	})
 }

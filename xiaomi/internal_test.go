@@ -58,7 +58,7 @@ func TestDecodeNeverLosesTokens(t *testing.T) {
 	bodies := []string{"", "{}", `{"code":0}`, `{"code":0,"data":{"bad_regids":"x,,y"}}`, `{"code":"0"}`, `[]`, `{"code":20301}`, "\x00"}
 	for _, body := range bodies {
 		for _, status := range []int{200, 400, 500} {
-			out := decode(&transport.Response{Status: status, Body: []byte(body)}, []string{"a", "x"})
+			out := decode(&transport.Response{Status: status, Body: []byte(body)}, []string{"a", "x"}, false)
 			if len(out) != 2 || out[0].Token != "a" || out[1].Token != "x" {
 				t.Fatalf("status %d body %q: %+v", status, body, out)
 			}

@@ -116,20 +116,101 @@ func TestNotifyIDPolicy(t *testing.T) {
 	assert.Equal(t, x.Get("extra.jobkey"), y.Get("extra.jobkey"), "same ID, same jobkey")
 }
 
-func TestTruncationIsRuneSafe(t *testing.T) {
-	c, srv := setup(t)
-	long := strings.Repeat("你", 60)
-	_, err := c.Push(context.Background(), &push.OfflinePushInfo{Title: long, Desc: strings.Repeat("好", 200)}, "REGID1")
-	require.NoError(t, err)
-	f := srv.Sends()[0].Form
-	assert.Equal(t, strings.Repeat("你", 49), f.Get("title"))
-	assert.Equal(t, strings.Repeat("好", 127), f.Get("description"))
+// TestLengths: Title and Desc are fitted to Xiaomi's limits (under 50 and
+// 128 characters, counted as Java counts them: an emoji is 2), cut on a
+// character boundary and ended with "…"; a text at the limit is sent as is;
+// WithStrictLength refuses instead. The fake refuses anything longer.
+func TestLengths(t *testing.T) {
+	r := strings.Repeat
+	tests := []struct {
+		name                string
+		title, desc         string
+		wantTitle, wantDesc string
+	}{
+		{"CJK at the limits", r("你", 49), r("好", 127), r("你", 49), r("好", 127)},
+		{"CJK over", r("你", 50), r("好", 200), r("你", 48) + "…", r("好", 126) + "…"},
+		{"emoji at the limits", r("😀", 24) + "a", r("🎉", 63) + "b", r("😀", 24) + "a", r("🎉", 63) + "b"},
+		{"emoji over", r("😀", 25), r("🎉", 64), r("😀", 24) + "…", r("🎉", 63) + "…"},
+		// 47 units + an emoji would be 49 + "…": the emoji does not fit
+		// beside the ellipsis and is not split.
+		{"mixed", r("a", 47) + "😀😀", "Hi 你好 " + r("😀", 70), r("a", 47) + "…", "Hi 你好 " + r("😀", 60) + "…"},
+		{"space before the cut", r("a", 40) + r(" ", 9) + "bc", "d", r("a", 40) + "…", "d"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, srv := setup(t)
+			res, err := c.Push(context.Background(), &push.OfflinePushInfo{Title: tt.title, Desc: tt.desc}, "REGID1")
+			require.NoError(t, err)
+			require.NoError(t, res.Err(), "the fake accepts the fitted texts")
+			f := srv.Sends()[0].Form
+			assert.Equal(t, tt.wantTitle, f.Get("title"))
+			assert.Equal(t, tt.wantDesc, f.Get("description"))
+		})
+	}
 
-	strict, srv2 := setup(t, push.WithStrictLength())
-	_, err = strict.Push(context.Background(), &push.OfflinePushInfo{Title: long, Desc: "d"}, "REGID1")
-	assert.ErrorIs(t, err, push.ErrInvalidMessage)
-	assert.Contains(t, err.Error(), "Title is too long: 60 characters, the limit is 49")
-	assert.Empty(t, srv2.Records())
+	strict, srv := setup(t, push.WithStrictLength())
+	for _, tt := range []struct{ title, desc, want string }{
+		{r("你", 50), "d", "Title is too long: 50 UTF-16 units, the limit is 49"},
+		{r("😀", 25), "d", "Title is too long: 50 UTF-16 units, the limit is 49"},
+		{"t", r("好", 128), "Desc is too long: 128 UTF-16 units, the limit is 127"},
+	} {
+		_, err := strict.Push(context.Background(), &push.OfflinePushInfo{Title: tt.title, Desc: tt.desc}, "REGID1")
+		assert.ErrorIs(t, err, push.ErrInvalidMessage)
+		assert.ErrorContains(t, err, tt.want)
+	}
+	_, err := strict.Push(context.Background(), &push.OfflinePushInfo{Title: r("😀", 24) + "a", Desc: r("好", 127)}, "REGID1")
+	assert.NoError(t, err, "strict sends what fits")
+	assert.Len(t, srv.Sends(), 1)
+}
+
+// TestExtNeverCut: Ext goes whole into one extra value (at most 1024
+// characters) or the message is refused naming Ext, before any request.
+func TestExtNeverCut(t *testing.T) {
+	c, srv := setup(t)
+	ext := `{"t":"` + strings.Repeat("你", 1016) + `"}` // 1024 characters
+	res, err := c.Push(context.Background(), &push.OfflinePushInfo{Title: "t", Desc: strings.Repeat("好", 300), Ext: ext}, "REGID1")
+	require.NoError(t, err)
+	require.NoError(t, res.Err())
+	assert.Equal(t, ext, srv.Sends()[0].Form.Get("extra.ext"))
+
+	srv.Reset()
+	_, err = c.Push(context.Background(), &push.OfflinePushInfo{Title: "t", Desc: "d", Ext: `{"t":"` + strings.Repeat("😀", 509) + `"}`}, "REGID1")
+	require.ErrorIs(t, err, push.ErrInvalidMessage)
+	var fe *push.FieldError
+	require.ErrorAs(t, err, &fe)
+	assert.Equal(t, "Ext", fe.Field)
+	assert.ErrorContains(t, err, "Ext is 1026 characters (UTF-16 units); Xiaomi allows 1024 per extra value (Ext is never cut)")
+	assert.Empty(t, srv.Records())
+}
+
+// TestEmptyTitle: Xiaomi requires a title; an empty one falls back to the
+// client's default title, else to the Desc, instead of being refused.
+func TestEmptyTitle(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		opts  []push.Option
+		title string
+		want  string
+	}{
+		{"no default: the desc", nil, "", "See you at 8?"},
+		{"blank, no default", nil, " \t", "See you at 8?"},
+		{"default title", []push.Option{push.WithDefaultTitle("MyChat")}, "", "MyChat"},
+		{"own title wins", []push.Option{push.WithDefaultTitle("MyChat")}, "Alice", "Alice"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c, srv := setup(t, tt.opts...)
+			res, err := c.Push(context.Background(), &push.OfflinePushInfo{Title: tt.title, Desc: "See you at 8?"}, "REGID1")
+			require.NoError(t, err)
+			require.NoError(t, res.Err())
+			assert.Equal(t, tt.want, srv.Sends()[0].Form.Get("title"))
+			assert.Equal(t, "See you at 8?", srv.Sends()[0].Form.Get("description"))
+		})
+	}
+	// a long Desc standing in for the title is fitted to the title's limit
+	c, srv := setup(t)
+	_, err := c.Push(context.Background(), &push.OfflinePushInfo{Desc: strings.Repeat("好", 60)}, "REGID1")
+	require.NoError(t, err)
+	assert.Equal(t, strings.Repeat("好", 48)+"…", srv.Sends()[0].Form.Get("title"))
 }
 
 func TestBatchesOf1000InOrder(t *testing.T) {
@@ -189,6 +270,130 @@ func TestAllInvalid(t *testing.T) {
 	var ve *push.VendorError
 	require.ErrorAs(t, res.Outcomes[0].Err, &ve)
 	assert.Equal(t, "20301", ve.Code)
+	assert.Len(t, srv.Sends(), 3, "20301 names no regId: each one is asked about alone")
+}
+
+// TestNoValidTargets: 20301 "No valid targets!" names no regId and is also
+// Xiaomi's answer to a wrong package name, so on a batch it is no proof:
+// a small batch is re-sent one regId at a time (nothing was pushed, and
+// the jobkey drops a repeat anyway), a large one is a misconfiguration
+// (ErrAuth, tokens kept). For a single regId it is that regId's verdict.
+func TestNoValidTargets(t *testing.T) {
+	t.Run("small batch re-sent one by one", func(t *testing.T) {
+		c, srv := setup(t)
+		srv.Inject(pushtest.Fault{Code: "20301"})
+		res, err := c.Push(context.Background(), msg(clicks["app"]), "a", "b", "c")
+		require.NoError(t, err)
+		require.NoError(t, res.Err(), "live regIds are not reported dead for a batch answer")
+		assert.Equal(t, map[string]int{"a": 1, "b": 1, "c": 1}, srv.Delivered())
+		assert.Len(t, srv.Sends(), 4)
+	})
+	t.Run("single regId", func(t *testing.T) {
+		c, srv := setup(t)
+		srv.Inject(pushtest.Fault{Code: "20301"})
+		res, err := c.Push(context.Background(), msg(clicks["app"]), "a")
+		require.NoError(t, err)
+		assert.Equal(t, []string{"a"}, res.InvalidTokens())
+		assert.Len(t, srv.Sends(), 1)
+	})
+	t.Run("large batch is a misconfiguration", func(t *testing.T) {
+		c, srv := setup(t)
+		srv.SetMisconfigured(true)
+		toks := make([]string, 50)
+		for i := range toks {
+			toks[i] = fmt.Sprintf("live-%02d", i)
+		}
+		res, err := c.Push(context.Background(), msg(clicks["app"]), toks...)
+		require.NoError(t, err)
+		assert.Empty(t, res.InvalidTokens())
+		for _, o := range res.Outcomes {
+			require.ErrorIs(t, o.Err, push.ErrAuth)
+			assert.ErrorContains(t, o.Err, "No valid targets!")
+			assert.ErrorContains(t, o.Err, "likely a misconfiguration")
+			assert.ErrorContains(t, o.Err, "Config.PackageName")
+		}
+		assert.Len(t, srv.Sends(), 1, "nothing re-sent")
+	})
+	t.Run("guard off: the verdict as given", func(t *testing.T) {
+		c, srv := setup(t, push.WithMisconfigGuard(0))
+		srv.SetMisconfigured(true)
+		res, err := c.Push(context.Background(), msg(clicks["app"]), "a", "b", "c")
+		require.NoError(t, err)
+		assert.Equal(t, []string{"a", "b", "c"}, res.InvalidTokens())
+		assert.Len(t, srv.Sends(), 1)
+	})
+}
+
+// TestOnlyAcceptedIsDelivered: a 200 counts as delivered only when it says
+// so (code 0, result "ok" when present, and the message's data.id).
+// Anything less may or may not have arrived: ErrUnavailable, never
+// success; PossiblyDelivered says a resend could be shown twice (no ID, so
+// no stable jobkey).
+func TestOnlyAcceptedIsDelivered(t *testing.T) {
+	for _, tt := range []struct {
+		name, body string
+		ok         []bool // per token a, b
+		msgID      string
+	}{
+		{"null", `null`, []bool{false, false}, ""},
+		{"empty object", `{}`, []bool{false, false}, ""},
+		{"code 0 only", `{"code":0}`, []bool{false, false}, ""},
+		{"ok without id", `{"result":"ok","code":0,"trace_id":"Xlm1"}`, []bool{false, false}, ""},
+		{"data null", `{"result":"ok","code":0,"data":null}`, []bool{false, false}, ""},
+		{"id without code", `{"result":"ok","data":{"id":"slm1"}}`, []bool{false, false}, ""},
+		{"code 0 but result error", `{"result":"error","code":0,"data":{"id":"slm1"}}`, []bool{false, false}, ""},
+		{"code of another type", `{"result":"ok","code":{},"data":{"id":"slm1"}}`, []bool{false, false}, ""},
+		{"unreadable bad_regids", `{"result":"ok","code":0,"data":{"id":"slm1","bad_regids":{"b":1}}}`, []bool{false, false}, ""},
+		{"accepted", `{"result":"ok","code":0,"data":{"id":"slm1"}}`, []bool{true, true}, "slm1"},
+		{"accepted without result", `{"code":0,"data":{"id":"slm1"}}`, []bool{true, true}, "slm1"},
+		// the SDKs read code as a number and ids as strings; the other type
+		// is accepted too
+		{"string code, numeric id", `{"result":"ok","code":"0","data":{"id":12345}}`, []bool{true, true}, "12345"},
+		{"bad_regids as a list", `{"result":"ok","code":0,"data":{"id":"slm1","bad_regids":["b"]}}`, []bool{true, false}, "slm1"},
+	} {
+		for _, id := range []string{"", "msg-1"} {
+			t.Run(tt.name+"/ID "+id, func(t *testing.T) {
+				c, srv := setup(t)
+				srv.Inject(pushtest.Fault{Body: tt.body, ContentType: "application/json"})
+				res, err := c.Push(context.Background(), &push.OfflinePushInfo{Title: "t", Desc: "d", ID: id}, "a", "b")
+				require.NoError(t, err)
+				assert.Len(t, srv.Sends(), 1, "not retried")
+				for i, o := range res.Outcomes {
+					if tt.ok[i] {
+						assert.NoError(t, o.Err, o.Token)
+						assert.Equal(t, tt.msgID, o.MessageID)
+						continue
+					}
+					var ve *push.VendorError
+					require.ErrorAs(t, o.Err, &ve, o.Token)
+					if ve.Code == "bad_regids" {
+						assert.ErrorIs(t, o.Err, push.ErrInvalidToken)
+						continue
+					}
+					assert.ErrorIs(t, o.Err, push.ErrUnavailable, o.Token)
+					assert.ErrorContains(t, o.Err, "may have arrived")
+					assert.Equal(t, id == "", ve.PossiblyDelivered, "a resend is shown once only with an ID")
+				}
+			})
+		}
+	}
+}
+
+func TestStringCodes(t *testing.T) {
+	for _, tt := range []struct {
+		body string
+		want error
+	}{
+		{`{"result":"error","code":"20301","reason":"No valid targets!"}`, push.ErrInvalidToken},
+		{`{"result":"error","code":"200001","reason":"exceed quota"}`, push.ErrQuota},
+		{`{"result":"error","code":"21301","reason":"Invalid application secret."}`, push.ErrAuth},
+	} {
+		c, srv := setup(t)
+		srv.Inject(pushtest.Fault{Body: tt.body, ContentType: "application/json"})
+		res, err := c.Push(context.Background(), msg(clicks["app"]), "a")
+		require.NoError(t, err)
+		assert.ErrorIs(t, res.Err(), tt.want, tt.body)
+	}
 }
 
 func TestFaults(t *testing.T) {
@@ -210,6 +415,12 @@ func TestFaults(t *testing.T) {
 		{"html error page", pushtest.Fault{Status: 502, Body: "<html>bad gateway</html>", ContentType: "text/html", Times: -1}, 4, push.ErrUnavailable, ""},
 		{"garbage 200", pushtest.Fault{Body: "not json", Times: -1}, 1, push.ErrUnavailable, ""},
 		{"unknown code", pushtest.Fault{Code: "99999", Times: -1}, 1, push.ErrUnavailable, "99999"},
+		{"system busy 10009 then success", pushtest.Fault{Code: "10009"}, 2, nil, ""},
+		{"channel mismatch is configuration", pushtest.Fault{Code: "27001", Times: -1}, 1, push.ErrAuth, "27001"},
+		{"package name", pushtest.Fault{Code: "22022", Times: -1}, 1, push.ErrAuth, "22022"},
+		{"content too long", pushtest.Fault{Code: "65009", Times: -1}, 1, push.ErrInvalidMessage, "65009"},
+		{"ip rate", pushtest.Fault{Code: "10022", Times: -1}, 1, push.ErrRateLimited, "10022"},
+		{"invalid device names no regId", pushtest.Fault{Code: "10029", Times: -1}, 1, push.ErrUnavailable, "10029"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -244,10 +455,10 @@ func TestBadInputBeforeAnyRequest(t *testing.T) {
 	}{
 		{"nil", nil, "OfflinePushInfo must not be nil"},
 		{"empty desc", &push.OfflinePushInfo{Title: "t"}, "Desc must not be empty"},
-		{"empty title", &push.OfflinePushInfo{Desc: "d"}, "Title must not be empty"},
 		{"non-http url", &push.OfflinePushInfo{Title: "t", Desc: "d", Click: push.ClickAction{Kind: push.ClickOpenURL, URL: "ftp://x.y"}}, "Click.URL must use the http or https scheme"},
 		{"page without intent", &push.OfflinePushInfo{Title: "t", Desc: "d", Click: push.ClickAction{Kind: push.ClickOpenPage, Activity: "com.a.B"}}, "Click.Intent is required"},
 		{"ext too long", &push.OfflinePushInfo{Title: "t", Desc: "d", Ext: strings.Repeat("x", 1025)}, "Ext is 1025 characters"},
+		{"url too long", &push.OfflinePushInfo{Title: "t", Desc: "d", Click: push.ClickAction{Kind: push.ClickOpenURL, URL: "https://example.com/" + strings.Repeat("a", 1005)}}, "Click.URL must be at most 1024 characters"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
