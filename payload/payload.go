@@ -20,11 +20,12 @@ import (
 type Unit int
 
 const (
-	// Runes counts Unicode code points: "a CJK or Latin character counts 1"
-	// (Xiaomi, vivo, Meizu).
+	// Runes counts Unicode code points: "a CJK or Latin character counts 1".
 	Runes Unit = iota
-	// UTF16 counts UTF-16 code units, as Java's String.length() does (OPPO's
-	// official SDK): an emoji outside the BMP counts 2.
+	// UTF16 counts UTF-16 code units, as Java's String.length() does: an
+	// emoji outside the BMP counts 2. Xiaomi, OPPO, vivo and Meizu count
+	// "characters" on Java servers, so text cut to this count fits whether
+	// they count code points or units.
 	UTF16
 	// Bytes counts UTF-8 bytes.
 	Bytes
