@@ -78,6 +78,12 @@ func FuzzDecode(f *testing.F) {
 		{204, ``},
 		{200, `not json`},
 		{200, `{"code":"\u0000"}`},
+		{200, `{"code":12345,"data":{"sendResult":false,"failTokens":["c"]}}`},
+		{200, `{"code":"200","data":{"sendResult":"true","requestId":123,"expireTokens":[7,null,"b"]}}`},
+		{200, `{"code":200,"data":{"sendResult":true,"failTokens":"a"}}`},
+		{200, `{"code":1,"data":{"sendResult":true,"expireTokens":[{"t":"a"},true]}}`},
+		{200, `{}`},
+		{200, `null`},
 	} {
 		f.Add(s.status, "", []byte(s.body), three)
 	}

@@ -24,6 +24,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/oauth2"
 
@@ -32,6 +33,7 @@ import (
 	"github.com/offlinepush/push/internal/batch"
 	"github.com/offlinepush/push/internal/ids"
 	"github.com/offlinepush/push/internal/secret"
+	"github.com/offlinepush/push/internal/shape"
 	"github.com/offlinepush/push/internal/transport"
 	"github.com/offlinepush/push/payload"
 )
@@ -61,7 +63,9 @@ const (
 	MaxTokens = 1000
 	// MaxBodyBytes bounds the JSON body without the token list. Honor's limit
 	// is UNVERIFIED; 4096 is the HMS bound (80300008) and is used as the safe
-	// one: a larger message is rejected here instead of by Honor.
+	// one: a longer Desc (then Title) is shortened with "…" to fit, as
+	// shape.Body does for every vendor; Ext is never cut. Honor publishes no
+	// title or body field limits (UNVERIFIED), so this bound is the only one.
 	MaxBodyBytes = 4096
 	// MaxTTL is the longest offline cache (android.ttl "1296000s", 15 days).
 	MaxTTL = 15 * 24 * time.Hour
@@ -266,19 +270,21 @@ type Badge struct {
 
 // --- mapping ----------------------------------------------------------------
 
-// Message maps info onto Honor's send body, without tokens. It is exported so
-// tools can show the wire request (dry run).
+// Message maps info onto Honor's send body, without tokens, its title and
+// body fitted to MaxBodyBytes. It is exported so tools can show the wire
+// request (dry run).
 func (c *Client) Message(info *push.OfflinePushInfo) (*Message, error) {
 	v := push.Honor
-	if err := info.Validate(); err != nil {
+	// Validates, and gives an empty Title the fallback (push.WithDefaultTitle,
+	// else the Desc): Honor shows title and body. No field limit of its own:
+	// the body bound below is what binds.
+	title, body, err := shape.Texts(v, info, shape.Limits{Title: MaxBodyBytes, Desc: MaxBodyBytes, Unit: payload.Bytes}, c.opts)
+	if err != nil {
 		return nil, err
 	}
-	if strings.TrimSpace(info.Title) == "" {
-		return nil, v.InvalidMessage("Title", "must not be empty (Honor shows title and body)")
-	}
 	n := &Notification{
-		Title:      info.Title,
-		Body:       info.Desc,
+		Title:      title,
+		Body:       body,
 		Importance: c.cfg.Importance,
 		NotifyID:   ids.NotifyID(info.CollapseID), // same CollapseID, same slot; else a new one
 	}
@@ -308,6 +314,10 @@ func (c *Client) Message(info *push.OfflinePushInfo) (*Message, error) {
 	if ttl := ttlOf(info.TTL, c.cfg.TTL); ttl > 0 {
 		m.Android.TTL = strconv.FormatInt(int64((ttl+time.Second-1)/time.Second), 10) + "s"
 	}
+	if err := shape.Body(v, MaxBodyBytes, "the body without tokens", c.opts.StrictLength, &n.Title, &n.Body,
+		func() int { return len(encode(m)) }); err != nil {
+		return nil, err
+	}
 	return m, nil
 }
 
@@ -328,19 +338,14 @@ func (c *Client) Body(info *push.OfflinePushInfo, tokens ...string) ([]byte, err
 	return withTokens(head, tokens), nil
 }
 
-// prepare maps info and encodes it once, without tokens, checking the size
-// bound; each batch then only appends its tokens.
+// prepare maps info (fitted to MaxBodyBytes) and encodes it once, without
+// tokens; each batch then only appends its tokens.
 func (c *Client) prepare(info *push.OfflinePushInfo) ([]byte, error) {
 	m, err := c.Message(info)
 	if err != nil {
 		return nil, err
 	}
-	head := encode(m)
-	if len(head) > MaxBodyBytes {
-		return nil, push.Honor.InvalidMessage("OfflinePushInfo",
-			fmt.Sprintf("makes a %d-byte body without tokens; the limit is %d (shorten Ext, Desc or Title)", len(head), MaxBodyBytes))
-	}
-	return head, nil
+	return encode(m), nil
 }
 
 // encode is json.Marshal without HTML escaping (URLs and intents keep their
@@ -430,11 +435,40 @@ func (c *Client) sendBatch(ctx context.Context, accessToken string, body []byte,
 }
 
 // --- decode -----------------------------------------------------------------
+//
+// Verdict table. Honor's response-code page ("下行消息响应码") is not public;
+// what is known of the answer comes from Honor's own guide (as copied on its
+// developer blog) and two independent clients (zandala88/honor-push
+// HonorSendResp, meetleev/go-multipush PushMessageResp):
+//
+//	answer                                            class
+//	HTTP 401; code 80200001 or 80200003 (HMS OAuth)   ErrAuth: a new access token, once
+//	HTTP 403                                          ErrAuth
+//	HTTP 429                                          ErrRateLimited
+//	HTTP 5xx; code 81000001 (HMS busy) in a 200       ErrUnavailable (busy: retried)
+//	other HTTP 4xx                                    ErrInvalidMessage
+//	an unreadable 2xx                                 ErrUnavailable, PossiblyDelivered
+//	a token in data.expireTokens ("expired: remove")  ErrInvalidToken
+//	a token in data.failTokens (no reason given)      ErrUnavailable, token kept
+//	another token, the answer says accepted (*)       delivered
+//	another token, the answer does not say so         ErrUnavailable, code kept;
+//	                                                  PossiblyDelivered when it
+//	                                                  listed some tokens
+//	a token list that is not a list of tokens         ErrUnavailable, PossiblyDelivered
+//
+// (*) sendResult true; without sendResult, a success code (0, 200 or
+// 80000000: which one is UNVERIFIED) or 80100000 (HMS partial success)
+// beside the lists. sendResult false, or an unknown code without it, is
+// not an acceptance, whatever the lists leave out.
+//
+// No code is a token verdict: an app-level failure (wrong App ID, tokens of
+// another app: HMS's 80300007) cannot call a token dead unless Honor lists
+// it in expireTokens, and then the misconfiguration guard watches the run.
+// code and message have been seen as numbers and as strings, so every
+// scalar is read as text, sendResult as a JSON or quoted bool.
 
 // answer is Honor's reply: {"code":…,"message":…,"data":{"sendResult":…,
-// "requestId":…,"failTokens":[…],"expireTokens":[…]}}. code has been seen as
-// a number and as a string, message once typed as a number, so both are read
-// as text.
+// "requestId":…,"failTokens":[…],"expireTokens":[…]}}.
 type answer struct {
 	Code      flexText        `json:"code"`
 	Message   flexText        `json:"message"`
@@ -444,10 +478,10 @@ type answer struct {
 }
 
 type answerData struct {
-	SendResult   *bool             `json:"sendResult"`
-	RequestID    flexText          `json:"requestId"`
-	FailTokens   []json.RawMessage `json:"failTokens"`
-	ExpireTokens []json.RawMessage `json:"expireTokens"`
+	SendResult   flexBool        `json:"sendResult"`
+	RequestID    flexText        `json:"requestId"`
+	FailTokens   json.RawMessage `json:"failTokens"`
+	ExpireTokens json.RawMessage `json:"expireTokens"`
 }
 
 // Codes Honor has not published (its response-code page is not public):
@@ -457,6 +491,7 @@ const (
 	codeAuthError    = "80200001" // HMS: OAuth authentication error
 	codeTokenExpired = "80200003" // HMS: OAuth token expired
 	codeInternal     = "81000001" // HMS: system internal error, retryable
+	codePartial      = "80100000" // HMS: partial success, failures listed
 )
 
 // successCodes are the values clients have seen for success (UNVERIFIED:
@@ -503,19 +538,38 @@ func decode(resp *transport.Response, toks []string) ([]push.Outcome, error) {
 	if id == "" {
 		id = string(a.RequestID)
 	}
-	expire, fail := tokenSet(d.ExpireTokens), tokenSet(d.FailTokens)
+	expire, okE := tokenSet(d.ExpireTokens)
+	fail, okF := tokenSet(d.FailTokens)
 	listed := len(expire) > 0 || len(fail) > 0
+	readable := okE && okF
 
-	// Trust the token lists and sendResult, not code, whose success value is
-	// UNVERIFIED. A token not listed was accepted when Honor says the send
-	// worked, or when it names the failures (a vendor that names failed
-	// tokens names them all).
-	ok := (d.SendResult != nil && *d.SendResult) || listed ||
-		(d.SendResult == nil && successCodes[code])
-	if !ok {
-		return batch.All(toks, id, codeError(resp.Status, code, msg)), nil
+	// Trust sendResult and the token lists, not code, whose success value is
+	// UNVERIFIED. A token not listed was accepted only when the answer says
+	// the send was: sendResult true, or (without sendResult) a success code,
+	// or HMS's partial-success code beside the lists of failures.
+	var accepted bool
+	switch d.SendResult {
+	case saidTrue:
+		accepted = true
+	case saidNothing:
+		accepted = successCodes[code] || (code == codePartial && listed)
 	}
-	out := batch.All(toks, id, nil)
+	var rest error // the outcome of a token in neither list
+	switch {
+	case !readable:
+		// A list is there but not a list of tokens: which tokens failed is
+		// unknown, so no token is reported delivered.
+		rest = &push.VendorError{Vendor: push.Honor, HTTPStatus: resp.Status, Code: code, Kind: push.ErrUnavailable,
+			Message: "unreadable failTokens or expireTokens: whether this token was sent is unknown", PossiblyDelivered: true}
+	case !accepted:
+		e := codeError(resp.Status, code, msg, d.SendResult)
+		// Honor named some tokens as failed but did not say the send was
+		// accepted: the others may have been sent (a partial success read
+		// wrongly) or not. Honor does not deduplicate, so say so.
+		e.PossiblyDelivered = listed
+		rest = e
+	}
+	out := batch.All(toks, id, rest)
 	for i, t := range toks {
 		switch {
 		case expire[t]:
@@ -533,13 +587,16 @@ func decode(resp *transport.Response, toks []string) ([]push.Outcome, error) {
 	return out, nil
 }
 
-// codeError maps a batch-wide failure code. Honor's code table is not
-// public, so an unknown code is reported as temporary (ErrUnavailable, code
-// kept for logs) rather than make the caller drop a message or a token on a
-// guess.
-func codeError(status int, code, msg string) error {
+// codeError maps a failure code for the tokens the answer does not list.
+// Honor's code table is not public, so an unknown code is reported as
+// temporary (ErrUnavailable, code kept for logs) rather than make the caller
+// drop a message or a token on a guess.
+func codeError(status int, code, msg string, said flexBool) *push.VendorError {
 	if msg == "" {
-		msg = "send failed (sendResult false)"
+		msg = "the answer does not say the send was accepted"
+		if said == saidFalse {
+			msg = "send failed (sendResult false)"
+		}
 	}
 	return &push.VendorError{Vendor: push.Honor, HTTPStatus: status, Code: code, Message: msg, Kind: push.ErrUnavailable}
 }
@@ -551,19 +608,40 @@ func (a *answer) message() string {
 	return string(a.Msg)
 }
 
-// tokenSet reads a token list, skipping entries that are not strings.
-func tokenSet(list []json.RawMessage) map[string]bool {
-	if len(list) == 0 {
-		return nil
+// tokenSet reads a token list: an array of strings (a number is read as
+// its text; null entries are skipped). ok is false when the list is there
+// but cannot be read as tokens (not an array, or an entry that is an object,
+// an array or a bool): it names failed tokens that cannot be told apart.
+func tokenSet(raw json.RawMessage) (set map[string]bool, ok bool) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, true
 	}
-	set := make(map[string]bool, len(list))
-	for _, raw := range list {
-		var s string
-		if json.Unmarshal(raw, &s) == nil && s != "" {
-			set[s] = true
+	var list []json.RawMessage
+	if json.Unmarshal(raw, &list) != nil {
+		return nil, false
+	}
+	if len(list) == 0 {
+		return nil, true
+	}
+	set = make(map[string]bool, len(list))
+	ok = true
+	for _, e := range list {
+		e = bytes.TrimSpace(e)
+		switch {
+		case string(e) == "null":
+		case e[0] == '"' || e[0] == '-' || (e[0] >= '0' && e[0] <= '9'):
+			var t flexText
+			if t.UnmarshalJSON(e) != nil {
+				ok = false
+			} else if t != "" {
+				set[string(t)] = true
+			}
+		default:
+			ok = false
 		}
 	}
-	return set
+	return set, ok
 }
 
 // flexText reads a JSON string, number or bool as its text (null as "").
@@ -575,6 +653,10 @@ func (f *flexText) UnmarshalJSON(b []byte) error {
 	case len(b) == 0 || string(b) == "null":
 		*f = ""
 	case b[0] == '"':
+		if raw := b[1 : len(b)-1]; bytes.IndexByte(raw, '\\') < 0 && utf8.Valid(raw) {
+			*f = flexText(bytes.TrimSpace(raw)) // no escapes: the text is the bytes (the common case)
+			return nil
+		}
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
 			return err
@@ -589,6 +671,30 @@ func (f *flexText) UnmarshalJSON(b []byte) error {
 		*f = flexText(s)
 	default:
 		*f = flexText(b)
+	}
+	return nil
+}
+
+// flexBool is sendResult: true or false as a JSON bool or a quoted one
+// ("true"); anything else, or nothing, is saidNothing.
+type flexBool int8
+
+const (
+	saidNothing flexBool = iota
+	saidTrue
+	saidFalse
+)
+
+func (f *flexBool) UnmarshalJSON(b []byte) error {
+	var t flexText
+	_ = t.UnmarshalJSON(b) // a bad string reads as nothing said
+	switch strings.ToLower(string(t)) {
+	case "true":
+		*f = saidTrue
+	case "false":
+		*f = saidFalse
+	default:
+		*f = saidNothing
 	}
 	return nil
 }

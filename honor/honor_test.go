@@ -24,6 +24,7 @@ import (
 	"github.com/offlinepush/push/internal/golden"
 	"github.com/offlinepush/push/internal/ids"
 	"github.com/offlinepush/push/internal/transport"
+	"github.com/offlinepush/push/payload"
 	"github.com/offlinepush/push/pushtest"
 )
 
@@ -292,12 +293,11 @@ func TestInvalidInputRejectedBeforeAnyRequest(t *testing.T) {
 	}{
 		{"nil info", nil, "OfflinePushInfo"},
 		{"empty desc", &push.OfflinePushInfo{Title: "t"}, "Desc"},
-		{"empty title", &push.OfflinePushInfo{Desc: "d"}, "Title"},
 		{"http click url", &push.OfflinePushInfo{Title: "t", Desc: "d", Click: push.ClickAction{Kind: push.ClickOpenURL, URL: "http://example.com/a"}}, "Click.URL"},
 		{"relative click url", &push.OfflinePushInfo{Title: "t", Desc: "d", Click: push.ClickAction{Kind: push.ClickOpenURL, URL: "/a"}}, "Click.URL"},
 		{"page by class only", &push.OfflinePushInfo{Title: "t", Desc: "d", Click: push.ClickAction{Kind: push.ClickOpenPage, Activity: "com.example.ChatActivity"}}, "Click.Intent"},
 		{"bad intent", &push.OfflinePushInfo{Title: "t", Desc: "d", Click: push.ClickAction{Kind: push.ClickOpenPage, Intent: "https://x"}}, "Click.Intent"},
-		{"oversize body", &push.OfflinePushInfo{Title: "t", Desc: "d", Ext: big}, "OfflinePushInfo"},
+		{"ext alone too large", &push.OfflinePushInfo{Title: "t", Desc: "d", Ext: big}, "Ext"},
 		{"invalid utf-8", &push.OfflinePushInfo{Title: "t", Desc: "d\xff"}, "Desc"},
 		{"negative badge", &push.OfflinePushInfo{Title: "t", Desc: "d", Badge: -1}, "Badge"},
 	}
@@ -317,21 +317,101 @@ func TestInvalidInputRejectedBeforeAnyRequest(t *testing.T) {
 	assert.Empty(t, srv.Records(), "no request, not even for a token")
 }
 
-func TestOversizeBoundary(t *testing.T) {
+// headLen is the length of the body without tokens for info with a Desc
+// of one ASCII letter: what a Desc of n bytes (no escapes) adds to.
+func headLen(t *testing.T, c *Client, info push.OfflinePushInfo) int {
+	t.Helper()
+	info.Desc = "d"
+	head, err := c.prepare(&info)
+	require.NoError(t, err)
+	return len(head) - 1
+}
+
+// Issue 12 finding 8: a message over the 4096-byte body bound is fitted
+// (Desc, then Title, shortened with "…"), not refused; Ext is never cut;
+// WithStrictLength refuses.
+func TestBodyFitsWithEllipsis(t *testing.T) {
 	c, err := New(testConfig())
 	require.NoError(t, err)
-	info := &push.OfflinePushInfo{Title: "t", Desc: "d", CollapseID: "x"}
-	head, err := c.prepare(info)
+	base := push.OfflinePushInfo{Title: "t", CollapseID: "x"}
+	// 120 bytes of this body are not Desc, so 3,976 bytes of Desc fit; a
+	// longer one is cut to at most 3,967 bytes and "…" (shape.Body keeps 6
+	// bytes for an escaped ellipsis).
+	require.Equal(t, 120, headLen(t, c, base))
+	tests := []struct {
+		name, desc, want string
+	}{
+		{"ascii at the bound is kept", strings.Repeat("d", 3976), strings.Repeat("d", 3976)},
+		{"one byte over", strings.Repeat("d", 3977), strings.Repeat("d", 3967) + "…"},
+		// 1,400 CJK characters, 4,200 bytes: the chat message of the finding
+		{"cjk", strings.Repeat("标", 1400), strings.Repeat("标", 1322) + "…"},
+		{"emoji", strings.Repeat("😀", 1100), strings.Repeat("😀", 991) + "…"},
+		{"mixed, no character split", strings.Repeat("a标😀", 500), strings.Repeat("a标😀", 495) + "a标…"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			info := base
+			info.Desc = tt.desc
+			head, err := c.prepare(&info)
+			require.NoError(t, err)
+			assert.LessOrEqual(t, len(head), MaxBodyBytes)
+			m, err := c.Message(&info)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, m.Android.Notification.Body)
+			assert.Equal(t, "t", m.Android.Notification.Title, "the title is cut only after the body")
+		})
+	}
+	t.Run("title cut too when the desc is all but gone", func(t *testing.T) {
+		info := push.OfflinePushInfo{Title: strings.Repeat("T", 3000), Desc: strings.Repeat("d", 3000), Ext: strings.Repeat("e", 2000)}
+		m, err := c.Message(&info)
+		require.NoError(t, err)
+		n := m.Android.Notification
+		assert.True(t, strings.HasSuffix(n.Title, "…"), n.Title)
+		assert.Equal(t, "d…", n.Body)
+		assert.Equal(t, payload.ExtJSON(info.Ext), m.Data, "Ext is never cut")
+		assert.LessOrEqual(t, len(encode(m)), MaxBodyBytes)
+	})
+	t.Run("strict refuses", func(t *testing.T) {
+		strict, err := New(testConfig(), push.WithStrictLength())
+		require.NoError(t, err)
+		info := base
+		info.Desc = strings.Repeat("标", 1400)
+		_, err = strict.Push(context.Background(), &info, "TOKEN1")
+		assert.ErrorIs(t, err, push.ErrInvalidMessage)
+		assert.Contains(t, err.Error(), "4096")
+	})
+	t.Run("through the fake", func(t *testing.T) {
+		srv := newFake(t)
+		c := newClient(t, srv, testConfig())
+		info := &push.OfflinePushInfo{Title: "Alice", Desc: strings.Repeat("你好，世界😀 ", 400), Ext: `{"k":"v"}`}
+		res, err := c.Push(context.Background(), info, "TOKEN1")
+		require.NoError(t, err)
+		require.NoError(t, res.Err())
+		assert.Equal(t, map[string]int{"TOKEN1": 1}, srv.Delivered(), "the fake checks the 4096-byte bound")
+	})
+}
+
+// Issue 12 finding 9: an empty Title falls back to the default title, else
+// the Desc; Honor no longer refuses it.
+func TestEmptyTitleFallsBack(t *testing.T) {
+	info := &push.OfflinePushInfo{Title: " ", Desc: "See you at 8?"}
+	c, err := New(testConfig())
 	require.NoError(t, err)
-	// fill up to exactly the bound, then one byte more
-	info.Desc += strings.Repeat("d", MaxBodyBytes-len(head))
-	head, err = c.prepare(info)
+	m, err := c.Message(info)
 	require.NoError(t, err)
-	assert.Len(t, head, MaxBodyBytes)
-	info.Desc += "d"
-	_, err = c.prepare(info)
-	assert.ErrorIs(t, err, push.ErrInvalidMessage)
-	assert.Contains(t, err.Error(), "4096")
+	assert.Equal(t, "See you at 8?", m.Android.Notification.Title)
+	assert.Equal(t, "See you at 8?", m.Android.Notification.Body)
+
+	named, err := New(testConfig(), push.WithDefaultTitle("Chat"))
+	require.NoError(t, err)
+	m, err = named.Message(info)
+	require.NoError(t, err)
+	assert.Equal(t, "Chat", m.Android.Notification.Title)
+
+	srv := newFake(t)
+	res, err := newClient(t, srv, testConfig()).Push(context.Background(), info, "TOKEN1")
+	require.NoError(t, err)
+	assert.NoError(t, res.Err())
 }
 
 // --- send and decode through the fake ----------------------------------------
@@ -428,6 +508,50 @@ func TestAllInvalid(t *testing.T) {
 	assert.Equal(t, toks, res.InvalidTokens())
 	assert.Len(t, srv.Sends(), 1, "an answer about tokens is not retried")
 	assert.Empty(t, srv.Delivered())
+}
+
+// Issue 13 finding 2: with sendResult false and a code Honor does not
+// publish, a token in neither list was not sent: it must not come back
+// delivered (it did: ok := … || listed || …).
+func TestSendResultFalseIsNotDelivered(t *testing.T) {
+	srv := newFake(t)
+	c := newClient(t, srv, testConfig())
+	srv.Inject(pushtest.Fault{Body: `{"code":80000009,"message":"x","data":{"sendResult":false,"requestId":"r1","failTokens":["b"]}}`,
+		ContentType: "application/json"})
+	res, err := c.Push(context.Background(), hello(), "a", "b", "c")
+	require.NoError(t, err)
+	require.Len(t, res.Outcomes, 3)
+	assert.Zero(t, res.Delivered(), "nothing was accepted")
+	for _, o := range res.Outcomes {
+		assert.ErrorIs(t, o.Err, push.ErrUnavailable, o.Token)
+		assert.NotErrorIs(t, o.Err, push.ErrInvalidToken, o.Token)
+	}
+	var ve *push.VendorError
+	require.ErrorAs(t, res.Outcomes[0].Err, &ve)
+	assert.Equal(t, "80000009", ve.Code)
+	assert.True(t, ve.PossiblyDelivered, "Honor named b only: a and c may or may not have been sent")
+}
+
+// A misconfigured app (tokens of another app): Honor lists every token in
+// expireTokens. The guard turns the run into ErrAuth, tokens kept; with the
+// guard off the vendor's verdict stands.
+func TestMisconfiguredAppKeepsTokens(t *testing.T) {
+	toks := tokensN("live", 50)
+	srv := newFake(t)
+	srv.SetMisconfigured(true)
+	res, err := newClient(t, srv, testConfig()).Push(context.Background(), hello(), toks...)
+	require.NoError(t, err)
+	assert.Empty(t, res.InvalidTokens())
+	for _, o := range res.Outcomes {
+		require.ErrorIs(t, o.Err, push.ErrAuth, o.Token)
+		assert.Contains(t, o.Err.Error(), "likely a misconfiguration")
+		assert.Contains(t, o.Err.Error(), "Config.AppID")
+	}
+
+	off := newClient(t, srv, testConfig(), push.WithMisconfigGuard(0))
+	res, err = off.Push(context.Background(), hello(), toks...)
+	require.NoError(t, err)
+	assert.Equal(t, toks, res.InvalidTokens())
 }
 
 func TestBatchSplitting(t *testing.T) {
@@ -774,9 +898,11 @@ func TestDecode(t *testing.T) {
 	type want struct {
 		expired bool
 		errs    []error // per token; nil = delivered
+		pd      []bool  // per token: PossiblyDelivered (nil: none)
 		id      string
 	}
 	all := func(e error) []error { return []error{e, e, e} }
+	yes := []bool{true, true, true}
 	tests := []struct {
 		name   string
 		status int
@@ -786,23 +912,41 @@ func TestDecode(t *testing.T) {
 		{"success code 200", 200, `{"code":200,"message":"success","data":{"sendResult":true,"requestId":"r1"}}`, want{errs: all(nil), id: "r1"}},
 		{"success code 0 as text", 200, `{"code":"0","message":"ok","data":{"sendResult":true,"requestId":"r1"}}`, want{errs: all(nil), id: "r1"}},
 		{"unknown code but sendResult true", 200, `{"code":12345,"data":{"sendResult":true,"requestId":"r1"}}`, want{errs: all(nil), id: "r1"}},
+		{"sendResult and requestId as text", 200, `{"code":"200","data":{"sendResult":"true","requestId":1234567}}`, want{errs: all(nil), id: "1234567"}},
 		{"success code without data", 200, `{"code":200,"message":"success"}`, want{errs: all(nil)}},
 		{"HMS-style requestId", 200, `{"code":"80000000","msg":"Success","requestId":"r9"}`, want{errs: all(nil), id: "r9"}},
-		{"partial, sendResult false", 200, `{"code":80100000,"data":{"sendResult":false,"requestId":"r2","expireTokens":["b"],"failTokens":["c"]}}`,
+		{"HMS partial success without sendResult", 200, `{"code":80100000,"data":{"requestId":"r2","expireTokens":["b"],"failTokens":["c"]}}`,
 			want{errs: []error{nil, push.ErrInvalidToken, push.ErrUnavailable}, id: "r2"}},
+		// issue 13 finding 2: an answer that does not say accepted is not a success
+		{"sendResult false and lists: the unlisted are not delivered", 200,
+			`{"code":80100000,"data":{"sendResult":false,"requestId":"r2","expireTokens":["b"],"failTokens":["c"]}}`,
+			want{errs: []error{push.ErrUnavailable, push.ErrInvalidToken, push.ErrUnavailable}, pd: []bool{true, false, false}, id: "r2"}},
+		{"sendResult false, unknown code, a fail list", 200, `{"code":12345,"data":{"sendResult":false,"failTokens":["c"]}}`,
+			want{errs: all(push.ErrUnavailable), pd: []bool{true, true, false}}},
+		{"sendResult false as text", 200, `{"code":12345,"data":{"sendResult":"false","failTokens":["c"]}}`,
+			want{errs: all(push.ErrUnavailable), pd: []bool{true, true, false}}},
+		{"unknown code, lists, no sendResult", 200, `{"code":12345,"data":{"expireTokens":["a"]}}`,
+			want{errs: []error{push.ErrInvalidToken, push.ErrUnavailable, push.ErrUnavailable}, pd: []bool{false, true, true}}},
 		{"token in both lists is dead", 200, `{"code":1,"data":{"sendResult":true,"expireTokens":["a"],"failTokens":["a"]}}`,
 			want{errs: []error{push.ErrInvalidToken, nil, nil}}},
-		{"unknown and non-string list entries ignored", 200, `{"code":1,"data":{"sendResult":true,"expireTokens":["zz",7,null,{"t":"a"}]}}`,
+		{"tokens not of this request and null entries ignored", 200, `{"code":1,"data":{"sendResult":true,"expireTokens":["zz",7,null]}}`,
 			want{errs: all(nil)}},
+		{"a numeric list entry is a token", 200, `{"code":1,"data":{"sendResult":true,"expireTokens":[7]}}`, want{errs: all(nil)}},
+		{"an unreadable list entry: no token is delivered", 200, `{"code":1,"data":{"sendResult":true,"expireTokens":[{"t":"a"}]}}`,
+			want{errs: all(push.ErrUnavailable), pd: yes}},
+		{"a list that is not a list: no token is delivered", 200, `{"code":200,"data":{"sendResult":true,"failTokens":"a"}}`,
+			want{errs: all(push.ErrUnavailable), pd: yes}},
 		{"all expired", 200, `{"code":80300007,"message":"all invalid","data":{"sendResult":false,"expireTokens":["a","b","c"]}}`,
 			want{errs: all(push.ErrInvalidToken)}},
-		{"sendResult false without lists", 200, `{"code":80300007,"message":"all invalid","data":{"sendResult":false,"requestId":"r3"}}`,
+		{"80300007 without lists is not a token verdict", 200, `{"code":80300007,"message":"all invalid","data":{"sendResult":false,"requestId":"r3"}}`,
 			want{errs: all(push.ErrUnavailable), id: "r3"}},
 		{"success code but sendResult false", 200, `{"code":200,"data":{"sendResult":false}}`, want{errs: all(push.ErrUnavailable)}},
 		{"unknown code, no data", 200, `{"code":80100016,"message":"sensitive"}`, want{errs: all(push.ErrUnavailable)}},
+		{"empty object", 200, `{}`, want{errs: all(push.ErrUnavailable)}},
+		{"null", 200, `null`, want{errs: all(push.ErrUnavailable)}},
 		{"data is not an object", 200, `{"code":200,"message":"success","data":""}`, want{errs: all(nil)}},
 		{"numeric message", 200, `{"code":500,"message":42}`, want{errs: all(push.ErrUnavailable)}},
-		{"unreadable 200", 200, `<html>gateway</html>`, want{errs: all(push.ErrUnavailable)}},
+		{"unreadable 200", 200, `<html>gateway</html>`, want{errs: all(push.ErrUnavailable), pd: yes}},
 		{"HTTP 401", 401, ``, want{expired: true}},
 		{"HTTP 401 with body", 401, `{"code":80200003,"message":"Oauth Token expired"}`, want{expired: true}},
 		{"expired code in 200", 200, `{"code":"80200003","message":"Oauth Token expired"}`, want{expired: true}},
@@ -833,7 +977,8 @@ func TestDecode(t *testing.T) {
 				}
 				assert.ErrorIs(t, o.Err, tt.want.errs[i], toks[i])
 				var ve *push.VendorError
-				assert.ErrorAs(t, o.Err, &ve)
+				require.ErrorAs(t, o.Err, &ve)
+				assert.Equal(t, tt.want.pd != nil && tt.want.pd[i], ve.PossiblyDelivered, "%s: %v", toks[i], o.Err)
 			}
 		})
 	}
@@ -971,4 +1116,15 @@ func BenchmarkBatchBody(b *testing.B) {
 func busyBody(body string) bool {
 	b, _ := checkBusy([]byte(body))
 	return b
+}
+
+func TestFlexBool(t *testing.T) {
+	for in, want := range map[string]flexBool{
+		`true`: saidTrue, `false`: saidFalse, `"true"`: saidTrue, `"FALSE"`: saidFalse,
+		`null`: saidNothing, `1`: saidNothing, `"yes"`: saidNothing, `{}`: saidNothing,
+	} {
+		var d answerData
+		require.NoError(t, json.Unmarshal([]byte(`{"sendResult":`+in+`}`), &d), in)
+		assert.Equal(t, want, d.SendResult, in)
+	}
 }

@@ -17,29 +17,37 @@ import (
 
 func TestCodeClasses(t *testing.T) {
 	tests := []struct {
-		code int
+		code string
 		kind error
 	}{
-		{10000, push.ErrInvalidToken},
-		{11, push.ErrAuth},
-		{33, push.ErrQuota}, {34, push.ErrQuota},
-		{-1, push.ErrUnavailable},
-		{-2, push.ErrRateLimited}, {13, push.ErrRateLimited}, {55, push.ErrRateLimited},
-		{14, push.ErrAuth}, {16, push.ErrAuth}, {19, push.ErrAuth}, {26, push.ErrAuth}, {28, push.ErrAuth}, {30, push.ErrAuth},
-		{12, push.ErrInvalidMessage}, {25, push.ErrInvalidMessage}, {40, push.ErrInvalidMessage},
-		{41, push.ErrInvalidMessage}, {67, push.ErrInvalidMessage},
-		{10001, push.ErrUnavailable}, {999, push.ErrUnavailable},
+		{"10000", push.ErrInvalidToken},
+		// issue 12 finding 5: notifications switched off is not a dead token
+		{"10001", push.ErrDisabled},
+		{"11", push.ErrAuth},
+		{"33", push.ErrQuota}, {"34", push.ErrQuota}, {"42", push.ErrQuota},
+		{"-1", push.ErrUnavailable},
+		{"-2", push.ErrRateLimited}, {"13", push.ErrRateLimited}, {"55", push.ErrRateLimited},
+		{"14", push.ErrAuth}, {"15", push.ErrAuth}, {"16", push.ErrAuth}, {"17", push.ErrAuth}, {"18", push.ErrAuth},
+		{"19", push.ErrAuth}, {"26", push.ErrAuth}, {"27", push.ErrAuth}, {"28", push.ErrAuth}, {"29", push.ErrAuth},
+		{"30", push.ErrAuth}, {"59", push.ErrAuth},
+		{"12", push.ErrInvalidMessage}, {"20", push.ErrInvalidMessage}, {"24", push.ErrInvalidMessage},
+		{"25", push.ErrInvalidMessage}, {"31", push.ErrInvalidMessage}, {"32", push.ErrInvalidMessage},
+		{"40", push.ErrInvalidMessage}, {"41", push.ErrInvalidMessage}, {"51", push.ErrInvalidMessage},
+		{"67", push.ErrInvalidMessage},
+		{"10002", push.ErrUnavailable}, {"999", push.ErrUnavailable}, {"abc", push.ErrUnavailable},
+		{"", push.ErrUnavailable}, {`{"x":1}`, push.ErrUnavailable},
 	}
-	kinds := []error{push.ErrInvalidToken, push.ErrAuth, push.ErrQuota, push.ErrRateLimited, push.ErrUnavailable, push.ErrInvalidMessage}
+	kinds := []error{push.ErrInvalidToken, push.ErrDisabled, push.ErrAuth, push.ErrQuota, push.ErrRateLimited,
+		push.ErrUnavailable, push.ErrInvalidMessage}
 	for _, tt := range tests {
-		t.Run(fmt.Sprint(tt.code), func(t *testing.T) {
+		t.Run(tt.code, func(t *testing.T) {
 			e := codeError(tt.code, "msg")
 			for _, k := range kinds {
 				assert.Equal(t, k == tt.kind, errors.Is(e, k), "%v", k)
 			}
-			assert.Equal(t, fmt.Sprint(tt.code), e.Code)
+			assert.Equal(t, tt.code, e.Code)
 			assert.Equal(t, push.OPPO, e.Vendor)
-			assert.Equal(t, tt.code == 11, errors.Is(e, auth.ErrExpired), "only 11 re-authenticates")
+			assert.Equal(t, tt.code == "11", errors.Is(e, auth.ErrExpired), "only 11 re-authenticates")
 		})
 	}
 }
@@ -49,6 +57,7 @@ func TestDecode(t *testing.T) {
 		return &transport.Response{Status: 200, Header: http.Header{}, Body: []byte(body)}
 	}
 	three := []string{"a", "b", "c"}
+	dead := []error{push.ErrInvalidToken, push.ErrInvalidToken, push.ErrInvalidToken}
 	tests := []struct {
 		name    string
 		resp    *transport.Response
@@ -60,11 +69,26 @@ func TestDecode(t *testing.T) {
 	}{
 		{name: "unicast ok", resp: ok(`{"code":0,"message":"","data":{"messageId":"AppID-1-1-x"}}`),
 			regIDs: []string{"a"}, ids: []string{"AppID-1-1-x"}, classes: []error{nil}},
+		{name: "unicast ok, code and messageId as other types", resp: ok(`{"code":"0","message":"","data":{"messageId":12345}}`),
+			regIDs: []string{"a"}, ids: []string{"12345"}, classes: []error{nil}},
 		{name: "unicast invalid regId", resp: ok(`{"code":10000,"message":"registration_id格式不正确"}`),
 			regIDs: []string{"a"}, reqErr: push.ErrInvalidToken},
+		{name: "unicast invalid regId, code as a string", resp: ok(`{"code":"10000","message":"registration_id格式不正确"}`),
+			regIDs: []string{"a"}, reqErr: push.ErrInvalidToken},
+		{name: "unicast notifications off", resp: ok(`{"code":10001,"message":"x"}`), regIDs: []string{"a"}, reqErr: push.ErrDisabled},
 		{name: "batch partial", batch: true, regIDs: three,
 			resp: ok(`{"code":0,"data":[{"messageId":"m1","registrationId":"a"},{"registrationId":"b","errorCode":10000,"errorMessage":"bad"},{"registrationId":"c","errorCode":33,"errorMessage":"quota"}]}`),
 			ids:  []string{"m1", "", ""}, classes: []error{nil, push.ErrInvalidToken, push.ErrQuota}},
+		// issue 12 finding 6: errorCode is a String in OPPO's Java SDK
+		{name: "batch partial, errorCode as a string", batch: true, regIDs: three,
+			resp: ok(`{"code":"0","data":[{"messageId":"m1","registrationId":"a"},{"registrationId":"b","errorCode":"10000","errorMessage":"bad"},{"registrationId":"c","errorCode":"10001"}]}`),
+			ids:  []string{"m1", "", ""}, classes: []error{nil, push.ErrInvalidToken, push.ErrDisabled}},
+		{name: "errorCode 0 or empty is no error", batch: true, regIDs: three,
+			resp: ok(`{"code":0,"data":[{"messageId":"m1","registrationId":"a","errorCode":"0"},{"messageId":"m2","registrationId":"b","errorCode":0},{"messageId":"m3","registrationId":"c","errorCode":""}]}`),
+			ids:  []string{"m1", "m2", "m3"}, classes: []error{nil, nil, nil}},
+		{name: "an item neither accepted nor refused is not delivered", batch: true, regIDs: three,
+			resp: ok(`{"code":0,"data":[{"messageId":"m1","registrationId":"a"},{"registrationId":"b"},{"registrationId":"c","messageId":""}]}`),
+			ids:  []string{"m1", "", ""}, classes: []error{nil, push.ErrUnavailable, push.ErrUnavailable}},
 		{name: "batch answered out of order", batch: true, regIDs: three,
 			resp: ok(`{"code":0,"data":[{"messageId":"m3","registrationId":"c"},{"messageId":"m1","registrationId":"a"},{"messageId":"m2","registrationId":"b"}]}`),
 			ids:  []string{"m1", "m2", "m3"}, classes: []error{nil, nil, nil}},
@@ -74,10 +98,11 @@ func TestDecode(t *testing.T) {
 		{name: "batch items without regId, by position", batch: true, regIDs: three,
 			resp: ok(`{"code":0,"data":[{"messageId":"m1"},{"errorCode":10000},{"messageId":"m3"}]}`),
 			ids:  []string{"m1", "", "m3"}, classes: []error{nil, push.ErrInvalidToken, nil}},
-		{name: "batch top-level 10000 is not a dead token", batch: true, regIDs: three,
-			resp: ok(`{"code":10000,"message":"x"}`), reqErr: push.ErrInvalidMessage},
+		{name: "batch top-level 10000 names no regId: all-invalid rules", batch: true, regIDs: three,
+			resp: ok(`{"code":10000,"message":"x"}`), ids: []string{"", "", ""}, classes: dead},
 		{name: "expired", resp: ok(`{"code":11,"message":"Invalid AuthToken"}`), regIDs: []string{"a"}, reqErr: auth.ErrExpired},
 		{name: "quota", batch: true, regIDs: three, resp: ok(`{"code":33,"message":"limit"}`), reqErr: push.ErrQuota},
+		{name: "app-level refusal is not a token verdict", batch: true, regIDs: three, resp: ok(`{"code":30,"message":"Api Permission Denied"}`), reqErr: push.ErrAuth},
 		{name: "refusal with a data of another shape", batch: true, regIDs: three,
 			resp: ok(`{"code":-2,"message":"flow control","data":"n/a"}`), reqErr: push.ErrRateLimited},
 		{name: "unicast refusal with a data array", regIDs: []string{"a"},
@@ -86,6 +111,12 @@ func TestDecode(t *testing.T) {
 			resp: ok(`{"code":0,"data":{"messageId":"m"}}`), reqErr: push.ErrUnavailable},
 		{name: "success with a unicast data of the batch shape", regIDs: []string{"a"},
 			resp: ok(`{"code":0,"data":[{"messageId":"m"}]}`), reqErr: push.ErrUnavailable},
+		// an answer that does not say accepted is not a success (code was an
+		// int: a missing code read as 0)
+		{name: "empty object is not a success", resp: ok(`{}`), regIDs: []string{"a"}, reqErr: push.ErrUnavailable},
+		{name: "null is not a success", resp: ok(`null`), regIDs: []string{"a"}, reqErr: push.ErrUnavailable},
+		{name: "no code is not a success", resp: ok(`{"message":"success","data":{"messageId":"m"}}`), regIDs: []string{"a"}, reqErr: push.ErrUnavailable},
+		{name: "code null is not a success", batch: true, regIDs: three, resp: ok(`{"code":null,"data":[]}`), reqErr: push.ErrUnavailable},
 		{name: "broken json", resp: ok(`<html>`), regIDs: []string{"a"}, reqErr: push.ErrUnavailable},
 		{name: "batch data not a list", batch: true, regIDs: three, resp: ok(`{"code":0,"data":{"messageId":"x"}}`), reqErr: push.ErrUnavailable},
 		{name: "http 500", resp: &transport.Response{Status: 500, Body: []byte("oops")}, regIDs: []string{"a"}, reqErr: push.ErrUnavailable},
@@ -118,7 +149,8 @@ func TestDecode(t *testing.T) {
 func TestBusy(t *testing.T) {
 	for body, want := range map[string]bool{
 		`{"code":-1}`: true, `{"code":-2}`: true, `{"code":13}`: true, `{"code":55}`: true,
-		`{"code":0}`: false, `{"code":11}`: false, `{"code":33}`: false, `nope`: false,
+		`{"code":"-1"}`: true, `{"code":"13"}`: true,
+		`{"code":0}`: false, `{"code":11}`: false, `{"code":33}`: false, `{}`: false, `{"code":"x"}`: false, `nope`: false,
 	} {
 		for name, check := range map[string]func([]byte) (bool, any){"unicast": unicastBusy, "batch": batchBusy, "auth": authBusy} {
 			got, _ := check([]byte(body))
@@ -188,4 +220,18 @@ func TestEncodeMatchesMessage(t *testing.T) {
 	assert.Equal(t, "message", key)
 	want, _ = marshal(Message{2, toks[0], n})
 	assert.Equal(t, string(want), string(val))
+}
+
+// text reads what OPPO's docs and SDK disagree on: a number or a string.
+func TestText(t *testing.T) {
+	for in, want := range map[string]string{
+		`"10000"`: "10000", `10000`: "10000", `" 33 "`: "33", `"a\"b"`: `a"b`, `"\u6807"`: "标", `"标"`: "标",
+		`-1`: "-1", `true`: "true", `null`: "", `{"a":1}`: `{"a":1}`, "\"\xff\"": "\ufffd",
+	} {
+		var v struct {
+			T text `json:"t"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(`{"t":`+in+`}`), &v), in)
+		assert.Equal(t, want, string(v.T), in)
+	}
 }

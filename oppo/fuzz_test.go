@@ -74,6 +74,12 @@ func FuzzDecode(f *testing.F) {
 		{502, `<html>bad gateway</html>`, three},
 		{200, `not json`, "a"},
 		{200, ``, three},
+		{200, `{"code":"0","data":[{"messageId":1,"registrationId":"a"},{"registrationId":"b","errorCode":"10000"},{"registrationId":"c","errorCode":"10001"}]}`, three},
+		{200, `{"code":"10000","message":"x"}`, "a"},
+		{200, `{}`, "a"},
+		{200, `null`, three},
+		{200, `{"code":null,"data":[]}`, three},
+		{200, `{"code":{"x":1}}`, "a"},
 	} {
 		f.Add(s.status, "", []byte(s.body), s.tokens)
 	}

@@ -28,10 +28,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/oauth2"
 
@@ -201,7 +203,7 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	c := &Client{cfg: cfg, opts: o, http: hc, now: time.Now}
 	c.tokens = auth.For(o, "oppo/"+cfg.AppKey, auth.SourceFunc(c.fetchToken), TokenRefreshEarly)
 	// What a client whose every token is "invalid" should check.
-	c.guard = batch.NewGuard(v, o.MisconfigGuard, "Config.AppKey and that the tokens belong to this app")
+	c.guard = batch.NewGuard(v, o.MisconfigGuard, "Config.AppKey, Config.Host (China or overseas) and that the regIds belong to this app")
 	return c, nil
 }
 
@@ -535,26 +537,74 @@ func (c *Client) send(ctx context.Context, notification []byte, regIDs []string)
 
 // ---------------------------------------------------------------------------
 // Decode
+//
+// Verdict table: every code OPPO documents and the class it maps to.
+// Sources: [web] the current open.oppomobile.com pages "调用地址，公共参数和
+// 返回码" and "单点推送" (unicast, unicast_batch); [pdf] OPPO推送平台服务端
+// API-V1.9.3; [sdk] opush-server-sdk-1.0.6 (ReturnCode$ErrorCode).
+//
+//	code        meaning                                        class
+//	0           success                                        accepted
+//	-1          Service Currently Unavailable [web,pdf,sdk]    ErrUnavailable (retried)
+//	-2          Service in Flow Control [web,pdf,sdk]          ErrRateLimited (retried)
+//	11          Invalid AuthToken [web,pdf,sdk]                ErrAuth: a new token, once
+//	12          Http Action Not Allowed                        ErrInvalidMessage
+//	13          App Call Limited [web,pdf,sdk]                 ErrRateLimited (retried)
+//	14, 15      Invalid / Missing App Key                      ErrAuth
+//	16, 17      Invalid / Missing Signature                    ErrAuth
+//	18, 19      Missing / Invalid Timestamp                    ErrAuth
+//	20–24       method / version errors                        ErrInvalidMessage
+//	25          Invalid Encoding                               ErrInvalidMessage
+//	26          IP Black List                                  ErrAuth
+//	27          Access Denied                                  ErrAuth
+//	28          App Disabled                                   ErrAuth
+//	29          Missing Auth Token                             ErrAuth
+//	30          Api Permission Denied                          ErrAuth
+//	31, 32      Data Not Exist / Data Duplicate                ErrInvalidMessage
+//	33          messages over the daily limit [web,pdf,sdk]    ErrQuota
+//	34          picture uploads over the daily limit           ErrQuota
+//	40          Missing Required Arguments                     ErrInvalidMessage
+//	41          Invalid Arguments (also sensitive words)       ErrInvalidMessage
+//	42          saved messages over the daily limit (UNVERIFIED, Getui's table only) ErrQuota
+//	51          Invalid Picture                                ErrInvalidMessage
+//	55          App Call Frequency Limit [web]                 ErrRateLimited (retried)
+//	59          UseSecondaryAction permission denied [web]     ErrAuth
+//	67          category / private-channel notify_level error [web]  ErrInvalidMessage
+//	10000       Invalid Registration_id [web,pdf,sdk]          ErrInvalidToken: unicast top-level
+//	            (one regId) or a batch item's errorCode (names its regId); a
+//	            top-level 10000 on a batch names none: batch.AllInvalid
+//	10001       notifications switched off for the regId       ErrDisabled (token kept). UNVERIFIED:
+//	            OPPO's pages list no 10001 (business codes are 10000–20000, "see each
+//	            API"); issue 12 names it OPPO's switched-off code. Either reading keeps the token.
+//	other       not documented                                 ErrUnavailable, code kept
+//
+// Only 10000 can call a regId dead, and only where the answer names it;
+// app-level causes (wrong app key, no permission, a category or channel
+// the app may not use) are ErrAuth or ErrInvalidMessage, never a token
+// verdict. OPPO documents code as a number, but the official Java SDK
+// declares a batch item's errorCode a String (PushResult), so every code,
+// message id and message is read as a number or a string alike (text).
 
 // response is OPPO's answer: data is a D, {"messageId":…} for unicast, an
 // array of per-device results for unicast_batch, the token for auth. Typed,
 // it is parsed in one pass; a data of another shape beside a non-zero code
-// is ignored (see head).
+// is ignored (see head). Code is a pointer: an answer without one (`{}`,
+// `null`) says nothing, and is not read as code 0.
 type response[D any] struct {
-	Code    int    `json:"code"`
-	Message string `json:"message"`
-	Data    D      `json:"data"`
+	Code    *text `json:"code"`
+	Message text  `json:"message"`
+	Data    D     `json:"data"`
 }
 
 type unicastData struct {
-	MessageID string `json:"messageId"`
+	MessageID text `json:"messageId"`
 }
 
 type batchItem struct {
-	MessageID      string `json:"messageId"`
-	RegistrationID string `json:"registrationId"`
-	ErrorCode      int    `json:"errorCode"`
-	ErrorMessage   string `json:"errorMessage"`
+	MessageID      text `json:"messageId"`
+	RegistrationID text `json:"registrationId"`
+	ErrorCode      text `json:"errorCode"` // a String in the Java SDK, a number in the docs
+	ErrorMessage   text `json:"errorMessage"`
 }
 
 // The busy checks parse a 200 answer once, for busy and then for decode.
@@ -568,36 +618,54 @@ var (
 // unavailable (-1), flow control (-2), call limits (13, 55). OPPO did not
 // process such a request, so it is retried.
 func busy[D any](r *response[D]) bool {
-	switch r.Code {
+	if r.Code == nil {
+		return false
+	}
+	n, err := strconv.Atoi(string(*r.Code))
+	if err != nil {
+		return false
+	}
+	switch n {
 	case -1, -2, 13, 55:
 		return true
 	}
 	return false
 }
 
+// isZero reports a code that says success: "0" (a number or a string).
+func isZero(code string) bool {
+	n, err := strconv.Atoi(code)
+	return err == nil && n == 0
+}
+
 // head reads what every OPPO answer shares (auth, unicast, batch). It
 // returns the parsed answer, or the error for the whole request (wrapping
 // auth.ErrExpired for code 11). A top-level 10000 (invalid regId) is
-// reported as regIDKind where the request names no single regId it could
-// mean (nil keeps ErrInvalidToken).
+// reported as regIDKind where the request names no regId it could mean
+// (nil keeps ErrInvalidToken).
 func head[D any](resp *transport.Response, regIDKind error) (*response[D], error) {
 	r, jerr := transport.DecodeJSON[response[D]](resp)
+	refusal := r.Code != nil && !isZero(string(*r.Code))
 	var te *json.UnmarshalTypeError
-	if jerr != nil && r.Code != 0 && errors.As(jerr, &te) {
+	if jerr != nil && refusal && errors.As(jerr, &te) {
 		jerr = nil // a refusal with a data of another shape: the code is what counts
 	}
 	if resp.Status != 200 {
 		code, msg := "", ""
-		if jerr == nil && r.Code != 0 {
-			code, msg = strconv.Itoa(r.Code), r.Message
+		if jerr == nil && refusal {
+			code, msg = string(*r.Code), string(r.Message)
 		}
 		return nil, transport.StatusError(push.OPPO, resp, code, msg)
 	}
 	if jerr != nil {
 		return nil, unreadable(jerr)
 	}
-	if r.Code != 0 {
-		e := codeError(r.Code, r.Message)
+	if r.Code == nil {
+		// {}, null, or an object without code: not an acceptance.
+		return nil, unreadable(errors.New("the answer has no code"))
+	}
+	if !isZero(string(*r.Code)) {
+		e := codeError(string(*r.Code), string(r.Message))
 		if e.Kind == push.ErrInvalidToken && regIDKind != nil {
 			e.Kind = regIDKind
 		}
@@ -615,29 +683,34 @@ func decode(resp *transport.Response, regIDs []string, isBatch bool) ([]push.Out
 	return decodeUnicast(resp, regIDs)
 }
 
-// decodeUnicast maps a unicast answer to the regId's outcome.
+// decodeUnicast maps a unicast answer to the regId's outcome: code 0 is
+// OPPO's acceptance, 10000 is about the one regId sent.
 func decodeUnicast(resp *transport.Response, regIDs []string) ([]push.Outcome, error) {
 	r, err := head[unicastData](resp, nil)
 	if err != nil {
 		return nil, err
 	}
-	return batch.All(regIDs, r.Data.MessageID, nil), nil
+	return batch.All(regIDs, string(r.Data.MessageID), nil), nil
 }
 
 // decodeBatch maps a unicast_batch answer to one outcome per regId.
 func decodeBatch(resp *transport.Response, regIDs []string) ([]push.Outcome, error) {
-	// Batches report bad regIds per item. A top-level 10000 on a batch is
-	// undocumented: deleting every token on it could lose good ones, so it
-	// is a message error instead.
-	r, err := head[[]batchItem](resp, push.ErrInvalidMessage)
+	r, err := head[[]batchItem](resp, nil)
 	if err != nil {
+		// Batches report bad regIds per item. A top-level 10000 on a batch
+		// is undocumented and names none of them: the batch rules decide
+		// (re-sent one by one, or a misconfiguration), never "all dead".
+		var ve *push.VendorError
+		if errors.As(err, &ve) && ve.Kind == push.ErrInvalidToken {
+			return batch.AllInvalid(regIDs, ve), nil
+		}
 		return nil, err
 	}
 	items := r.Data
 	byID := make(map[string]*batchItem, len(items))
 	for i := range items {
-		if items[i].RegistrationID != "" {
-			byID[items[i].RegistrationID] = &items[i]
+		if id := string(items[i].RegistrationID); id != "" {
+			byID[id] = &items[i]
 		}
 	}
 	out := make([]push.Outcome, len(regIDs))
@@ -652,11 +725,15 @@ func decodeBatch(resp *transport.Response, regIDs []string) ([]push.Outcome, err
 			// Unknown fate; app_message_id makes a retry safe.
 			out[i].Err = &push.VendorError{Vendor: push.OPPO, HTTPStatus: 200, Kind: push.ErrUnavailable,
 				Message: "the answer has no result for this regId"}
-		case it.ErrorCode != 0:
-			out[i].MessageID = it.MessageID
-			out[i].Err = codeError(it.ErrorCode, it.ErrorMessage)
+		case it.ErrorCode != "" && !isZero(string(it.ErrorCode)):
+			out[i].MessageID = string(it.MessageID)
+			out[i].Err = codeError(string(it.ErrorCode), string(it.ErrorMessage))
+		case it.MessageID == "":
+			// Neither an error nor the messageId OPPO gives what it took.
+			out[i].Err = &push.VendorError{Vendor: push.OPPO, HTTPStatus: 200, Kind: push.ErrUnavailable,
+				Message: "the result for this regId has neither a messageId nor an errorCode"}
 		default:
-			out[i].MessageID = it.MessageID
+			out[i].MessageID = string(it.MessageID)
 		}
 	}
 	return out, nil
@@ -667,12 +744,19 @@ func unreadable(err error) error {
 		Message: "unreadable answer", Cause: err}
 }
 
-// codeError maps an OPPO code (top-level or per item) to its class.
-func codeError(code int, msg string) *push.VendorError {
-	e := &push.VendorError{Vendor: push.OPPO, HTTPStatus: 200, Code: strconv.Itoa(code), Message: msg}
-	switch code {
+// codeError maps an OPPO code (top-level or per item, as text) to its
+// class: see the verdict table above.
+func codeError(code, msg string) *push.VendorError {
+	e := &push.VendorError{Vendor: push.OPPO, HTTPStatus: 200, Code: code, Message: msg}
+	n, err := strconv.Atoi(code)
+	if err != nil {
+		n = math.MinInt // not a number: an unknown code
+	}
+	switch n {
 	case 10000: // Invalid Registration_id
 		e.Kind = push.ErrInvalidToken
+	case 10001: // notifications switched off (UNVERIFIED, see the table): the token lives
+		e.Kind = push.ErrDisabled
 	case 11: // Invalid AuthToken: fetch a new one once and send again
 		e.Kind, e.Cause = push.ErrAuth, auth.ErrExpired
 	case 33, 34, 42: // daily message / picture / saved-message limits (42 UNVERIFIED)
@@ -683,7 +767,7 @@ func codeError(code int, msg string) *push.VendorError {
 		e.Kind = push.ErrUnavailable
 	case 14, 15, 16, 17, 18, 19, 26, 27, 28, 29, 30, 59:
 		// app key, signature, timestamp, IP black list, access denied, app
-		// disabled, missing token, API permission
+		// disabled, missing token, API permission: the app, not a token
 		e.Kind = push.ErrAuth
 	case 12, 20, 21, 22, 23, 24, 25, 31, 32, 40, 41, 51, 67:
 		// not allowed, method/version/encoding, data errors, missing or
@@ -695,4 +779,38 @@ func codeError(code int, msg string) *push.VendorError {
 		e.Kind = push.ErrUnavailable
 	}
 	return e
+}
+
+// text reads a JSON string, number or bool as its text (trimmed), null as
+// "": OPPO's docs and official SDK disagree on the types of codes and ids.
+// An object or array is kept as its (shortened) JSON text, so a code of
+// that shape is simply an unknown code.
+type text string
+
+func (t *text) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case len(b) == 0 || string(b) == "null":
+		*t = ""
+	case b[0] == '"':
+		if raw := b[1 : len(b)-1]; bytes.IndexByte(raw, '\\') < 0 && utf8.Valid(raw) {
+			*t = text(bytes.TrimSpace(raw)) // no escapes: the text is the bytes (the common case)
+			return nil
+		}
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*t = text(strings.TrimSpace(s))
+	case b[0] == '{' || b[0] == '[':
+		const max = 200
+		s := string(b)
+		if len(s) > max {
+			s = strings.ToValidUTF8(s[:max], "") + "…"
+		}
+		*t = text(s)
+	default:
+		*t = text(b)
+	}
+	return nil
 }

@@ -330,21 +330,90 @@ func TestMappingOptions(t *testing.T) {
 	})
 }
 
+// Issue 12 finding 8: title and content are fitted to OPPO's 50 UTF-16
+// units (as the Java SDK counts; an emoji is 2), ending with "…", never cut
+// inside a character; WithStrictLength refuses instead.
 func TestLengths(t *testing.T) {
 	c, srv := setup(t, baseConfig())
-	info := msg()
-	info.Title = strings.Repeat("标", 49) + "😀" // 49 + 2 UTF-16 units
-	info.Desc = strings.Repeat("d", 60)
-	_, err := c.Push(context.Background(), info, "CN_a")
-	require.NoError(t, err)
-	n := wireJSON(t, srv.Sends()[0]).(map[string]any)["notification"].(map[string]any)
-	assert.Equal(t, strings.Repeat("标", 49), n["title"], "the emoji would make 51 UTF-16 units")
-	assert.Equal(t, strings.Repeat("d", 50), n["content"])
+	cjk49, d49 := strings.Repeat("标", 49), strings.Repeat("d", 49)
+	tests := []struct {
+		name, in, want string
+	}{
+		{"ascii at the limit", strings.Repeat("d", 50), strings.Repeat("d", 50)},
+		{"ascii over", strings.Repeat("d", 60), d49 + "…"},
+		{"cjk at the limit", strings.Repeat("标", 50), strings.Repeat("标", 50)},
+		{"cjk over", strings.Repeat("标", 1400), cjk49 + "…"},
+		{"an emoji that would make 51 units", cjk49 + "😀", cjk49 + "…"},
+		{"cjk and an emoji at the limit", strings.Repeat("标", 48) + "😀", strings.Repeat("标", 48) + "😀"},
+		{"emoji: 25 are 50 units", strings.Repeat("😀", 25), strings.Repeat("😀", 25)},
+		{"emoji over: the pair is never split", strings.Repeat("😀", 26), strings.Repeat("😀", 24) + "…"},
+		{"mixed", strings.Repeat("a标😀", 20), strings.Repeat("a标😀", 12) + "a…"},
+		{"mixed, the cut falls on an emoji", "abc" + strings.Repeat("😀", 24), "abc" + strings.Repeat("😀", 23) + "…"},
+		{"white space before the cut is dropped", strings.Repeat("d", 48) + "   tail", strings.Repeat("d", 48) + "…"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			info := msg()
+			info.Title, info.Desc = tt.in, tt.in
+			srv.Reset()
+			res, err := c.Push(context.Background(), info, "CN_a")
+			require.NoError(t, err)
+			require.NoError(t, res.Err(), "the fake refuses over 50 UTF-16 units")
+			n := wireJSON(t, srv.Sends()[0]).(map[string]any)["notification"].(map[string]any)
+			assert.Equal(t, tt.want, n["title"])
+			assert.Equal(t, tt.want, n["content"])
+		})
+	}
 
-	strict, _ := setup(t, baseConfig(), push.WithStrictLength())
-	_, err = strict.Push(context.Background(), info, "CN_a")
-	assert.ErrorIs(t, err, push.ErrInvalidMessage)
-	assert.Contains(t, err.Error(), "Title")
+	t.Run("Ext is never cut", func(t *testing.T) {
+		info := msg()
+		info.Ext = strings.Repeat("标", oppo.MaxActionParameters-len(`{"ext":""}`)) // exactly 4000 units
+		n, err := c.Notification(info)
+		require.NoError(t, err)
+		assert.Equal(t, `{"ext":"`+info.Ext+`"}`, n.ActionParameters)
+		info.Ext += "x"
+		_, err = c.Notification(info)
+		require.ErrorIs(t, err, push.ErrInvalidMessage)
+		var fe *push.FieldError
+		require.ErrorAs(t, err, &fe)
+		assert.Equal(t, "Ext", fe.Field)
+	})
+	t.Run("strict refuses", func(t *testing.T) {
+		strict, _ := setup(t, baseConfig(), push.WithStrictLength())
+		info := msg()
+		info.Title = cjk49 + "😀"
+		_, err := strict.Push(context.Background(), info, "CN_a")
+		assert.ErrorIs(t, err, push.ErrInvalidMessage)
+		assert.Contains(t, err.Error(), "Title")
+		info = msg()
+		info.Desc = strings.Repeat("标", 51)
+		_, err = strict.Push(context.Background(), info, "CN_a")
+		assert.ErrorIs(t, err, push.ErrInvalidMessage)
+		assert.Contains(t, err.Error(), "Desc")
+	})
+}
+
+// Issue 12 finding 9: an empty Title falls back to the default title, else
+// the Desc (fitted to the title's limit); OPPO no longer refuses it.
+func TestEmptyTitleFallsBack(t *testing.T) {
+	c, srv := setup(t, baseConfig())
+	info := msg()
+	info.Title = " "
+	res, err := c.Push(context.Background(), info, "CN_a")
+	require.NoError(t, err)
+	require.NoError(t, res.Err())
+	n := wireJSON(t, srv.Sends()[0]).(map[string]any)["notification"].(map[string]any)
+	assert.Equal(t, "Body", n["title"])
+
+	named, _ := setup(t, baseConfig(), push.WithDefaultTitle("Chat"))
+	nt, err := named.Notification(info)
+	require.NoError(t, err)
+	assert.Equal(t, "Chat", nt.Title)
+
+	info.Desc = strings.Repeat("标", 60)
+	nt, err = c.Notification(info)
+	require.NoError(t, err)
+	assert.Equal(t, strings.Repeat("标", 49)+"…", nt.Title)
 }
 
 func TestInvalidInputBeforeAnyRequest(t *testing.T) {
@@ -355,7 +424,6 @@ func TestInvalidInputBeforeAnyRequest(t *testing.T) {
 		field string
 	}{
 		{"empty desc", func(m *push.OfflinePushInfo) { m.Desc = "" }, "Desc"},
-		{"empty title", func(m *push.OfflinePushInfo) { m.Title = " " }, "Title"},
 		{"bad utf-8", func(m *push.OfflinePushInfo) { m.Title = "\xff" }, "Title"},
 		{"url too long", func(m *push.OfflinePushInfo) { m.Click = push.ClickAction{Kind: push.ClickOpenURL, URL: long} }, "Click.URL"},
 		{"url not http", func(m *push.OfflinePushInfo) {
@@ -441,6 +509,86 @@ func TestLoneTokenOfLastBatchGoesUnicast(t *testing.T) {
 	assert.Equal(t, 1001, res.Delivered())
 	assert.Equal(t, 1, srv.Count(oppo.BatchPath))
 	assert.Equal(t, 1, srv.Count(oppo.UnicastPath))
+}
+
+// Issue 12 finding 6: with errorCode a JSON string, as OPPO's Java SDK
+// types it, the answer was "unreadable": the accepted regIds were reported
+// failed and the dead one was never reported.
+func TestStringCodes(t *testing.T) {
+	c, srv := setup(t, baseConfig())
+	srv.StringCodes = true
+	toks := tokens("CN_", 5)
+	srv.Invalidate(toks[3])
+	res, err := c.Push(context.Background(), msg(), toks...)
+	require.NoError(t, err)
+	sends := srv.Sends()
+	require.NotEmpty(t, sends)
+	require.Contains(t, string(sends[0].Response), `"errorCode":"10000"`, "the fake answered a string")
+	assert.Equal(t, []string{toks[3]}, res.InvalidTokens())
+	assert.Equal(t, 4, res.Delivered())
+	for i, o := range res.Outcomes {
+		if i != 3 {
+			assert.NotEmpty(t, o.MessageID, o.Token)
+		}
+	}
+	// unicast: the top-level code is a string too
+	res, err = c.Push(context.Background(), msg(), toks[3])
+	require.NoError(t, err)
+	assert.Equal(t, []string{toks[3]}, res.InvalidTokens())
+}
+
+// OPPO 10001 (notifications switched off): the token lives and is kept.
+func TestNotificationsOffIsNotDead(t *testing.T) {
+	c, srv := setup(t, baseConfig())
+	srv.Inject(pushtest.Fault{Body: `{"code":0,"data":[{"messageId":"m1","registrationId":"CN_a"},{"registrationId":"CN_b","errorCode":10001,"errorMessage":"off"}]}`,
+		ContentType: "application/json"})
+	res, err := c.Push(context.Background(), msg(), "CN_a", "CN_b")
+	require.NoError(t, err)
+	assert.NoError(t, res.Outcomes[0].Err)
+	assert.ErrorIs(t, res.Outcomes[1].Err, push.ErrDisabled)
+	assert.NotErrorIs(t, res.Outcomes[1].Err, push.ErrInvalidToken)
+	assert.False(t, push.IsRetryable(res.Outcomes[1].Err), "pushing again now will not help")
+	assert.Empty(t, res.InvalidTokens())
+}
+
+// A misconfigured app (regIds of another app): every regId gets 10000. The
+// guard turns the run into ErrAuth, tokens kept; with the guard off the
+// vendor's verdict stands.
+func TestMisconfiguredAppKeepsTokens(t *testing.T) {
+	toks := tokens("CN_live", 50)
+	c, srv := setup(t, baseConfig())
+	srv.SetMisconfigured(true)
+	res, err := c.Push(context.Background(), msg(), toks...)
+	require.NoError(t, err)
+	assert.Empty(t, res.InvalidTokens())
+	for _, o := range res.Outcomes {
+		require.ErrorIs(t, o.Err, push.ErrAuth, o.Token)
+		assert.Contains(t, o.Err.Error(), "likely a misconfiguration")
+		assert.Contains(t, o.Err.Error(), "Config.AppKey")
+	}
+	assert.Empty(t, srv.Delivered())
+
+	off, err := oppo.New(baseConfig(), push.WithEndpoint(srv.URL()), push.WithMisconfigGuard(0))
+	require.NoError(t, err)
+	res, err = off.Push(context.Background(), msg(), toks...)
+	require.NoError(t, err)
+	assert.Equal(t, toks, res.InvalidTokens())
+}
+
+// A top-level 10000 on a batch names no regId (it was a message error for
+// every token): the regIds are re-sent one by one, and only the one OPPO
+// then names is dead.
+func TestBatchTopLevelInvalidIsResentAlone(t *testing.T) {
+	c, srv := setup(t, baseConfig())
+	toks := tokens("CN_", 3)
+	srv.Invalidate(toks[1])
+	srv.Inject(pushtest.Fault{Code: "10000"})
+	res, err := c.Push(context.Background(), msg(), toks...)
+	require.NoError(t, err)
+	assert.Equal(t, []string{toks[1]}, res.InvalidTokens())
+	assert.Equal(t, 2, res.Delivered())
+	assert.Equal(t, 1, srv.Count(oppo.BatchPath))
+	assert.Equal(t, 3, srv.Count(oppo.UnicastPath))
 }
 
 func TestDeadTokens(t *testing.T) {

@@ -49,7 +49,11 @@ const (
 // data.expireTokens and tokens marked with FailTokens in data.failTokens
 // (code 80100000, partial success; code 80300007 with sendResult false when
 // no token was accepted). Honor's code table is not public: the codes are the
-// HMS ones its API was forked from.
+// HMS ones its API was forked from. SetMisconfigured answers every send as
+// if no token belonged to the app (HMS answers tokens of another app with
+// 80300007, per Huawei's FAQ): code 80300007, sendResult false and every
+// token in data.expireTokens, the only list in which Honor calls a token
+// dead (UNVERIFIED that Honor lists them there).
 //
 // Fault codes are answered as {"code":<code>,"message":…,"data":
 // {"sendResult":false,…}}: 80200001 and 80200003 (token rejected / expired)
@@ -271,10 +275,11 @@ func (h *Honor) sendMessage(rec *Record, r *http.Request) (int, http.Header, []b
 
 	rec.Tokens = tokens
 	var failed, expired []string
+	misconf := h.Misconfigured()
 	h.mu.Lock()
 	for _, t := range tokens {
 		switch {
-		case h.IsInvalid(t):
+		case h.IsInvalid(t) || misconf:
 			expired = append(expired, t)
 		case h.fail[t]:
 			failed = append(failed, t)

@@ -246,3 +246,21 @@ func TestHonorFakeAnswers(t *testing.T) {
 	assert.Equal(t, 200, r.Status)
 	assert.Equal(t, 2, h.TokenRequests())
 }
+
+func TestHonorFakeMisconfigured(t *testing.T) {
+	h := NewHonor(honorTestApp, honorTestID, honorTestSecret)
+	defer h.Close()
+	at := honorAccessToken(t, h)
+	h.SetMisconfigured(true)
+	r := honorGoodSend(at).do(t, h)
+	assert.Equal(t, 200, r.Status)
+	assert.Equal(t, "80300007", r.Code.String())
+	assert.False(t, r.Data.SendResult)
+	assert.Equal(t, []string{"t1", "t2"}, r.Data.ExpireTokens, "every token called dead")
+	assert.Empty(t, h.Delivered())
+
+	h.SetMisconfigured(false)
+	r = honorGoodSend(at).do(t, h)
+	assert.True(t, r.Data.SendResult)
+	assert.Equal(t, map[string]int{"t1": 1, "t2": 1}, h.Delivered())
+}

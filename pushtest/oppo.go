@@ -38,7 +38,13 @@ import (
 // whole with code 40 (missing) or 41 (invalid).
 //
 // Tokens marked with Invalidate get code 10000: top-level for unicast, per
-// item (errorCode) for a batch. Like OPPO, a message whose app_message_id
+// item (errorCode) for a batch. SetMisconfigured gives every regId that
+// answer: OPPO documents no app-level "all invalid" answer, and regIds of
+// another app (the AppKey of a debug build, say) pass the format check of
+// OPPO's SDK but not OPPO's own, which is what 10000 reports (UNVERIFIED:
+// the page only says "registration_id格式不正确"). With StringCodes the
+// top-level code and each errorCode are JSON strings, as the official Java
+// SDK types errorCode (PushResult). Like OPPO, a message whose app_message_id
 // was already delivered to the same device is not delivered again (the
 // answer repeats the first messageId and the token is not counted again in
 // Delivered). SetQuota limits deliveries (code 33 beyond it), ExpireTokens
@@ -51,6 +57,9 @@ type OPPO struct {
 	*Server
 	AppKey       string
 	MasterSecret string
+	// StringCodes answers code and errorCode as JSON strings ("10000")
+	// instead of numbers. Set it before the first request.
+	StringCodes bool
 
 	mu     sync.Mutex
 	now    func() time.Time
@@ -130,7 +139,7 @@ func oppoAnswer(code, msg string, data any) []byte {
 
 func (o *OPPO) handle(rec *Record, r *http.Request) (int, http.Header, []byte) {
 	fail := func(code int, msg string) (int, http.Header, []byte) {
-		return 200, jsonHeader(), oppoAnswer(strconv.Itoa(code), msg, nil)
+		return 200, jsonHeader(), o.answer(code, msg, nil)
 	}
 	switch r.URL.Path {
 	case oppoAuthPath, oppoUnicastPath, oppoBatchPath:
@@ -212,10 +221,12 @@ func (o *OPPO) handle(rec *Record, r *http.Request) (int, http.Header, []byte) {
 	type result struct {
 		MessageID      string `json:"messageId,omitempty"`
 		RegistrationID string `json:"registrationId"`
-		ErrorCode      int    `json:"errorCode,omitempty"`
+		ErrorCode      int    `json:"-"`
+		Code           any    `json:"errorCode,omitempty"` // ErrorCode as sent
 		ErrorMessage   string `json:"errorMessage,omitempty"`
 	}
 	results := make([]result, len(msgs))
+	misconf := o.Misconfigured()
 	o.mu.Lock()
 	for i, m := range msgs {
 		t := *m.TargetValue
@@ -225,7 +236,7 @@ func (o *OPPO) handle(rec *Record, r *http.Request) (int, http.Header, []byte) {
 			key = *m.Notification.AppMessageID + "\x00" + t
 		}
 		switch {
-		case o.Server.IsInvalid(t):
+		case o.Server.IsInvalid(t) || misconf:
 			results[i].ErrorCode, results[i].ErrorMessage = 10000, "Invalid Registration_id"
 		case key != "" && o.seen[key] != "":
 			results[i].MessageID = o.seen[key] // shown once already: not again
@@ -250,14 +261,38 @@ func (o *OPPO) handle(rec *Record, r *http.Request) (int, http.Header, []byte) {
 		if res := results[0]; res.ErrorCode != 0 {
 			return fail(res.ErrorCode, res.ErrorMessage)
 		}
-		return 200, jsonHeader(), oppoAnswer("0", "success", map[string]string{"messageId": results[0].MessageID})
+		return 200, jsonHeader(), o.answer(0, "success", map[string]string{"messageId": results[0].MessageID})
 	}
-	return 200, jsonHeader(), oppoAnswer("0", "success", results)
+	for i := range results {
+		if c := results[i].ErrorCode; c != 0 {
+			results[i].Code = o.code(c)
+		}
+	}
+	return 200, jsonHeader(), o.answer(0, "success", results)
+}
+
+// code is an OPPO code as this fake sends it: a number, or with
+// StringCodes its decimal text.
+func (o *OPPO) code(c int) any {
+	if o.StringCodes {
+		return strconv.Itoa(c)
+	}
+	return c
+}
+
+// answer renders {"code":…,"message":…[,"data":…]} with code as o.code.
+func (o *OPPO) answer(code int, msg string, data any) []byte {
+	m := map[string]any{"code": o.code(code), "message": msg}
+	if data != nil {
+		m["data"] = data
+	}
+	b, _ := json.Marshal(m)
+	return b
 }
 
 func (o *OPPO) auth(form url.Values) (int, http.Header, []byte) {
 	fail := func(code int, msg string) (int, http.Header, []byte) {
-		return 200, jsonHeader(), oppoAnswer(strconv.Itoa(code), msg, nil)
+		return 200, jsonHeader(), o.answer(code, msg, nil)
 	}
 	appKey, ts, sign := form.Get("app_key"), form.Get("timestamp"), form.Get("sign")
 	switch {
@@ -290,7 +325,7 @@ func (o *OPPO) auth(form url.Values) (int, http.Header, []byte) {
 	o.issued[token] = true
 	o.mu.Unlock()
 	o.addSecrets(token) // masked in Record dumps
-	return 200, jsonHeader(), oppoAnswer("0", "success", map[string]any{"auth_token": token, "create_time": now.UnixMilli()})
+	return 200, jsonHeader(), o.answer(0, "success", map[string]any{"auth_token": token, "create_time": now.UnixMilli()})
 }
 
 // oppoMessage and oppoNotification hold every documented key with its JSON

@@ -224,3 +224,34 @@ func TestOPPODeliveryRules(t *testing.T) {
 	assert.True(t, last.Fault)
 	assert.Empty(t, last.Accepted)
 }
+
+func TestOPPOMisconfiguredAndStringCodes(t *testing.T) {
+	o := NewOPPO("key", "secret")
+	defer o.Close()
+	tok := oppoToken(t, o)
+	o.SetMisconfigured(true)
+	r := oppoPost(t, o, oppoBatchPath, url.Values{"auth_token": {tok}, "messages": {"[" + oppoMsg("a", goodNotification) + "," + oppoMsg("b", goodNotification) + "]"}})
+	require.Equal(t, 0, r.Code)
+	var items []map[string]any
+	require.NoError(t, json.Unmarshal(r.Data, &items))
+	require.Len(t, items, 2)
+	for _, it := range items {
+		assert.Equal(t, 10000.0, it["errorCode"], "every regId is refused")
+		assert.Nil(t, it["messageId"])
+	}
+	r = oppoPost(t, o, oppoUnicastPath, url.Values{"auth_token": {tok}, "message": {oppoMsg("a", goodNotification)}})
+	assert.Equal(t, 10000, r.Code)
+	assert.Empty(t, o.Delivered())
+
+	o.SetMisconfigured(false)
+	o.StringCodes = true
+	o.Invalidate("dead")
+	resp, err := http.Post(o.URL()+oppoBatchPath, "application/x-www-form-urlencoded",
+		strings.NewReader(url.Values{"auth_token": {tok}, "messages": {"[" + oppoMsg("a", goodNotification) + "," + oppoMsg("dead", goodNotification) + "]"}}.Encode()))
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	assert.Contains(t, string(b), `"code":"0"`)
+	assert.Contains(t, string(b), `"errorCode":"10000"`)
+	assert.Equal(t, map[string]int{"a": 1}, o.Delivered())
+}
