@@ -335,18 +335,17 @@ func TestBodyFitsWithEllipsis(t *testing.T) {
 	require.NoError(t, err)
 	base := push.OfflinePushInfo{Title: "t", CollapseID: "x"}
 	// 120 bytes of this body are not Desc, so 3,976 bytes of Desc fit; a
-	// longer one is cut to at most 3,967 bytes and "…" (shape.Body keeps 6
-	// bytes for an escaped ellipsis).
+	// longer one is cut to the longest prefix that fits with "…".
 	require.Equal(t, 120, headLen(t, c, base))
 	tests := []struct {
 		name, desc, want string
 	}{
 		{"ascii at the bound is kept", strings.Repeat("d", 3976), strings.Repeat("d", 3976)},
-		{"one byte over", strings.Repeat("d", 3977), strings.Repeat("d", 3967) + "…"},
+		{"one byte over", strings.Repeat("d", 3977), strings.Repeat("d", 3973) + "…"},
 		// 1,400 CJK characters, 4,200 bytes: the chat message of the finding
-		{"cjk", strings.Repeat("标", 1400), strings.Repeat("标", 1322) + "…"},
-		{"emoji", strings.Repeat("😀", 1100), strings.Repeat("😀", 991) + "…"},
-		{"mixed, no character split", strings.Repeat("a标😀", 500), strings.Repeat("a标😀", 495) + "a标…"},
+		{"cjk", strings.Repeat("标", 1400), strings.Repeat("标", 1324) + "…"},
+		{"emoji", strings.Repeat("😀", 1100), strings.Repeat("😀", 993) + "…"},
+		{"mixed, no character split", strings.Repeat("a标😀", 500), strings.Repeat("a标😀", 496) + "a标…"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
