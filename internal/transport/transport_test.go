@@ -398,12 +398,58 @@ func TestStatusError(t *testing.T) {
 }
 
 func TestRetryAfterParsing(t *testing.T) {
-	assert.Equal(t, 3*time.Second, RetryAfter(http.Header{"Retry-After": {"3"}}))
-	assert.Zero(t, RetryAfter(http.Header{"Retry-After": {"-3"}}))
-	assert.Zero(t, RetryAfter(http.Header{"Retry-After": {"soon"}}))
-	future := time.Now().Add(30 * time.Second).UTC().Format(http.TimeFormat)
-	d := RetryAfter(http.Header{"Retry-After": {future}})
-	assert.InDelta(t, 30, d.Seconds(), 2)
+	date := func(d time.Duration) string { return time.Now().Add(d).UTC().Format(http.TimeFormat) }
+	tests := []struct {
+		name, value string
+		want        time.Duration
+	}{
+		{"seconds", "3", 3 * time.Second},
+		{"spaces", " 7 ", 7 * time.Second},
+		{"zero", "0", 0},
+		{"plus sign", "+3", 3 * time.Second},
+		{"negative", "-3", 0},
+		{"huge negative", "-99999999999999999999", 0},
+		{"not a number", "soon", 0},
+		{"fraction", "1.5", 0},
+		{"exponent", "1e3", 0},
+		{"empty", "", 0},
+		{"one day", "86400", 24 * time.Hour},
+		{"over a day", "86401", RetryAfterLimit},
+		// 18446744074 s × 1e9 wraps an int64 to 290 ms: the retry came at once.
+		{"wraps a Duration", "18446744074", RetryAfterLimit},
+		{"just over MaxInt64 ns", "9223372037", RetryAfterLimit},
+		{"overflows uint64", "99999999999999999999999", RetryAfterLimit},
+		{"date in 30s", date(30 * time.Second), 30 * time.Second},
+		{"date in a year", date(365 * 24 * time.Hour), RetryAfterLimit},
+		{"date in year 9999", "Fri, 31 Dec 9999 23:59:59 GMT", RetryAfterLimit},
+		{"date in the past", date(-time.Hour), 0},
+		{"RFC 850 date", time.Now().Add(time.Minute).UTC().Format("Monday, 02-Jan-06 15:04:05 GMT"), time.Minute},
+		{"asctime date", time.Now().Add(time.Minute).UTC().Format(time.ANSIC), time.Minute},
+		{"year 1", "Mon, 01 Jan 0001 00:00:00 GMT", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := RetryAfter(http.Header{"Retry-After": {tt.value}})
+			assert.GreaterOrEqual(t, got, time.Duration(0))
+			assert.LessOrEqual(t, got, RetryAfterLimit)
+			assert.InDelta(t, tt.want.Seconds(), got.Seconds(), 2, "got %s", got)
+		})
+	}
+}
+
+// A Retry-After too large for a Duration is a long wait, not a short one:
+// the 503 is handed to the caller with the clamped wait, not retried after
+// the 290 ms it used to wrap to.
+func TestHugeRetryAfterIsNotRetriedAtOnce(t *testing.T) {
+	srv, n := script(t, status(503, "busy", "Retry-After", "18446744074"), status(200, "ok"))
+	c := newClient(t, srv.URL)
+	resp, err := c.Do(context.Background(), &Request{URL: "https://vendor.example/send"})
+	require.NoError(t, err)
+	assert.Equal(t, 503, resp.Status)
+	assert.EqualValues(t, 1, n.Load(), "not retried: the wait is longer than MaxRetryAfter")
+	e := StatusError("v", resp, "", "")
+	assert.Equal(t, RetryAfterLimit, e.RetryAfter)
+	assert.ErrorIs(t, e, push.ErrUnavailable)
 }
 
 // Over HTTP/2 the write of a request is reported asynchronously; a retry
