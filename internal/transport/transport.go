@@ -81,6 +81,9 @@ type Client struct {
 
 	attempts atomic.Int64 // HTTP attempts made, for tests and benchmarks
 	secrets  [][]byte     // credentials an answer must never carry back (see Redact)
+	// secretText is secrets as strings, to look for them in header values
+	// without a conversion per value.
+	secretText []string
 }
 
 // Redact registers credentials the client sends (AppSecret, MasterSecret,
@@ -91,6 +94,10 @@ type Client struct {
 func (c *Client) Redact(secrets ...string) {
 	for _, s := range secrets {
 		c.secrets = appendForms(c.secrets, s)
+	}
+	c.secretText = c.secretText[:0]
+	for _, s := range c.secrets {
+		c.secretText = append(c.secretText, string(s))
 	}
 }
 
@@ -141,6 +148,60 @@ func (c *Client) redact(r *Request, body []byte) []byte {
 		}
 	}
 	return body
+}
+
+// redactHeader redacts every value of an answer's header in place (the
+// header is the answer's own): a proxy can reflect a credential into any of
+// them — Content-Type on an HTML page reaches the error text, apns-id the
+// outcome. It runs on every answer, so a value is converted and searched
+// byte-wise only when a string search says it may hold a credential.
+func (c *Client) redactHeader(r *Request, h http.Header) {
+	for _, vs := range h {
+		for i, v := range vs {
+			if c.mayHold(r, v) {
+				vs[i] = string(c.redact(r, []byte(v)))
+			}
+		}
+	}
+}
+
+// mayHold reports whether v may hold a credential redact replaces: one of
+// the client's secrets, or a credential of r raw or (from its first byte to
+// escape on) in an escaped form.
+func (c *Client) mayHold(r *Request, v string) bool {
+	if len(v) < minSecret {
+		return false
+	}
+	for _, sec := range c.secretText {
+		if strings.Contains(v, sec) {
+			return true
+		}
+	}
+	for h, vs := range r.Header {
+		if !credentialHeader(h) {
+			continue
+		}
+		for _, cv := range vs {
+			creds := [2]string{cv}
+			if _, cred, ok := strings.Cut(cv, " "); ok {
+				creds[1] = cred
+			} else if _, cred, ok := strings.Cut(cv, "="); ok {
+				creds[1] = cred
+			}
+			for _, cred := range creds {
+				if len(cred) < minSecret {
+					continue
+				}
+				if strings.Contains(v, cred) {
+					return true
+				}
+				if i := strings.IndexFunc(cred, needsEscape); i >= 0 && strings.Contains(v, cred[:i]) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // redactCredential replaces cred in body, raw or in the escaped forms it
@@ -539,7 +600,7 @@ func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
 	}
 	if unexpectedType(resp) {
 		return nil, &push.VendorError{Vendor: c.vendor, HTTPStatus: resp.StatusCode, Kind: push.ErrUnavailable,
-			Message:           "unexpected answer of type " + resp.Header.Get("Content-Type") + " (a proxy or captive portal?): " + snippet(st.body),
+			Message:           "unexpected answer of type " + snippet([]byte(resp.Header.Get("Content-Type"))) + " (a proxy or captive portal?): " + snippet(st.body),
 			PossiblyDelivered: !r.Auth}
 	}
 	if st.readErr != nil {
@@ -605,6 +666,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	resp.Body = http.NoBody // read: the retry loop may drain it
 	if st != nil {
 		body = c.redact(st.req, body)
+		c.redactHeader(st.req, resp.Header)
 		st.body, st.readErr = body, rerr
 	}
 	retry := false

@@ -559,3 +559,64 @@ func TestUntracedFailureCountsAsPossiblySent(t *testing.T) {
 type roundTripper func(*http.Request) (*http.Response, error)
 
 func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// A proxy that reflects the request into the answer's headers — the
+// credential in Content-Type on an HTML page, in any other header — puts it
+// into the error text ("unexpected answer of type …") and into what the
+// vendor decoders read (APNs takes apns-id as the message id): every header
+// value is redacted like the body.
+func TestReflectedHeaderIsRedacted(t *testing.T) {
+	const secret, access = "app-s3cret+/=", "access-token-123"
+	tests := []struct {
+		name   string
+		status int
+		header func(r *http.Request) http.Header
+	}{
+		{"bearer in Content-Type of an HTML page", 200, func(r *http.Request) http.Header {
+			return http.Header{"Content-Type": {"text/html; charset=" + r.Header.Get("Authorization")}}
+		}},
+		{"raw token in Content-Type", 200, func(r *http.Request) http.Header {
+			return http.Header{"Content-Type": {"text/html; x=" + r.Header.Get("auth_token")}}
+		}},
+		{"form-escaped secret in Content-Type", 200, func(r *http.Request) http.Header {
+			b, _ := io.ReadAll(r.Body)
+			return http.Header{"Content-Type": {"text/html; echo=" + string(b)}}
+		}},
+		{"in other headers of an error", 502, func(r *http.Request) http.Header {
+			b, _ := io.ReadAll(r.Body)
+			return http.Header{"Content-Type": {"text/plain"}, "X-Echo": {r.Header.Get("Authorization"), string(b)},
+				"Apns-Id": {r.Header.Get("auth_token")}, "Www-Authenticate": {"Bearer realm=" + access}}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, _ := script(t, func(w http.ResponseWriter, r *http.Request) {
+				for k, vs := range tt.header(r) {
+					w.Header()[k] = vs
+				}
+				w.WriteHeader(tt.status)
+				w.Write([]byte("<html>proxy error</html>"))
+			})
+			c := newClient(t, srv.URL, push.WithRetry(push.NoRetry))
+			c.Redact(secret)
+			resp, err := c.Do(context.Background(), &Request{URL: "https://vendor.example/send",
+				Header: http.Header{"Authorization": {"Bearer " + access}, "auth_token": {access}},
+				Body:   []byte("client_secret=" + url.QueryEscape(secret))})
+			var texts []string // where the reflection shows, redacted
+			if tt.status == 200 {
+				require.Error(t, err, "an HTML page is not an answer")
+				assert.Contains(t, err.Error(), "unexpected answer of type text/html")
+				texts = append(texts, err.Error(), fmt.Sprintf("%+v", err))
+			} else {
+				require.NoError(t, err)
+				assert.NotContains(t, StatusError("v", resp, "", "").Error(), access)
+				texts = append(texts, fmt.Sprint(resp.Header))
+			}
+			for _, s := range texts {
+				assert.NotContains(t, s, "s3cret")
+				assert.NotContains(t, s, access)
+				assert.Contains(t, s, "<redacted>")
+			}
+		})
+	}
+}
