@@ -3,6 +3,7 @@ package transport
 import (
 	"context"
 	"crypto/tls"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -134,6 +135,16 @@ func TestFailedTLSIsKnownUnsent(t *testing.T) {
 		_, err := c.Do(context.Background(), &Request{URL: "https://vendor.example/send"})
 		var ce *tls.CertificateVerificationError
 		assert.ErrorAs(t, err, &ce)
+	})
+
+	t.Run("no secret of the request in the error", func(t *testing.T) {
+		for _, u := range []string{untrusted.URL, "https://" + plain.Listener.Addr().String(), "https://" + old.Listener.Addr().String()} {
+			c := newClient(t, u)
+			_, err := c.Do(context.Background(), &Request{URL: "https://vendor.example/send?access_token=SECRET-IN-QUERY",
+				Header: http.Header{"Authorization": {"Bearer SECRET-BEARER"}}, Body: []byte("client_secret=SECRET-IN-BODY")})
+			require.Error(t, err)
+			assert.NotContains(t, fmt.Sprintf("%v %+v %#v", err, err, err), "SECRET")
+		}
 	})
 }
 
