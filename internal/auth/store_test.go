@@ -140,3 +140,29 @@ func TestRejectedTokenNotTakenBackFromTheStore(t *testing.T) {
 	assert.NotEqual(t, tok.AccessToken, again.AccessToken)
 	assert.EqualValues(t, 2, fetches.Load())
 }
+
+// A token that cannot be sent is neither taken from the fleet's store (it is
+// fetched anew and overwrites the store's) nor put there when fetched.
+func TestUnsendableTokenIsNotShared(t *testing.T) {
+	store := pushtest.NewTokenStore()
+	ctx := context.Background()
+	require.NoError(t, store.Put(ctx, "vendor/app1", &oauth2.Token{AccessToken: "old\r\nX-Injected: 1", Expiry: time.Now().Add(time.Hour)}))
+	caches, fetches := fleet(1, store)
+	tok, err := caches[0].Token(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, "fleet-tok-1", tok.AccessToken)
+	assert.EqualValues(t, 1, fetches.Load())
+	stored, err := store.Get(ctx, "vendor/app1")
+	require.NoError(t, err)
+	assert.Equal(t, "fleet-tok-1", stored.AccessToken, "the store's bad token is overwritten")
+
+	store = pushtest.NewTokenStore()
+	c := For(push.Options{TokenStore: store}, "vendor/app1", SourceFunc(func(context.Context) (*oauth2.Token, error) {
+		return &oauth2.Token{AccessToken: "bad\ntoken", Expiry: time.Now().Add(time.Hour)}, nil
+	}), time.Minute)
+	_, err = c.Token(ctx)
+	assert.ErrorIs(t, err, push.ErrAuth)
+	stored, err = store.Get(ctx, "vendor/app1")
+	require.NoError(t, err)
+	assert.Nil(t, stored, "not shared with the fleet")
+}

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -22,6 +23,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -79,6 +81,9 @@ type Client struct {
 
 	attempts atomic.Int64 // HTTP attempts made, for tests and benchmarks
 	secrets  [][]byte     // credentials an answer must never carry back (see Redact)
+	// secretText is secrets as strings, to look for them in header values
+	// without a conversion per value.
+	secretText []string
 }
 
 // Redact registers credentials the client sends (AppSecret, MasterSecret,
@@ -89,6 +94,10 @@ type Client struct {
 func (c *Client) Redact(secrets ...string) {
 	for _, s := range secrets {
 		c.secrets = appendForms(c.secrets, s)
+	}
+	c.secretText = c.secretText[:0]
+	for _, s := range c.secrets {
+		c.secretText = append(c.secretText, string(s))
 	}
 }
 
@@ -139,6 +148,60 @@ func (c *Client) redact(r *Request, body []byte) []byte {
 		}
 	}
 	return body
+}
+
+// redactHeader redacts every value of an answer's header in place (the
+// header is the answer's own): a proxy can reflect a credential into any of
+// them — Content-Type on an HTML page reaches the error text, apns-id the
+// outcome. It runs on every answer, so a value is converted and searched
+// byte-wise only when a string search says it may hold a credential.
+func (c *Client) redactHeader(r *Request, h http.Header) {
+	for _, vs := range h {
+		for i, v := range vs {
+			if c.mayHold(r, v) {
+				vs[i] = string(c.redact(r, []byte(v)))
+			}
+		}
+	}
+}
+
+// mayHold reports whether v may hold a credential redact replaces: one of
+// the client's secrets, or a credential of r raw or (from its first byte to
+// escape on) in an escaped form.
+func (c *Client) mayHold(r *Request, v string) bool {
+	if len(v) < minSecret {
+		return false
+	}
+	for _, sec := range c.secretText {
+		if strings.Contains(v, sec) {
+			return true
+		}
+	}
+	for h, vs := range r.Header {
+		if !credentialHeader(h) {
+			continue
+		}
+		for _, cv := range vs {
+			creds := [2]string{cv}
+			if _, cred, ok := strings.Cut(cv, " "); ok {
+				creds[1] = cred
+			} else if _, cred, ok := strings.Cut(cv, "="); ok {
+				creds[1] = cred
+			}
+			for _, cred := range creds {
+				if len(cred) < minSecret {
+					continue
+				}
+				if strings.Contains(v, cred) {
+					return true
+				}
+				if i := strings.IndexFunc(cred, needsEscape); i >= 0 && strings.Contains(v, cred[:i]) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // redactCredential replaces cred in body, raw or in the escaped forms it
@@ -258,41 +321,137 @@ type attempt struct {
 
 // try is one HTTP attempt.
 type try struct {
-	conn   atomic.Bool // GotConn was called
-	traced bool        // the transport reports GotConn (a net/http *Transport)
+	conn      atomic.Bool // GotConn was called
+	handshake atomic.Bool // a TLS handshake for it failed (TLSHandshakeDone with an error)
+	traced    bool        // the transport reports GotConn (a net/http *Transport)
 }
 
 // mayHaveSent reports whether the current attempt, which failed with err,
-// may have reached the vendor. Only an attempt that never got a connection
-// and failed to make one (refused dial, DNS, TLS handshake), or was cut by
-// the per-attempt timeout before it had one (a dial to a host that drops
-// packets), is known not to have been sent. The timeout case needs a
-// transport that reports connections: with any other, a missing report
-// proves nothing. Write completion is no guide: HTTP/2 reports it from
-// another goroutine, sometimes after the failure.
+// may have reached the vendor. A net/http *Transport reports the connection
+// (GotConn) before it writes a byte of the request, so through one an
+// attempt that never got a connection sent nothing, whatever failed: a
+// refused dial, DNS, a TLS handshake or certificate, a plain-HTTP answer to
+// HTTPS, the per-attempt timeout during the dial. Through any other
+// transport a missing report proves nothing, and only an error that can
+// only be met while connecting says so. Write completion is no guide: HTTP/2
+// reports it from another goroutine, sometimes after the failure.
 func (a *attempt) mayHaveSent(err error) bool {
 	if t := a.cur.Load(); t != nil {
 		if t.conn.Load() {
 			return true
 		}
-		if t.traced && errors.Is(err, ErrAttemptTimeout) {
+		if t.traced {
 			return false
 		}
 	}
 	return !preConnect(err)
 }
 
-// preConnect reports an error met while making a connection.
+// preConnect reports an error that can only be met while making a
+// connection, before any request byte is written.
 func preConnect(err error) bool {
 	var op *net.OpError
 	if errors.As(err, &op) && op.Op == "dial" {
 		return true
 	}
 	var dns *net.DNSError
-	var alert tls.AlertError
+	var alert tls.AlertError // QUIC only: over TCP a handshake alert is a *net.OpError, met after the handshake too
 	var rec tls.RecordHeaderError
-	return errors.As(err, &dns) || errors.As(err, &alert) || errors.As(err, &rec)
+	return errors.As(err, &dns) || errors.As(err, &alert) ||
+		errors.As(err, &rec) && rec.Conn != nil || // Conn is set only for the first record: the handshake
+		certificateError(err) || errors.Is(err, http.ErrSchemeMismatch)
 }
+
+// certificateError reports a failed verification of the server's
+// certificate: met only during the handshake.
+func certificateError(err error) bool {
+	var cv *tls.CertificateVerificationError
+	var ua x509.UnknownAuthorityError
+	var hn x509.HostnameError
+	var ci x509.CertificateInvalidError
+	return errors.As(err, &cv) || errors.As(err, &ua) || errors.As(err, &hn) || errors.As(err, &ci)
+}
+
+// tlsFailure is a TLS setup that failed in a way a retry cannot mend: the
+// same server answers the same way until someone changes something (a root
+// certificate, a proxy, the clock, the endpoint's scheme).
+type tlsFailure int
+
+const (
+	noTLSFailure   tlsFailure = iota
+	tlsCertificate            // the server's certificate did not verify
+	tlsPlainHTTP              // the server answered plain HTTP to HTTPS
+	tlsHandshake              // the handshake failed otherwise: an alert, no common version or cipher, not TLS at all
+)
+
+// tlsFailure classifies err, the failure of the current attempt. A
+// handshake cut by the network (reset, EOF, timeout) is not one: it is
+// retried like any failed dial.
+func (a *attempt) tlsFailure(err error) tlsFailure {
+	switch {
+	case certificateError(err):
+		return tlsCertificate
+	case errors.Is(err, http.ErrSchemeMismatch):
+		return tlsPlainHTTP
+	}
+	if rec := (tls.RecordHeaderError{}); errors.As(err, &rec) && rec.Conn != nil {
+		return tlsHandshake // the first record was not TLS
+	}
+	if t := a.cur.Load(); t != nil && t.handshake.Load() && !t.conn.Load() && !networkCut(err) {
+		return tlsHandshake
+	}
+	return noTLSFailure
+}
+
+// networkCut reports a failure of the network itself (a timeout, a reset, a
+// connection closed early, a cancelled context), which a retry may not meet.
+func networkCut(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout() ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNABORTED) || errors.Is(err, syscall.EPIPE) ||
+		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// tlsError is the error of an attempt that failed f: ErrUnavailable (the
+// vendor could not be reached; the token and the credentials are not in
+// question), never possibly delivered, with the cause named.
+func (c *Client) tlsError(f tlsFailure, r *Request, err error) *push.VendorError {
+	host := c.URL(r.URL)
+	if u, perr := url.Parse(host); perr == nil && u.Host != "" {
+		host = u.Host
+	}
+	cause := err
+	if ue := (*url.Error)(nil); errors.As(err, &ue) {
+		cause = ue.Err // without the method and URL: the host is named
+	}
+	text := cause.Error()
+	var msg string
+	switch f {
+	case tlsCertificate:
+		msg = "TLS certificate verification failed for " + host
+		if cv := (*tls.CertificateVerificationError)(nil); errors.As(cause, &cv) && cv.Err != nil {
+			text = cv.Err.Error() // "x509: …", without "tls: failed to verify certificate"
+		}
+	case tlsPlainHTTP:
+		msg = host + " answered plain HTTP to an HTTPS request"
+	default:
+		msg = "TLS handshake with " + host + " failed"
+	}
+	return &push.VendorError{Vendor: c.vendor, Kind: push.ErrUnavailable, Message: msg,
+		Cause: unsentError{err: cause, text: text}}
+}
+
+// unsentError is the cause of a request known not to have been sent: its
+// text says so, and it unwraps to the underlying error (errors.As finds a
+// *tls.CertificateVerificationError in it).
+type unsentError struct {
+	err  error
+	text string
+}
+
+func (e unsentError) Error() string { return e.text + " (nothing was sent)" }
+func (e unsentError) Unwrap() error { return e.err }
 
 // attempts wraps every HTTP attempt: it bounds it by the per-attempt
 // timeout (headers and body) and installs a fresh connection tracker.
@@ -321,6 +480,11 @@ func (t attempts) RoundTrip(r *http.Request) (*http.Response, error) {
 		st.cur.Store(cur)
 		ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
 			GotConn: func(httptrace.GotConnInfo) { cur.conn.Store(true) }, // called before anything is written
+			TLSHandshakeDone: func(_ tls.ConnectionState, err error) {
+				if err != nil {
+					cur.handshake.Store(true)
+				}
+			},
 		})
 	}
 	cancel := context.CancelFunc(func() {})
@@ -385,7 +549,11 @@ func (c *Client) URL(vendorURL string) string {
 // Do sends r, retrying temporary failures under the policy. It returns the
 // final HTTP answer whatever its status (the vendor package decodes it), or
 // an error when no answer was had: a *push.VendorError of kind
-// ErrUnavailable, or the context's error.
+// ErrUnavailable, or the context's error. A failed TLS setup (certificate,
+// handshake, plain-HTTP answer) is ErrUnavailable too — the vendor was not
+// reached; neither the token nor the credentials are in question — never
+// possibly delivered, and not retried: the same server answers the same way
+// until its certificate, a proxy, the clock or the endpoint changes.
 func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("%s: %w", c.vendor, err)
@@ -422,6 +590,9 @@ func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, fmt.Errorf("%s: %w", c.vendor, ctxErr)
 		}
+		if f := st.tlsFailure(err); f != noTLSFailure {
+			return nil, c.tlsError(f, r, err)
+		}
 		// Possibly delivered even where the vendor dedupes: it dedupes a resend
 		// with the same key, which a caller's retry has only with the same ID.
 		return nil, &push.VendorError{Vendor: c.vendor, Kind: push.ErrUnavailable, Cause: scrub(err),
@@ -429,7 +600,7 @@ func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
 	}
 	if unexpectedType(resp) {
 		return nil, &push.VendorError{Vendor: c.vendor, HTTPStatus: resp.StatusCode, Kind: push.ErrUnavailable,
-			Message:           "unexpected answer of type " + resp.Header.Get("Content-Type") + " (a proxy or captive portal?): " + snippet(st.body),
+			Message:           "unexpected answer of type " + snippet([]byte(resp.Header.Get("Content-Type"))) + " (a proxy or captive portal?): " + snippet(st.body),
 			PossiblyDelivered: !r.Auth}
 	}
 	if st.readErr != nil {
@@ -485,7 +656,8 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		return false, ctx.Err()
 	}
 	if err != nil {
-		retry := st != nil && (!st.mayHaveSent(err) || st.req.Idempotent || c.retry.RetryPossiblyDelivered) && retryableNetErr(err)
+		retry := st != nil && (!st.mayHaveSent(err) || st.req.Idempotent || c.retry.RetryPossiblyDelivered) &&
+			retryableNetErr(err) && st.tlsFailure(err) == noTLSFailure
 		c.logAttempt(ctx, st, 0, err, retry)
 		return retry, err
 	}
@@ -494,6 +666,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	resp.Body = http.NoBody // read: the retry loop may drain it
 	if st != nil {
 		body = c.redact(st.req, body)
+		c.redactHeader(st.req, resp.Header)
 		st.body, st.readErr = body, rerr
 	}
 	retry := false
@@ -563,22 +736,38 @@ func unexpectedType(resp *http.Response) bool {
 	return strings.EqualFold(mt, "text/html") || strings.EqualFold(mt, "application/xhtml+xml")
 }
 
-// RetryAfter parses a Retry-After header (seconds or an HTTP date).
+// RetryAfterLimit bounds a Retry-After as read. The vendors' quotas reset
+// daily, so a longer wait (or a number too large for a time.Duration, which
+// would wrap to a few milliseconds) is a broken or hostile answer: it is
+// clamped here, never wrapped.
+const RetryAfterLimit = 24 * time.Hour
+
+// RetryAfter parses a Retry-After header: delay-seconds or an HTTP date
+// (RFC 9110 §10.2.3), clamped to [0, RetryAfterLimit]. A value in the past,
+// a negative number or one that is neither form is 0 (none).
 func RetryAfter(h http.Header) time.Duration {
 	v := strings.TrimSpace(h.Get("Retry-After"))
 	if v == "" {
 		return 0
 	}
-	if s, err := strconv.Atoi(v); err == nil {
-		if s < 0 {
+	digits, neg := v, false
+	if digits[0] == '+' || digits[0] == '-' {
+		digits, neg = digits[1:], digits[0] == '-'
+	}
+	if digits != "" && strings.Trim(digits, "0123456789") == "" {
+		if neg {
 			return 0
+		}
+		// Only digits: ParseUint fails on overflow alone, which is "very long".
+		s, err := strconv.ParseUint(digits, 10, 64)
+		if err != nil || s > uint64(RetryAfterLimit/time.Second) {
+			return RetryAfterLimit
 		}
 		return time.Duration(s) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil {
-		if d := time.Until(t); d > 0 {
-			return d
-		}
+		// time.Until saturates rather than wraps for a far date.
+		return min(max(time.Until(t), 0), RetryAfterLimit)
 	}
 	return 0
 }

@@ -398,12 +398,58 @@ func TestStatusError(t *testing.T) {
 }
 
 func TestRetryAfterParsing(t *testing.T) {
-	assert.Equal(t, 3*time.Second, RetryAfter(http.Header{"Retry-After": {"3"}}))
-	assert.Zero(t, RetryAfter(http.Header{"Retry-After": {"-3"}}))
-	assert.Zero(t, RetryAfter(http.Header{"Retry-After": {"soon"}}))
-	future := time.Now().Add(30 * time.Second).UTC().Format(http.TimeFormat)
-	d := RetryAfter(http.Header{"Retry-After": {future}})
-	assert.InDelta(t, 30, d.Seconds(), 2)
+	date := func(d time.Duration) string { return time.Now().Add(d).UTC().Format(http.TimeFormat) }
+	tests := []struct {
+		name, value string
+		want        time.Duration
+	}{
+		{"seconds", "3", 3 * time.Second},
+		{"spaces", " 7 ", 7 * time.Second},
+		{"zero", "0", 0},
+		{"plus sign", "+3", 3 * time.Second},
+		{"negative", "-3", 0},
+		{"huge negative", "-99999999999999999999", 0},
+		{"not a number", "soon", 0},
+		{"fraction", "1.5", 0},
+		{"exponent", "1e3", 0},
+		{"empty", "", 0},
+		{"one day", "86400", 24 * time.Hour},
+		{"over a day", "86401", RetryAfterLimit},
+		// 18446744074 s × 1e9 wraps an int64 to 290 ms: the retry came at once.
+		{"wraps a Duration", "18446744074", RetryAfterLimit},
+		{"just over MaxInt64 ns", "9223372037", RetryAfterLimit},
+		{"overflows uint64", "99999999999999999999999", RetryAfterLimit},
+		{"date in 30s", date(30 * time.Second), 30 * time.Second},
+		{"date in a year", date(365 * 24 * time.Hour), RetryAfterLimit},
+		{"date in year 9999", "Fri, 31 Dec 9999 23:59:59 GMT", RetryAfterLimit},
+		{"date in the past", date(-time.Hour), 0},
+		{"RFC 850 date", time.Now().Add(time.Minute).UTC().Format("Monday, 02-Jan-06 15:04:05 GMT"), time.Minute},
+		{"asctime date", time.Now().Add(time.Minute).UTC().Format(time.ANSIC), time.Minute},
+		{"year 1", "Mon, 01 Jan 0001 00:00:00 GMT", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := RetryAfter(http.Header{"Retry-After": {tt.value}})
+			assert.GreaterOrEqual(t, got, time.Duration(0))
+			assert.LessOrEqual(t, got, RetryAfterLimit)
+			assert.InDelta(t, tt.want.Seconds(), got.Seconds(), 2, "got %s", got)
+		})
+	}
+}
+
+// A Retry-After too large for a Duration is a long wait, not a short one:
+// the 503 is handed to the caller with the clamped wait, not retried after
+// the 290 ms it used to wrap to.
+func TestHugeRetryAfterIsNotRetriedAtOnce(t *testing.T) {
+	srv, n := script(t, status(503, "busy", "Retry-After", "18446744074"), status(200, "ok"))
+	c := newClient(t, srv.URL)
+	resp, err := c.Do(context.Background(), &Request{URL: "https://vendor.example/send"})
+	require.NoError(t, err)
+	assert.Equal(t, 503, resp.Status)
+	assert.EqualValues(t, 1, n.Load(), "not retried: the wait is longer than MaxRetryAfter")
+	e := StatusError("v", resp, "", "")
+	assert.Equal(t, RetryAfterLimit, e.RetryAfter)
+	assert.ErrorIs(t, e, push.ErrUnavailable)
 }
 
 // Over HTTP/2 the write of a request is reported asynchronously; a retry
@@ -513,3 +559,64 @@ func TestUntracedFailureCountsAsPossiblySent(t *testing.T) {
 type roundTripper func(*http.Request) (*http.Response, error)
 
 func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// A proxy that reflects the request into the answer's headers — the
+// credential in Content-Type on an HTML page, in any other header — puts it
+// into the error text ("unexpected answer of type …") and into what the
+// vendor decoders read (APNs takes apns-id as the message id): every header
+// value is redacted like the body.
+func TestReflectedHeaderIsRedacted(t *testing.T) {
+	const secret, access = "app-s3cret+/=", "access-token-123"
+	tests := []struct {
+		name   string
+		status int
+		header func(r *http.Request) http.Header
+	}{
+		{"bearer in Content-Type of an HTML page", 200, func(r *http.Request) http.Header {
+			return http.Header{"Content-Type": {"text/html; charset=" + r.Header.Get("Authorization")}}
+		}},
+		{"raw token in Content-Type", 200, func(r *http.Request) http.Header {
+			return http.Header{"Content-Type": {"text/html; x=" + r.Header.Get("auth_token")}}
+		}},
+		{"form-escaped secret in Content-Type", 200, func(r *http.Request) http.Header {
+			b, _ := io.ReadAll(r.Body)
+			return http.Header{"Content-Type": {"text/html; echo=" + string(b)}}
+		}},
+		{"in other headers of an error", 502, func(r *http.Request) http.Header {
+			b, _ := io.ReadAll(r.Body)
+			return http.Header{"Content-Type": {"text/plain"}, "X-Echo": {r.Header.Get("Authorization"), string(b)},
+				"Apns-Id": {r.Header.Get("auth_token")}, "Www-Authenticate": {"Bearer realm=" + access}}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, _ := script(t, func(w http.ResponseWriter, r *http.Request) {
+				for k, vs := range tt.header(r) {
+					w.Header()[k] = vs
+				}
+				w.WriteHeader(tt.status)
+				w.Write([]byte("<html>proxy error</html>"))
+			})
+			c := newClient(t, srv.URL, push.WithRetry(push.NoRetry))
+			c.Redact(secret)
+			resp, err := c.Do(context.Background(), &Request{URL: "https://vendor.example/send",
+				Header: http.Header{"Authorization": {"Bearer " + access}, "auth_token": {access}},
+				Body:   []byte("client_secret=" + url.QueryEscape(secret))})
+			var texts []string // where the reflection shows, redacted
+			if tt.status == 200 {
+				require.Error(t, err, "an HTML page is not an answer")
+				assert.Contains(t, err.Error(), "unexpected answer of type text/html")
+				texts = append(texts, err.Error(), fmt.Sprintf("%+v", err))
+			} else {
+				require.NoError(t, err)
+				assert.NotContains(t, StatusError("v", resp, "", "").Error(), access)
+				texts = append(texts, fmt.Sprint(resp.Header))
+			}
+			for _, s := range texts {
+				assert.NotContains(t, s, "s3cret")
+				assert.NotContains(t, s, access)
+				assert.Contains(t, s, "<redacted>")
+			}
+		})
+	}
+}
