@@ -65,12 +65,14 @@ type limited struct {
 	lim *rate.Limiter
 
 	mu      sync.Mutex
-	until   time.Time // the local breaker: open until then
-	checked time.Time // when the fleet's breaker was last read as closed
+	until   time.Time // this process's breaker, when the fleet's store did not take it: open until then
+	fleet   time.Time // the fleet's breaker as last read (zero: closed)
+	checked time.Time // when the fleet's breaker was last read
 }
 
-// BreakerRecheck is how long a closed answer from the fleet's BreakerStore
-// is trusted, so a push does not cost a store round trip every time.
+// BreakerRecheck is how long an answer from the fleet's BreakerStore is
+// trusted, so a push does not cost a store round trip every time, and a
+// breaker deleted from the store reopens every instance soon after.
 var BreakerRecheck = time.Second
 
 func (lp *limited) Vendor() Vendor { return lp.p.Vendor() }
@@ -84,32 +86,45 @@ func (lp *limited) open(ctx context.Context) time.Time {
 	}
 	now := time.Now()
 	lp.mu.Lock()
-	until, fresh := lp.until, now.Sub(lp.checked) < BreakerRecheck
+	own, u, fresh := lp.until, lp.fleet, now.Sub(lp.checked) < BreakerRecheck
 	lp.mu.Unlock()
-	if until.After(now) {
-		return until
+	if own.After(now) {
+		return own
 	}
-	if lp.l.Breaker == nil || fresh {
+	if lp.l.Breaker == nil {
 		return time.Time{}
 	}
-	u, err := lp.l.Breaker.Tripped(ctx, lp.breakerKey())
-	lp.mu.Lock()
-	defer lp.mu.Unlock()
-	if err == nil && u.After(now) {
-		lp.until = u
+	if !fresh {
+		got, err := lp.l.Breaker.Tripped(ctx, lp.breakerKey())
+		if err == nil { // else the store is down: the last answer stands, the pushes go on if it was closed
+			u = got
+			if reset := lp.l.QuotaReset(now); u.After(reset) {
+				// no quota is used up past its reset: not a time Trip wrote
+				// (a foreign value, a clock far off); repair it for the fleet
+				u = reset
+				_ = lp.l.Breaker.Trip(ctx, lp.breakerKey(), reset)
+			}
+		}
+		lp.mu.Lock()
+		lp.fleet, lp.checked = u, now
+		lp.mu.Unlock()
+	}
+	if u.After(now) {
 		return u
 	}
-	lp.checked = now // closed (or the store is down: keep sending)
 	return time.Time{}
 }
 
 func (lp *limited) trip(ctx context.Context) {
-	until := lp.l.QuotaReset(time.Now())
+	now := time.Now()
+	until := lp.l.QuotaReset(now)
 	lp.mu.Lock()
-	lp.until = until
+	lp.fleet, lp.checked = until, now // what the store will say: deleting it there reopens this process too
 	lp.mu.Unlock()
-	if lp.l.Breaker != nil {
-		_ = lp.l.Breaker.Trip(ctx, lp.breakerKey(), until) // this process stops either way
+	if lp.l.Breaker == nil || lp.l.Breaker.Trip(ctx, lp.breakerKey(), until) != nil {
+		lp.mu.Lock() // no store, or it failed: this process stops either way
+		lp.until = until
+		lp.mu.Unlock()
 	}
 }
 

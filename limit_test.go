@@ -153,6 +153,56 @@ func TestQuotaBreakerResets(t *testing.T) {
 	assert.EqualValues(t, 2, vendor.calls.Load())
 }
 
+// TestQuotaBreakerFollowsTheStore: a breaker time from the fleet's store
+// later than the next quota reset is cut to it and repaired in the store,
+// and a breaker closed in the store (deleted) reopens every instance, the
+// one that tripped it included, within BreakerRecheck.
+func TestQuotaBreakerFollowsTheStore(t *testing.T) {
+	defer func(d time.Duration) { push.BreakerRecheck = d }(push.BreakerRecheck)
+	push.BreakerRecheck = 50 * time.Millisecond
+	const key = "quota/xiaomi/mi"
+	reset := time.Now().Add(time.Hour).Truncate(time.Millisecond)
+	limits := push.Limits{QuotaBreaker: true, QuotaReset: func(time.Time) time.Time { return reset }, Name: "mi"}
+	info := &push.OfflinePushInfo{Title: "t", Desc: "d"}
+	cases := []struct {
+		name string
+		trip func(store *pushtest.TokenStore, lp push.Pusher, vendor *countingPusher)
+	}{
+		{"a far-future value in the store", func(store *pushtest.TokenStore, _ push.Pusher, _ *countingPusher) {
+			require.NoError(t, store.Trip(context.Background(), key, time.Date(5138, 11, 16, 0, 0, 0, 0, time.UTC)))
+		}},
+		{"tripped by this process", func(_ *pushtest.TokenStore, lp push.Pusher, vendor *countingPusher) {
+			vendor.quota.Store(true)
+			lp.Push(context.Background(), info, "a")
+			vendor.quota.Store(false)
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			store, vendor := pushtest.NewTokenStore(), &countingPusher{}
+			l := limits
+			l.Breaker = store
+			lp := push.Limit(vendor, l)
+			c.trip(store, lp, vendor)
+			calls := vendor.calls.Load()
+
+			res, err := lp.Push(context.Background(), info, "b")
+			require.NoError(t, err)
+			require.ErrorIs(t, res.Outcomes[0].Err, push.ErrQuota)
+			assert.Contains(t, res.Outcomes[0].Err.Error(), "open until "+reset.Format(time.RFC3339), "never past the next reset")
+			until, _ := store.Tripped(context.Background(), key)
+			assert.True(t, until.Equal(reset), "the store holds the reset, not %v", until)
+
+			require.NoError(t, store.Trip(context.Background(), key, time.Time{})) // closed in the store
+			time.Sleep(2 * push.BreakerRecheck)
+			res, err = lp.Push(context.Background(), info, "c")
+			require.NoError(t, err)
+			assert.NoError(t, res.Outcomes[0].Err, "reopened with the store")
+			assert.Equal(t, calls+1, vendor.calls.Load())
+		})
+	}
+}
+
 func TestPerDeviceQuotaDoesNotTrip(t *testing.T) {
 	vendor := &mixedQuota{}
 	lp := push.Limit(vendor, push.Limits{QuotaBreaker: true})

@@ -22,9 +22,10 @@ type TokenStore interface {
 	Get(ctx context.Context, key string) (*oauth2.Token, error)
 	// Put stores tok under key until its expiry.
 	Put(ctx context.Context, key string, tok *oauth2.Token) error
-	// Lock makes the caller the one fetcher of key for at most ttl, so a
-	// crashed holder does not block the fleet. ok is false when another
-	// holds it; unlock releases it early.
+	// Lock makes the caller the one fetcher of key until unlock; a holder
+	// that crashed loses it after ttl, so it does not block the fleet (a
+	// store may renew it while the holder's fetch runs). ok is false when
+	// another holds it.
 	Lock(ctx context.Context, key string, ttl time.Duration) (unlock func(), ok bool, err error)
 	// Invalidate deletes the token under key if it is still the rejected
 	// one, so a token the vendor refused is replaced once for everyone.

@@ -12,6 +12,9 @@ import (
 // database; the in-memory one below is enough for the example.
 type Store interface {
 	// AddDevice records a device of a logged-in user (setOfflinePushConfig).
+	// A device token belongs to one user: the phone's current one. When
+	// another user signs in on the phone and reports it, it moves to that
+	// user, so the previous one's messages no longer reach the phone.
 	AddDevice(user string, d push.Device)
 	// Devices returns the user's devices.
 	Devices(user string) []push.Device
@@ -41,6 +44,13 @@ func NewMemoryStore() *MemoryStore {
 func (s *MemoryStore) AddDevice(user string, d push.Device) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// the token moves to its new user (a database keeps a unique key on
+	// (certificate, token) instead of scanning)
+	for other, ds := range s.devices {
+		if other != user {
+			s.devices[other] = slices.DeleteFunc(ds, func(x push.Device) bool { return x == d })
+		}
+	}
 	if !slices.Contains(s.devices[user], d) {
 		s.devices[user] = append(s.devices[user], d)
 	}

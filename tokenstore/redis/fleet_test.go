@@ -12,6 +12,7 @@ import (
 	"encoding/pem"
 	"net"
 	"net/http"
+	"regexp"
 	"strconv"
 	"sync"
 	"testing"
@@ -28,6 +29,7 @@ import (
 	"github.com/offlinepush/push/harmony"
 	"github.com/offlinepush/push/honor"
 	"github.com/offlinepush/push/huawei"
+	"github.com/offlinepush/push/internal/auth"
 	"github.com/offlinepush/push/oppo"
 	"github.com/offlinepush/push/pushtest"
 	redisstore "github.com/offlinepush/push/tokenstore/redis"
@@ -422,4 +424,139 @@ func TestFleetWithRedisDownStillPushes(t *testing.T) {
 	t.Logf("Redis down: %d pushes went through in %v, %d token fetches (one per instance)", instances*perInstance, took, v.fetches())
 	assert.Equal(t, instances, v.fetches())
 	assert.Less(t, took, 10*time.Second, "no instance stalled on the store")
+}
+
+// slowTokens delays every request to the token endpoint, as a vendor whose
+// OAuth server takes its time.
+type slowTokens struct {
+	base  http.RoundTripper
+	path  string
+	delay time.Duration
+}
+
+func (s slowTokens) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.URL.Path == s.path {
+		select {
+		case <-time.After(s.delay):
+		case <-r.Context().Done():
+			return nil, r.Context().Err()
+		}
+	}
+	return s.base.RoundTrip(r)
+}
+
+// TestFleetSlowFetchKeepsTheLock: the token fetch takes three lock TTLs;
+// the fetcher's lock is renewed meanwhile, so no other instance fetches.
+func TestFleetSlowFetchKeepsTheLock(t *testing.T) {
+	needRedis(t)
+	defer func(d time.Duration) { auth.LockTTL = d }(auth.LockTTL)
+	auth.LockTTL = 600 * time.Millisecond
+	const fetch = 1800 * time.Millisecond
+	srv := pushtest.NewHuawei("104536617", "hw-app-secret")
+	defer srv.Close()
+	v := vendors["huawei"](t)
+	v.close()
+	v.newClient = func(s push.TokenStore) (push.Pusher, error) {
+		hc := &http.Client{Transport: slowTokens{http.DefaultTransport.(*http.Transport).Clone(), "/oauth2/v3/token", fetch}}
+		return huawei.New(huawei.Config{AppID: "104536617", AppSecret: "hw-app-secret"},
+			push.WithEndpoint(srv.URL()), push.WithHTTPClient(hc), push.WithTokenStore(s))
+	}
+	prefix := testPrefix(t)
+	routers, _ := newFleet(t, instances, prefix, v, nil)
+	start := time.Now()
+	requireDelivered(t, load(t, routers, v.devices, perInstance))
+	t.Logf("a %v token fetch under a %v lock: %d fetch(es) fleet-wide, all pushes done after %v",
+		fetch, auth.LockTTL, srv.TokenRequests(), time.Since(start).Round(time.Millisecond))
+	assert.Equal(t, 1, srv.TokenRequests(), "one fetch: the lock was renewed while it ran")
+	assert.Zero(t, newClient(t).Exists(context.Background(), prefix+"lock:"+v.key).Val(), "released after the fetch")
+}
+
+// TestFleetRepairsAnUnreadableToken: Redis holds something under the
+// token key that is not a token this store wrote. One instance fetches and
+// overwrites it; the others use its token.
+func TestFleetRepairsAnUnreadableToken(t *testing.T) {
+	cases := map[string]func(rdb *redis.Client, key string) error{
+		"not JSON": func(rdb *redis.Client, key string) error {
+			return rdb.Set(context.Background(), key, "\x00garbage", 0).Err()
+		},
+		"no access_token": func(rdb *redis.Client, key string) error {
+			return rdb.Set(context.Background(), key, `{"expiry":"x"}`, 0).Err()
+		},
+		"a hash": func(rdb *redis.Client, key string) error { return rdb.HSet(context.Background(), key, "a", "b").Err() },
+	}
+	for name, write := range cases {
+		t.Run(name, func(t *testing.T) {
+			needRedis(t)
+			v := vendors["huawei"](t)
+			defer v.close()
+			prefix := testPrefix(t)
+			rdb := newClient(t)
+			require.NoError(t, write(rdb, prefix+"token:"+v.key))
+			routers, stores := newFleet(t, instances, prefix, v, nil)
+			requireDelivered(t, load(t, routers, v.devices, perInstance))
+			t.Logf("%s: %d token fetch(es) fleet-wide", name, v.fetches())
+			assert.Equal(t, 1, v.fetches(), "one instance fetched for all")
+			tok, err := stores[0].Get(context.Background(), v.key)
+			require.NoError(t, err)
+			require.NotNil(t, tok, "the value was overwritten with the token")
+			assert.Greater(t, rdb.PTTL(context.Background(), prefix+"token:"+v.key).Val(), time.Duration(0), "expiring with it")
+		})
+	}
+}
+
+var openUntil = regexp.MustCompile(`open until (\S+) \(`)
+
+// TestFleetBreakerFarFutureThenDeleted: a breaker value in Redis far in the
+// future (as a Trip from a broken clock writes it, or a foreign value
+// without expiry) stops the fleet only until the next quota reset, and the
+// stored value is repaired to it; once the key is deleted every instance
+// sends again within BreakerRecheck.
+func TestFleetBreakerFarFutureThenDeleted(t *testing.T) {
+	far := time.Date(5138, 11, 16, 0, 0, 0, 0, time.UTC)
+	cases := map[string]func(s *redisstore.Store, rdb *redis.Client, bk string) error{
+		"tripped until 5138": func(s *redisstore.Store, _ *redis.Client, _ string) error {
+			return s.Trip(context.Background(), "quota/xiaomi/"+cert, far)
+		},
+		"no expiry": func(_ *redisstore.Store, rdb *redis.Client, bk string) error {
+			return rdb.Set(context.Background(), bk, strconv.FormatInt(far.UnixMilli(), 10), 0).Err()
+		},
+	}
+	for name, write := range cases {
+		t.Run(name, func(t *testing.T) {
+			needRedis(t)
+			defer func(d time.Duration) { push.BreakerRecheck = d }(push.BreakerRecheck)
+			push.BreakerRecheck = 100 * time.Millisecond
+			srv := pushtest.NewXiaomi("mi-app-secret", "com.example.chat")
+			defer srv.Close()
+			v := fakeVendor{newClient: func(push.TokenStore) (push.Pusher, error) {
+				return xiaomi.New(xiaomi.Config{AppSecret: "mi-app-secret", PackageName: "com.example.chat", ChannelID: "im_private"},
+					push.WithEndpoint(srv.URL()))
+			}}
+			prefix := testPrefix(t)
+			bk := prefix + "breaker:quota/xiaomi/" + cert
+			routers, stores := newFleet(t, instances, prefix, v, &push.Limits{QuotaBreaker: true})
+			rdb := newClient(t)
+			require.NoError(t, write(stores[0], rdb, bk))
+			devices := []string{"regid-alice-phone", "regid-alice-tablet"}
+
+			failed := load(t, routers, devices, 1)
+			require.Len(t, failed, instances*len(devices), "open on every instance")
+			reset := push.NextMidnightChina(time.Now())
+			for _, o := range failed {
+				require.ErrorIs(t, o.Err, push.ErrQuota)
+				m := openUntil.FindStringSubmatch(o.Err.Error())
+				require.Len(t, m, 2, o.Err.Error())
+				until, err := time.Parse(time.RFC3339, m[1])
+				require.NoError(t, err)
+				require.True(t, until.Equal(reset), "open until the next quota reset %v, not %v", reset, until)
+			}
+			assert.InDelta(t, time.Until(reset).Seconds(), rdb.PTTL(context.Background(), bk).Val().Seconds(), 2, "the key now expires at the reset")
+			assert.Empty(t, srv.Sends())
+
+			require.NoError(t, rdb.Del(context.Background(), bk).Err()) // an operator reopens it
+			time.Sleep(2 * push.BreakerRecheck)
+			requireDelivered(t, load(t, routers, devices, 1))
+			assert.Len(t, srv.Sends(), instances, "every instance sends again")
+		})
+	}
 }

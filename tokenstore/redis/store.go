@@ -17,9 +17,16 @@
 //	token:<key>    the token as JSON {access_token, token_type, expiry},
 //	               expiring with the token
 //	lock:<key>     the fetcher's random lock value, expiring after the
-//	               lock's TTL so a crashed holder does not block the fleet
+//	               lock's TTL so a crashed holder does not block the fleet;
+//	               renewed while the holder's fetch runs
 //	breaker:<key>  until when a quota breaker is open (Unix milliseconds),
 //	               expiring then
+//
+// A value under these keys that this store did not write is repaired, not
+// trusted: an unreadable token counts as no token, so one instance fetches
+// and overwrites it; a lock without expiry is given the lock TTL; a breaker
+// is never reported open past its key's expiry (and push.Limit caps it at
+// the next quota reset).
 //
 // Keys name a credential ("huawei/<appId>", "apns/<teamId>/<keyId>"),
 // never a secret. Access tokens are secrets: anyone who can read the Redis
@@ -43,6 +50,8 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -161,12 +170,15 @@ type storedToken struct {
 }
 
 // Get implements push.TokenStore: the token under key, or nil when there is
-// none (or it has expired).
+// none (or it has expired). A value this store did not write (not its
+// JSON, no access_token, not even a string) counts as none: the caller then
+// fetches under the lock and Put overwrites it, where an error would make
+// every instance fetch its own token and leave the value there forever.
 func (s *Store) Get(ctx context.Context, key string) (*oauth2.Token, error) {
 	b, err := call(ctx, s, func(ctx context.Context) ([]byte, error) {
 		return s.rdb.Get(ctx, s.tokenKey(key)).Bytes()
 	}, nil)
-	if errors.Is(err, redis.Nil) {
+	if errors.Is(err, redis.Nil) || wrongType(err) {
 		return nil, nil
 	}
 	if err != nil {
@@ -174,13 +186,18 @@ func (s *Store) Get(ctx context.Context, key string) (*oauth2.Token, error) {
 	}
 	var st storedToken
 	if json.Unmarshal(b, &st) != nil || st.AccessToken == "" {
-		// the decoder's message is not wrapped: it could quote the value
-		return nil, fmt.Errorf("redisstore: the value under %q is not a token this store wrote", s.tokenKey(key))
+		return nil, nil // unreadable: replaced by the next fetch (its text is never quoted)
 	}
 	if !st.Expiry.IsZero() && !time.Now().Before(st.Expiry) {
 		return nil, nil // Redis has not dropped it yet (clocks differ by a little)
 	}
 	return &oauth2.Token{AccessToken: st.AccessToken, TokenType: st.TokenType, Expiry: st.Expiry}, nil
+}
+
+// wrongType reports Redis's answer to GET on a key holding a list, hash, …
+func wrongType(err error) bool {
+	var re redis.Error
+	return errors.As(err, &re) && strings.HasPrefix(re.Error(), "WRONGTYPE")
 }
 
 // Put implements push.TokenStore: it stores tok under key until tok
@@ -235,14 +252,39 @@ end
 return 0
 `)
 
+// lockScript takes the lock (SET NX PX). A lock key without expiry was not
+// written by Lock and would block the fleet for ever: it gets the TTL, so it
+// ends like a crashed holder's.
+var lockScript = redis.NewScript(`
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+	return 1
+end
+if redis.call('PTTL', KEYS[1]) == -1 then
+	redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0
+`)
+
+// renewScript extends the lock only while it holds the caller's value.
+var renewScript = redis.NewScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+	return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0
+`)
+
 // unlockTimeout bounds the release of a lock; unlock takes no context. A
 // release that fails leaves the lock to expire.
 const unlockTimeout = 5 * time.Second
 
-// Lock implements push.TokenStore: SET lock:<key> <random> NX PX ttl. The
-// returned unlock deletes the lock only if it still holds this caller's
-// random value. When another holds the lock, ok is false and unlock does
-// nothing.
+// Lock implements push.TokenStore: SET lock:<key> <random> NX PX ttl. While
+// the caller holds it, the lock is renewed every ttl/3 (compare and
+// PEXPIRE), so a fetch slower than ttl keeps it and no second instance
+// fetches; renewal stops at unlock, when ctx ends or when the lock is found
+// lost, so a holder that crashed or hangs past its ctx frees the fleet
+// within ttl. The returned unlock deletes the lock only if it still holds
+// this caller's random value. When another holds the lock, ok is false and
+// unlock does nothing.
 func (s *Store) Lock(ctx context.Context, key string, ttl time.Duration) (unlock func(), ok bool, err error) {
 	if ttl < time.Millisecond {
 		return nil, false, fmt.Errorf("redisstore: lock %q: ttl %v is not positive", key, ttl)
@@ -259,7 +301,8 @@ func (s *Store) Lock(ctx context.Context, key string, ttl time.Duration) (unlock
 		_ = unlockScript.Run(ctx, s.rdb, []string{lk}, value).Err()
 	}
 	ok, err = call(ctx, s, func(ctx context.Context) (bool, error) {
-		return s.rdb.SetNX(ctx, lk, value, ttl).Result()
+		n, err := lockScript.Run(ctx, s.rdb, []string{lk}, value, ttl.Milliseconds()).Int64()
+		return n == 1, err
 	}, func(took bool) {
 		if took { // taken after we gave up: let the others have it
 			release()
@@ -271,7 +314,44 @@ func (s *Store) Lock(ctx context.Context, key string, ttl time.Duration) (unlock
 	if !ok {
 		return func() {}, false, nil
 	}
-	return release, true, nil
+	stop := make(chan struct{})
+	renewed := make(chan struct{})
+	go func() {
+		defer close(renewed)
+		s.renew(ctx, lk, value, ttl, stop)
+	}()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			close(stop)
+			<-renewed // no renewal after the release
+			release()
+		})
+	}, true, nil
+}
+
+// renew extends the lock lk holding value every ttl/3 until stop closes,
+// ctx ends or the lock is no longer the caller's. A renewal Redis does not
+// answer is tried again at the next tick; the lock lasts ttl after the
+// last one that succeeded.
+func (s *Store) renew(ctx context.Context, lk, value string, ttl time.Duration, stop <-chan struct{}) {
+	t := time.NewTicker(max(ttl/3, time.Millisecond))
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		held, err := call(ctx, s, func(ctx context.Context) (int64, error) {
+			return renewScript.Run(ctx, s.rdb, []string{lk}, value, ttl.Milliseconds()).Int64()
+		}, nil)
+		if err == nil && held == 0 {
+			return // expired (Redis was away longer than ttl) and maybe taken by another
+		}
+	}
 }
 
 // Invalidate implements push.TokenStore: it deletes the token under key if
@@ -313,11 +393,25 @@ func (s *Store) Trip(ctx context.Context, key string, until time.Time) error {
 	return nil
 }
 
+// trippedScript reads the breaker and how long its key lives, at once.
+var trippedScript = redis.NewScript(`
+local v = redis.call('GET', KEYS[1])
+if not v then
+	return false
+end
+return {v, redis.call('PTTL', KEYS[1])}
+`)
+
 // Tripped implements push.BreakerStore: until when key's breaker is open,
-// or the zero time when it is closed.
+// or the zero time when it is closed. The answer never outlives the key:
+// a value later than the key's expiry (not one Trip wrote) is cut to the
+// expiry, measured by Redis's clock. push.Limit caps what it gets at the
+// next quota reset and reads the store again after push.BreakerRecheck, so
+// a breaker key deleted in Redis reopens every instance.
 func (s *Store) Tripped(ctx context.Context, key string) (time.Time, error) {
-	v, err := call(ctx, s, func(ctx context.Context) (string, error) {
-		return s.rdb.Get(ctx, s.breakerKey(key)).Result()
+	bk := s.breakerKey(key)
+	v, err := call(ctx, s, func(ctx context.Context) ([]any, error) {
+		return trippedScript.Run(ctx, s.rdb, []string{bk}).Slice()
 	}, nil)
 	if errors.Is(err, redis.Nil) {
 		return time.Time{}, nil
@@ -325,12 +419,25 @@ func (s *Store) Tripped(ctx context.Context, key string) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, fmt.Errorf("redisstore: breaker %q: %w", key, err)
 	}
-	ms, err := strconv.ParseInt(v, 10, 64)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("redisstore: the value under %q is not a breaker time", s.breakerKey(key))
+	var str string
+	var pttl int64
+	if len(v) == 2 {
+		str, _ = v[0].(string)
+		pttl, _ = v[1].(int64)
 	}
+	ms, err := strconv.ParseInt(str, 10, 64)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("redisstore: the value under %q is not a breaker time", bk)
+	}
+	now := time.Now()
 	until := time.UnixMilli(ms)
-	if !until.After(time.Now()) {
+	if pttl >= 0 {
+		// PTTL is whole milliseconds, rounded down: add the one it may lack
+		if end := now.Add(time.Duration(pttl+1) * time.Millisecond); until.After(end) {
+			until = end
+		}
+	}
+	if !until.After(now) {
 		return time.Time{}, nil
 	}
 	return until, nil

@@ -89,14 +89,36 @@ func TestPutExpiredAndEndlessTokens(t *testing.T) {
 	assert.Error(t, s.Put(bg, "vivo/c", &oauth2.Token{}), "an empty token is refused")
 }
 
-func TestGetForeignValue(t *testing.T) {
-	prefix := testPrefix(t)
-	s, rdb := newStore(t, prefix)
-	require.NoError(t, rdb.Set(bg, prefix+"token:x/y", "not-json secret-ish", 0).Err())
-	tok, err := s.Get(bg, "x/y")
-	assert.Nil(t, tok)
-	require.Error(t, err)
-	assert.NotContains(t, err.Error(), "secret-ish", "the value is not quoted")
+// TestGetRepairsAnUnreadableValue: a value this store did not write counts
+// as no token (an error made every instance fetch its own, for ever), so
+// the fetcher's Put overwrites it; its text never reaches an error.
+func TestGetRepairsAnUnreadableValue(t *testing.T) {
+	cases := []struct {
+		name  string
+		write func(rdb *redis.Client, key string) error
+	}{
+		{"not JSON", func(rdb *redis.Client, key string) error { return rdb.Set(bg, key, "not-json secret-ish", 0).Err() }},
+		{"no access_token", func(rdb *redis.Client, key string) error {
+			return rdb.Set(bg, key, `{"token_type":"Bearer","secret":"secret-ish"}`, 0).Err()
+		}},
+		{"not a string", func(rdb *redis.Client, key string) error { return rdb.HSet(bg, key, "secret-ish", "1").Err() }},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			prefix := testPrefix(t)
+			s, rdb := newStore(t, prefix)
+			require.NoError(t, c.write(rdb, prefix+"token:x/y"))
+			tok, err := s.Get(bg, "x/y")
+			require.NoError(t, err, "no error: the caller fetches under the lock")
+			assert.Nil(t, tok)
+
+			require.NoError(t, s.Put(bg, "x/y", &oauth2.Token{AccessToken: "fresh", Expiry: time.Now().Add(time.Hour)}))
+			tok, err = s.Get(bg, "x/y")
+			require.NoError(t, err)
+			require.NotNil(t, tok, "overwritten")
+			assert.Equal(t, "fresh", tok.AccessToken)
+		})
+	}
 }
 
 func TestLockIsExclusiveAndExpires(t *testing.T) {
@@ -104,7 +126,8 @@ func TestLockIsExclusiveAndExpires(t *testing.T) {
 	a, rdb := newStore(t, prefix)
 	b, _ := newStore(t, prefix)
 
-	unlockA, ok, err := a.Lock(bg, "fcm/p", 600*time.Millisecond)
+	crash, crashed := context.WithCancel(bg)
+	unlockA, ok, err := a.Lock(crash, "fcm/p", 600*time.Millisecond)
 	require.NoError(t, err)
 	require.True(t, ok)
 	require.NotNil(t, unlockA)
@@ -119,7 +142,8 @@ func TestLockIsExclusiveAndExpires(t *testing.T) {
 	unlockB() // a no-op: b does not hold it
 	assert.EqualValues(t, 1, rdb.Exists(bg, prefix+"lock:fcm/p").Val())
 
-	time.Sleep(650 * time.Millisecond) // a crashed: its lock expires
+	crashed() // a crashed (its renewal stopped): its lock expires
+	time.Sleep(650 * time.Millisecond)
 	_, ok, err = b.Lock(bg, "fcm/p", time.Second)
 	require.NoError(t, err)
 	assert.True(t, ok, "taken after the holder's lock expired")
@@ -132,16 +156,91 @@ func TestLockIsExclusiveAndExpires(t *testing.T) {
 	assert.Error(t, err, "a lock must expire")
 }
 
+// TestLockRenewedWhileHeld: a holder slower than the TTL keeps the lock
+// (renewed every ttl/3), and renewal stops at unlock: a value put back
+// under the lock afterwards expires on its own.
+func TestLockRenewedWhileHeld(t *testing.T) {
+	prefix := testPrefix(t)
+	a, rdb := newStore(t, prefix)
+	b, _ := newStore(t, prefix)
+	lk := prefix + "lock:huawei/slow"
+	const ttl = 300 * time.Millisecond
+
+	unlock, ok, err := a.Lock(bg, "huawei/slow", ttl)
+	require.NoError(t, err)
+	require.True(t, ok)
+	held := rdb.Get(bg, lk).Val()
+	for range 4 { // 1.2 s: four TTLs
+		time.Sleep(ttl)
+		_, ok, err := b.Lock(bg, "huawei/slow", ttl)
+		require.NoError(t, err)
+		require.False(t, ok, "still a's")
+		assert.Equal(t, held, rdb.Get(bg, lk).Val())
+		pttl := rdb.PTTL(bg, lk).Val()
+		assert.Greater(t, pttl, time.Duration(0))
+		assert.LessOrEqual(t, pttl, ttl, "renewed by ttl, not more")
+	}
+
+	unlock()
+	assert.Zero(t, rdb.Exists(bg, lk).Val(), "released")
+	require.NoError(t, rdb.Set(bg, lk, held, ttl).Err()) // as if a renewal were still running
+	time.Sleep(ttl + 100*time.Millisecond)
+	assert.Zero(t, rdb.Exists(bg, lk).Val(), "no renewal after unlock")
+}
+
+// TestLockRenewalEndsWithTheContext: a holder whose context ended (a hung
+// fetch given up on) stops renewing; the lock expires within the TTL.
+func TestLockRenewalEndsWithTheContext(t *testing.T) {
+	prefix := testPrefix(t)
+	a, _ := newStore(t, prefix)
+	b, _ := newStore(t, prefix)
+	ctx, cancel := context.WithCancel(bg)
+	unlock, ok, err := a.Lock(ctx, "oppo/hung", 300*time.Millisecond)
+	require.NoError(t, err)
+	require.True(t, ok)
+	defer unlock()
+	time.Sleep(400 * time.Millisecond)
+	_, ok, _ = b.Lock(bg, "oppo/hung", time.Second)
+	require.False(t, ok, "renewed while ctx lasts")
+
+	cancel()
+	time.Sleep(400 * time.Millisecond)
+	_, ok, err = b.Lock(bg, "oppo/hung", time.Second)
+	require.NoError(t, err)
+	assert.True(t, ok, "expired once renewal stopped")
+}
+
+// TestLockWithoutExpiryIsRepaired: a lock key with no expiry (not one Lock
+// writes) would block the fleet for ever; it is given the TTL and ends.
+func TestLockWithoutExpiryIsRepaired(t *testing.T) {
+	prefix := testPrefix(t)
+	s, rdb := newStore(t, prefix)
+	lk := prefix + "lock:vivo/stuck"
+	require.NoError(t, rdb.Set(bg, lk, "foreign", 0).Err())
+	_, ok, err := s.Lock(bg, "vivo/stuck", 300*time.Millisecond)
+	require.NoError(t, err)
+	require.False(t, ok, "someone's value: not taken")
+	pttl := rdb.PTTL(bg, lk).Val()
+	assert.Greater(t, pttl, time.Duration(0), "given an expiry")
+	assert.LessOrEqual(t, pttl, 300*time.Millisecond)
+	time.Sleep(350 * time.Millisecond)
+	_, ok, err = s.Lock(bg, "vivo/stuck", 300*time.Millisecond)
+	require.NoError(t, err)
+	assert.True(t, ok)
+}
+
 func TestUnlockOnlyByHolder(t *testing.T) {
 	prefix := testPrefix(t)
 	a, rdb := newStore(t, prefix)
 	b, _ := newStore(t, prefix)
 	lk := prefix + "lock:honor/1"
 
-	unlockA, ok, err := a.Lock(bg, "honor/1", 200*time.Millisecond)
+	stalled, stall := context.WithCancel(bg)
+	unlockA, ok, err := a.Lock(stalled, "honor/1", 200*time.Millisecond)
 	require.NoError(t, err)
 	require.True(t, ok)
-	time.Sleep(250 * time.Millisecond) // a was too slow: its lock expired
+	stall() // a stopped renewing (its context ended) and was too slow: its lock expired
+	time.Sleep(250 * time.Millisecond)
 	unlockB, ok, err := b.Lock(bg, "honor/1", 10*time.Second)
 	require.NoError(t, err)
 	require.True(t, ok)
@@ -235,6 +334,29 @@ func TestBreakerTripAndExpiry(t *testing.T) {
 	require.NoError(t, s.Trip(bg, "quota/oppo/o", time.Now().Add(-time.Minute)))
 	until, _ = other.Tripped(bg, "quota/oppo/o")
 	assert.True(t, until.IsZero())
+}
+
+// TestTrippedNeverOutlivesTheKey: a breaker value later than its key's
+// expiry is answered as the expiry (the key is the truth), and nothing
+// once the key is gone.
+func TestTrippedNeverOutlivesTheKey(t *testing.T) {
+	prefix := testPrefix(t)
+	s, rdb := newStore(t, prefix)
+	bk := prefix + "breaker:quota/honor/h"
+	far := time.Date(5138, 11, 16, 0, 0, 0, 0, time.UTC)
+	require.NoError(t, rdb.Set(bg, bk, strconv.FormatInt(far.UnixMilli(), 10), 500*time.Millisecond).Err())
+	until, err := s.Tripped(bg, "quota/honor/h")
+	require.NoError(t, err)
+	assert.WithinDuration(t, time.Now().Add(500*time.Millisecond), until, 50*time.Millisecond, "cut to the key's expiry, not %v", until)
+
+	require.NoError(t, rdb.Del(bg, bk).Err())
+	until, err = s.Tripped(bg, "quota/honor/h")
+	require.NoError(t, err)
+	assert.True(t, until.IsZero(), "closed with the key")
+
+	require.NoError(t, rdb.HSet(bg, bk, "x", "1").Err())
+	_, err = s.Tripped(bg, "quota/honor/h")
+	assert.Error(t, err, "not a breaker: the caller keeps sending")
 }
 
 func TestPrefixKeepsFleetsApart(t *testing.T) {
