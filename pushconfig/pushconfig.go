@@ -13,8 +13,10 @@
 //	}
 //
 // Any secret may be written as "env:NAME" (read from the environment) or
-// "file:PATH" (read from a file, relative to the config file). Every mistake
-// is an error naming the certificate, the key and the rule.
+// "file:PATH" (read from a file, relative to the config file; a regular
+// file of at most MaxSecretFile, 1 MiB: a device, directory, named pipe or
+// larger file is refused, never read). Every mistake is an error naming
+// the certificate, the key and the rule.
 //
 // This package imports every vendor package; import push alone to stay light.
 package pushconfig
@@ -24,6 +26,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -153,11 +157,24 @@ func (e *Error) Error() string {
 // Unwrap makes every config error match push.ErrConfig.
 func (e *Error) Unwrap() error { return push.ErrConfig }
 
+// MaxConfigFile is the most Load reads of a config file: 16 MiB, thousands
+// of certificates. A pipe is fine (pushctl --config <(…)); /dev/zero or a
+// wrong path to a large file is an error, not an exhausted memory.
+const MaxConfigFile = 16 << 20
+
 // Load reads a config file.
 func Load(path string) (*File, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", push.ErrConfig, err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxConfigFile+1))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", push.ErrConfig, err)
+	}
+	if len(data) > MaxConfigFile {
+		return nil, fmt.Errorf("%w: config file %s: more than %s (is it the right file?)", push.ErrConfig, path, sizeText(MaxConfigFile))
 	}
 	return Parse(data, filepath.Dir(path))
 }
@@ -263,13 +280,8 @@ func (c *Certificate) secret(key, v string) ([]byte, error) {
 		if !filepath.IsAbs(p) && c.dir != "" {
 			p = filepath.Join(c.dir, p)
 		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			var pe *os.PathError
-			reason := "cannot be read"
-			if errors.As(err, &pe) {
-				reason = pe.Err.Error()
-			}
+		b, reason := readSecretFile(p)
+		if reason != "" {
 			return nil, &Error{Certificate: quote(c.ID), Key: key, Rule: fmt.Sprintf("file %s: %s", p, reason)}
 		}
 		if len(bytes.TrimSpace(b)) == 0 {
@@ -278,4 +290,73 @@ func (c *Certificate) secret(key, v string) ([]byte, error) {
 		return bytes.TrimRight(b, "\r\n"), nil
 	}
 	return []byte(v), nil
+}
+
+// MaxSecretFile is the most a "file:PATH" secret may hold: 1 MiB. The
+// largest credential, a service-account JSON, is about 2.4 KB; a bound
+// keeps a wrong path (/dev/zero, a log, a disk image) from exhausting
+// memory.
+const MaxSecretFile = 1 << 20
+
+// readSecretFile reads a file: secret: a regular file of at most
+// MaxSecretFile bytes. It opens without blocking, so a named pipe with no
+// writer is refused instead of hanging; devices, directories, pipes and
+// sockets are refused. The reason is "" on success.
+func readSecretFile(p string) ([]byte, string) {
+	f, err := os.OpenFile(p, os.O_RDONLY|openNonBlock, 0)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			return nil, pe.Err.Error()
+		}
+		return nil, "cannot be read"
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, "cannot be read"
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Sprintf("is %s, not a regular file (a secret is read from a file of at most %s)", fileKind(st.Mode()), sizeText(MaxSecretFile))
+	}
+	if st.Size() > MaxSecretFile {
+		return nil, fmt.Sprintf("is %s, more than the %s a secret file may hold (is it the right file?)", sizeText(st.Size()), sizeText(MaxSecretFile))
+	}
+	b, err := io.ReadAll(io.LimitReader(f, MaxSecretFile+1))
+	if err != nil {
+		return nil, "cannot be read"
+	}
+	if len(b) > MaxSecretFile { // it grew while being read
+		return nil, fmt.Sprintf("is more than the %s a secret file may hold (is it the right file?)", sizeText(MaxSecretFile))
+	}
+	return b, ""
+}
+
+// fileKind names what a non-regular file is, for the error.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe (FIFO)"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeCharDevice != 0:
+		return "a character device"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "not a regular file"
+}
+
+func sizeText(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }

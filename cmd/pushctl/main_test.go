@@ -166,3 +166,24 @@ func TestCheck(t *testing.T) {
 	assert.Equal(t, 0, code, errOut)
 	assert.Equal(t, 9, strings.Count(out, "ok      "), out)
 }
+
+// TestCheckSecretFileBounded: a file: secret naming /dev/zero is a config
+// error (exit 3) at once; pushctl used to die out of memory (exit 2). (The
+// FIFO, directory and oversize cases: pushconfig's
+// TestSecretFileBoundedRegularOnly.)
+func TestCheckSecretFileBounded(t *testing.T) {
+	for _, path := range []string{"/dev/zero"} {
+		t.Run(path, func(t *testing.T) {
+			if _, err := os.Stat(path); err != nil {
+				t.Skipf("%s: %v", path, err)
+			}
+			dir := t.TempDir()
+			cfg := filepath.Join(dir, "certs.json")
+			require.NoError(t, os.WriteFile(cfg, []byte(`{"certificates":[{"id":"ios","vendor":"apns","teamId":"TEAM123456","keyId":"KEY1234567","privateKey":"file:`+path+`","topic":"t"}]}`), 0o600))
+			out, errOut, code := pushctl(t, nil, "check", "--config", cfg)
+			assert.Equal(t, 3, code, "stdout %s\nstderr %s", out, errOut)
+			assert.Contains(t, out, `certificate "ios": privateKey: file `+path+`: is `)
+			assert.Contains(t, out, "not a regular file")
+		})
+	}
+}
