@@ -34,7 +34,18 @@ const (
 	exitMessage    = 4 // the message is invalid for this vendor
 	exitAuth       = 5 // check --auth: a vendor rejected the credentials
 	exitInvalidTok = 6 // every failed token is dead (unregistered): delete them
+	exitNotReached = 7 // check --auth: a vendor could not be asked; credentials not checked
 )
+
+// worse is the exit code of a check that found both a and b: a definite
+// mistake (5, then 3) before a vendor that could not be asked (7).
+func worse(a, b int) int {
+	rank := map[int]int{exitOK: 0, exitNotReached: 1, exitConfig: 2, exitAuth: 3}
+	if rank[b] > rank[a] {
+		return b
+	}
+	return a
+}
 
 const usage = `pushctl — send a test push through a vendor channel, or check a config.
 
@@ -65,7 +76,10 @@ send flags:
 check flags:
   --config FILE     certificate config to validate (required)
   --auth            also fetch an access token from every vendor that uses one
-                    (Huawei, HarmonyOS, Honor, OPPO, vivo, FCM; APNs signs locally)
+                    (Huawei, HarmonyOS, Honor, OPPO, vivo, FCM; APNs signs locally).
+                    A refusal prints "error … authentication failed" (exit 5); a
+                    vendor that could not be asked prints "unknown … credentials
+                    not checked" (exit 7)
   --sandbox         with --auth: authenticate against in-process fakes
 
 Exit codes:
@@ -74,8 +88,12 @@ Exit codes:
   2  bad command line
   3  config error (the message names the certificate, the key and the rule)
   4  the message is invalid for this vendor (the message names the field)
-  5  check --auth: a vendor rejected the credentials
+  5  check --auth: a vendor rejected the credentials ("authentication failed")
   6  every failed token is dead (unregistered): delete them
+  7  check --auth: a vendor could not be asked (no connection, DNS, TLS, a
+     timeout, a 5xx or a rate limit: "credentials not checked"); nothing is
+     known about those credentials, try again later
+  When check finds several, it exits with the first of 5, 3, 7 that applies.
 `
 
 func main() {
@@ -309,6 +327,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 	code := exitOK
 	for _, r := range results {
 		var ae *pushconfig.AuthError
+		var ue *pushconfig.UnreachableError
 		switch {
 		case r.Err == nil:
 			what := "valid"
@@ -321,10 +340,13 @@ func check(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, "ok      %-20s %-8s %s\n", r.ID, r.Vendor, what)
 		case errors.As(r.Err, &ae):
 			fmt.Fprintf(stdout, "error   %-20s %-8s %v\n", r.ID, r.Vendor, r.Err)
-			code = max(code, exitAuth)
+			code = worse(code, exitAuth)
+		case errors.As(r.Err, &ue):
+			fmt.Fprintf(stdout, "unknown %-20s %-8s %v\n", r.ID, r.Vendor, r.Err)
+			code = worse(code, exitNotReached)
 		default:
 			fmt.Fprintf(stdout, "error   %-20s %-8s %v\n", r.ID, r.Vendor, r.Err)
-			code = max(code, exitConfig)
+			code = worse(code, exitConfig)
 		}
 	}
 	return code

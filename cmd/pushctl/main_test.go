@@ -3,6 +3,10 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +16,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/offlinepush/push/pushtest"
 )
 
 // These tests run the built command, as a script would.
@@ -186,4 +192,55 @@ func TestCheckSecretFileBounded(t *testing.T) {
 			assert.Contains(t, out, "not a regular file")
 		})
 	}
+}
+
+// TestCheckAuthUnreachableIsNotRejected: check --auth tells a vendor that
+// refused the credentials (exit 5, "authentication failed") from one that
+// could not be asked: nothing listening, a 503, a timeout (exit 7,
+// "credentials not checked"). An unreachable vendor used to be reported
+// "authentication failed" with exit 5.
+func TestCheckAuthUnreachableIsNotRejected(t *testing.T) {
+	fake := pushtest.NewHuawei("100", "right-secret")
+	defer fake.Close()
+	down := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "upstream unavailable", http.StatusServiceUnavailable)
+	}))
+	defer down.Close()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	closed := "http://" + l.Addr().String()
+	require.NoError(t, l.Close()) // nothing listens there now
+
+	cert := func(id, secret, endpoint string) string {
+		return fmt.Sprintf(`{"id":%q,"vendor":"huawei","appId":"100","appSecret":%q,"endpoint":%q,"timeout":"2s"}`, id, secret, endpoint)
+	}
+	tests := []struct {
+		name  string
+		certs []string
+		code  int
+		want  []string
+	}{
+		{"accepted", []string{cert("hw", "right-secret", fake.URL())}, 0, []string{"ok      hw", "valid, authenticated"}},
+		{"rejected", []string{cert("hw", "wrong-secret", fake.URL())}, 5, []string{`certificate "hw": authentication failed:`}},
+		{"nothing listening", []string{cert("hw", "right-secret", closed)}, 7, []string{`certificate "hw": credentials not checked: the vendor was not reached or gave no verdict:`}},
+		{"503", []string{cert("hw", "right-secret", down.URL)}, 7, []string{`certificate "hw": credentials not checked`}},
+		{"rejected beats unreachable", []string{cert("down", "s", closed), cert("bad", "wrong-secret", fake.URL())}, 5, []string{
+			`certificate "down": credentials not checked`, `certificate "bad": authentication failed`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := filepath.Join(t.TempDir(), "certs.json")
+			require.NoError(t, os.WriteFile(cfg, []byte(`{"certificates":[`+strings.Join(tt.certs, ",")+`]}`), 0o600))
+			out, errOut, code := pushctl(t, nil, "check", "--config", cfg, "--auth")
+			assert.Equal(t, tt.code, code, "stdout %s\nstderr %s", out, errOut)
+			for _, w := range tt.want {
+				assert.Contains(t, out, w)
+			}
+			if tt.code == 7 {
+				assert.NotContains(t, out, "authentication failed")
+			}
+		})
+	}
+	help, _, _ := pushctl(t, nil, "help")
+	assert.Contains(t, help, "7  check --auth: a vendor could not be asked")
 }
