@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -69,7 +70,10 @@ send flags:
   --id ID           message id: vendors that deduplicate (OPPO, vivo, Xiaomi)
                     show a message with the same id only once
   --dry-run         print the exact HTTP request(s) instead of sending (the
-                    request goes to an in-process fake; credentials masked)
+                    request goes to an in-process fake; credentials masked),
+                    then every token that would not be sent and why (empty,
+                    not valid UTF-8, malformed for the vendor, e.g. a Xiaomi
+                    regId with a comma); exit codes as for a send
   --sandbox         send to an in-process fake vendor server, not the vendor
   --timeout D       give up after D (default 30s)
 
@@ -225,10 +229,11 @@ func send(args []string, stdout, stderr io.Writer) int {
 	}
 	if dryRun {
 		fmt.Fprintf(stdout, "# dry run: %s certificate %q; nothing was sent to the vendor\n", cert.Vendor, cert.ID)
-		for _, r := range sb.Server.Records() {
+		recs := sb.Server.Records()
+		for _, r := range recs {
 			fmt.Fprintf(stdout, "\n%s\n", strings.TrimRight(r.Dump(), "\n"))
 		}
-		return exitOK
+		return dryRunReport(stdout, tokens, res, len(recs) > 0)
 	}
 	where := "vendor"
 	if sandbox {
@@ -247,6 +252,59 @@ func send(args []string, stdout, stderr io.Writer) int {
 		default:
 			failed++
 			fmt.Fprintf(stdout, "  failed   %s  %v\n", o.Token, o.Err)
+		}
+	}
+	switch {
+	case failed == 0:
+		return exitOK
+	case failed == dead:
+		return exitInvalidTok
+	}
+	return exitFailed
+}
+
+// dryRunReport lists, after the requests, each token that would not be
+// sent and why: refused before any request (empty, not valid UTF-8, a
+// vendor's malformed form such as a Xiaomi regId with a comma), or refused
+// by the in-process fake as the vendor would refuse it; and tokens given
+// more than once (sent once). The exit code follows send's rules.
+func dryRunReport(stdout io.Writer, tokens []string, res *push.Result, sent bool) int {
+	var notSent, refused []string
+	failed, dead := 0, 0
+	for _, o := range res.Outcomes {
+		if o.Err == nil {
+			continue
+		}
+		failed++
+		if errors.Is(o.Err, push.ErrInvalidToken) {
+			dead++
+		}
+		var ve *push.VendorError
+		if errors.As(o.Err, &ve) && ve.HTTPStatus == 0 && errors.Is(o.Err, push.ErrInvalidToken) {
+			why := strings.Replace(ve.Message, " (not sent)", "", 1)
+			notSent = append(notSent, fmt.Sprintf("#   %q: %s", o.Token, why))
+			continue
+		}
+		refused = append(refused, fmt.Sprintf("#   %q: %v", o.Token, o.Err))
+	}
+	if !sent {
+		fmt.Fprintln(stdout, "\n# no request: no token could be sent")
+	}
+	if len(notSent) > 0 {
+		fmt.Fprintf(stdout, "\n# %d of %d tokens would not be sent (refused before any request):\n%s\n", len(notSent), len(tokens), strings.Join(notSent, "\n"))
+	}
+	if len(refused) > 0 {
+		fmt.Fprintf(stdout, "\n# %d of %d tokens were refused by the in-process fake vendor, as the vendor would refuse them:\n%s\n", len(refused), len(tokens), strings.Join(refused, "\n"))
+	}
+	count := map[string]int{}
+	for _, t := range tokens {
+		count[t]++
+	}
+	for i, t := range tokens {
+		if n := count[t]; n > 1 && (i == 0 || !slices.Contains(tokens[:i], t)) {
+			if res.Outcomes[i].Err == nil {
+				fmt.Fprintf(stdout, "\n# %q is given %d times: it is sent once\n", t, n)
+			}
 		}
 	}
 	switch {

@@ -244,3 +244,54 @@ func TestCheckAuthUnreachableIsNotRejected(t *testing.T) {
 	help, _, _ := pushctl(t, nil, "help")
 	assert.Contains(t, help, "7  check --auth: a vendor could not be asked")
 }
+
+// TestDryRunReportsTokensNotSent: --dry-run lists each token it would not
+// send and why (it used to print only the requests and exit 0, so a
+// malformed token simply vanished from the output).
+func TestDryRunReportsTokensNotSent(t *testing.T) {
+	tests := []struct {
+		name, cert string
+		tokens     []string
+		code       int
+		want       []string
+		notWant    []string
+	}{
+		{"xiaomi", "demo-xiaomi", []string{"", "\xff\xfe", "REGID1", "a,b", "REGID1"}, 6, []string{
+			"registration_id = REGID1",
+			"# 3 of 5 tokens would not be sent (refused before any request):",
+			`#   "": empty device token`,
+			`#   "\xff\xfe": malformed device token: not valid UTF-8`,
+			`#   "a,b": malformed device token: a regId must not contain commas or white space`,
+			`# "REGID1" is given 2 times: it is sent once`,
+		}, []string{"registration_id = a,b", "no request"}},
+		{"apns, every token malformed", "demo-apns", []string{"not-hex", strings.Repeat("ab", 300)}, 6, []string{
+			"# no request: no token could be sent",
+			`#   "not-hex": malformed device token: a device token must be hexadecimal`,
+			"a device token is at most 512 hex digits",
+		}, []string{"POST /3/device"}},
+		{"meizu comma", "demo-meizu", []string{"pushid-1", "p,2"}, 6, []string{
+			`#   "p,2": malformed device token: a pushId must not contain a comma`,
+		}, nil},
+		{"fcm, refused by the fake", "demo-fcm", []string{"a b", "token-1"}, 6, []string{
+			"# 1 of 2 tokens were refused by the in-process fake vendor, as the vendor would refuse them:",
+			`#   "a b": fcm: invalid device token (HTTP 400`,
+		}, nil},
+		{"all good", "demo-huawei", []string{"token-1", "token-2"}, 0, []string{"POST "}, []string{"would not be sent", "refused"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := []string{"send", "--dry-run", "--cert", tt.cert, "--desc", "See you at 8?"}
+			for _, tok := range tt.tokens {
+				args = append(args, "--token", tok)
+			}
+			out, errOut, code := pushctl(t, nil, args...)
+			assert.Equal(t, tt.code, code, "stdout %s\nstderr %s", out, errOut)
+			for _, w := range tt.want {
+				assert.Contains(t, out, w)
+			}
+			for _, w := range tt.notWant {
+				assert.NotContains(t, out, w)
+			}
+		})
+	}
+}
