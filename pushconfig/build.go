@@ -56,9 +56,15 @@ func (f *File) Certificate(id string) (Certificate, bool) {
 }
 
 // Options returns the certificate's own client options (endpoint, timeout,
-// concurrency).
+// concurrency, default title, misconfiguration guard).
 func (c *Certificate) Options() []push.Option {
 	var o []push.Option
+	if c.DefaultTitle != "" {
+		o = append(o, push.WithDefaultTitle(c.DefaultTitle))
+	}
+	if c.MisconfigGuard != nil {
+		o = append(o, push.WithMisconfigGuard(*c.MisconfigGuard))
+	}
 	if c.Endpoint != "" {
 		o = append(o, push.WithEndpoint(c.Endpoint))
 	}

@@ -12,6 +12,21 @@
 //	  ]
 //	}
 //
+// Two keys shape what a certificate's client reports and shows:
+//
+//   - "defaultTitle" (Xiaomi, HarmonyOS, Honor, OPPO, vivo, Meizu: the
+//     vendors that require a title) titles a message whose Title is empty,
+//     typically with the app's name (push.WithDefaultTitle). Without it such
+//     a message is titled with its own Desc; it is never refused for lacking
+//     a title. Huawei, FCM and APNs send no title then (the phone shows the
+//     app's name), so the key is not theirs. A blank value is an error.
+//   - "misconfigGuard" (every vendor) is push.WithMisconfigGuard: after that
+//     many dead-token verdicts in a row with no token accepted, further ones
+//     are reported as push.ErrAuth (a likely misconfiguration: wrong
+//     package, project, environment or topic) instead of ErrInvalidToken, so
+//     a wrong setting does not get live tokens deleted. Left out it is
+//     push.DefaultMisconfigGuard (10); 0 turns the guard off.
+//
 // Any secret may be written as "env:NAME" (read from the environment) or
 // "file:PATH" (read from a file, relative to the config file; a regular
 // file of at most MaxSecretFile, 1 MiB: a device, directory, named pipe or
@@ -83,10 +98,21 @@ type Certificate struct {
 	TTL            Duration        `json:"ttl,omitempty"`
 	Click          *Click          `json:"click,omitempty"`
 
+	// DefaultTitle titles a message that has none, on the vendors that
+	// require a title (Xiaomi, HarmonyOS, Honor, OPPO, vivo, Meizu): see
+	// push.WithDefaultTitle. Without it such a message is titled with its
+	// own Desc.
+	DefaultTitle string `json:"defaultTitle,omitempty"`
+
 	// client options
 	Endpoint    string   `json:"endpoint,omitempty"`
 	Timeout     Duration `json:"timeout,omitempty"`
 	Concurrency int      `json:"concurrency,omitempty"`
+	// MisconfigGuard is push.WithMisconfigGuard: how many dead-token
+	// verdicts in a row, with no token accepted, are trusted before further
+	// ones are reported as ErrAuth (a likely misconfiguration). nil means
+	// push.DefaultMisconfigGuard; 0 turns the guard off.
+	MisconfigGuard *int `json:"misconfigGuard,omitempty"`
 
 	dir string // where file: paths are relative to
 }
@@ -125,20 +151,24 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
 
 // Keys lists the keys each vendor accepts besides id, vendor, click, ttl,
-// endpoint, timeout and concurrency.
+// endpoint, timeout, concurrency and misconfigGuard.
+//
+// defaultTitle belongs to the vendors that require a title; Huawei, FCM
+// and APNs send a message without one as it is (the phone shows the app's
+// name), so there it would be a setting without effect.
 var Keys = map[push.Vendor][]string{
-	push.Xiaomi:  {"appSecret", "packageName", "channelId", "host"},
+	push.Xiaomi:  {"appSecret", "packageName", "channelId", "host", "defaultTitle"},
 	push.Huawei:  {"appId", "appSecret", "category", "importance", "badgeClass", "channelId", "host"},
-	push.Harmony: {"credentialsJson", "category", "pushType", "host"},
-	push.Honor:   {"appId", "clientId", "clientSecret", "importance", "badgeClass", "tokenUrl"},
-	push.OPPO:    {"appKey", "masterSecret", "channelId", "category", "notifyLevel", "host"},
-	push.Vivo:    {"appId", "appKey", "appSecret", "category", "classification", "pushMode", "notifyType", "host"},
-	push.Meizu:   {"appId", "appSecret", "noticeMsgType", "host"},
+	push.Harmony: {"credentialsJson", "category", "pushType", "host", "defaultTitle"},
+	push.Honor:   {"appId", "clientId", "clientSecret", "importance", "badgeClass", "tokenUrl", "defaultTitle"},
+	push.OPPO:    {"appKey", "masterSecret", "channelId", "category", "notifyLevel", "host", "defaultTitle"},
+	push.Vivo:    {"appId", "appKey", "appSecret", "category", "classification", "pushMode", "notifyType", "host", "defaultTitle"},
+	push.Meizu:   {"appId", "appSecret", "noticeMsgType", "host", "defaultTitle"},
 	push.FCM:     {"credentialsJson", "projectId", "channelId", "priority"},
 	push.APNs:    {"teamId", "keyId", "privateKey", "topic", "sandbox", "priority", "mutableContent"},
 }
 
-var commonKeys = []string{"id", "vendor", "click", "ttl", "endpoint", "timeout", "concurrency"}
+var commonKeys = []string{"id", "vendor", "click", "ttl", "endpoint", "timeout", "concurrency", "misconfigGuard"}
 
 // Error is a config mistake: which certificate, which key, which rule.
 type Error struct {
@@ -245,8 +275,17 @@ func parseCertificate(entry json.RawMessage, i int) (Certificate, error) {
 			if errors.As(err, &te) {
 				rule = "must be a JSON " + jsonKind(te.Type.Kind().String())
 			}
+			if k == "misconfigGuard" {
+				rule = "must be a whole number (0 turns the guard off)"
+			}
 			return Certificate{}, &Error{Certificate: name, Key: k, Rule: strings.TrimPrefix(rule, "json: ")}
 		}
+	}
+	if _, set := keys["defaultTitle"]; set && strings.TrimSpace(c.DefaultTitle) == "" {
+		return Certificate{}, &Error{Certificate: name, Key: "defaultTitle", Rule: "must not be blank (leave it out and a message without a title is titled with its Desc)"}
+	}
+	if c.MisconfigGuard != nil && *c.MisconfigGuard < 0 {
+		return Certificate{}, &Error{Certificate: name, Key: "misconfigGuard", Rule: "must be 0 (off) or more"}
 	}
 	return c, nil
 }

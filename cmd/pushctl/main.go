@@ -61,7 +61,7 @@ send flags:
                     certificates named demo-<vendor> (demo-xiaomi, demo-apns, …)
   --cert ID         certificate ID to send with (required)
   --token T         device token; repeat for several (required)
-  --title TEXT      notification title
+  --title TEXT      notification title (see Titles below)
   --desc TEXT       notification body (required: an empty body is never pushed)
   --ext JSON        passthrough content delivered to the app under "ext"
   --click ACTION    app | url:https://… | page:intent://…#Intent;…;end
@@ -85,6 +85,22 @@ check flags:
                     vendor that could not be asked prints "unknown … credentials
                     not checked" (exit 7)
   --sandbox         with --auth: authenticate against in-process fakes
+
+Titles:
+  Xiaomi, HarmonyOS, Honor, OPPO, vivo and Meizu require a title. When
+  --title is empty (or blank) they show the certificate's defaultTitle (a
+  config key, e.g. the app's name), else the message's own text (--desc):
+  a message is never refused for lacking a title. Huawei, FCM and APNs send
+  no title then (the phone shows the app's name). A title too long for the
+  vendor is cut and ends with "…".
+
+Config keys beyond each vendor's credentials and settings (see the README):
+  defaultTitle TEXT   the title above (the six vendors that require one)
+  misconfigGuard N    after N dead-token verdicts in a row with no token
+                      accepted, further ones are reported as an auth /
+                      misconfiguration failure (check the package name,
+                      project id, APNs sandbox or topic), not as dead
+                      tokens to delete; default 10, 0 turns the guard off
 
 Exit codes:
   0  every token was accepted / the config is valid

@@ -295,3 +295,25 @@ func TestDryRunReportsTokensNotSent(t *testing.T) {
 		})
 	}
 }
+
+// TestDefaultTitleFromConfig: a certificate's defaultTitle titles a
+// message sent without --title; help says what an empty title becomes and
+// documents defaultTitle and misconfigGuard.
+func TestDefaultTitleFromConfig(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "certs.json")
+	require.NoError(t, os.WriteFile(cfg, []byte(`{"certificates":[
+	  {"id":"mi","vendor":"xiaomi","appSecret":"s","packageName":"com.example.chat","channelId":"im","defaultTitle":"Example Chat","misconfigGuard":5},
+	  {"id":"mi-plain","vendor":"xiaomi","appSecret":"s","packageName":"com.example.chat","channelId":"im"}
+	]}`), 0o600))
+	out, errOut, code := pushctl(t, nil, "send", "--dry-run", "--config", cfg, "--cert", "mi", "--token", "REGID1", "--desc", "See you at 8?")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "title = Example Chat")
+	out, errOut, code = pushctl(t, nil, "send", "--dry-run", "--config", cfg, "--cert", "mi-plain", "--token", "REGID1", "--desc", "See you at 8?")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "title = See you at 8?")
+
+	help, _, _ := pushctl(t, nil, "help")
+	for _, w := range []string{"defaultTitle TEXT", "misconfigGuard N", "else the message's own text (--desc)", "0 turns the guard off"} {
+		assert.Contains(t, help, w)
+	}
+}
