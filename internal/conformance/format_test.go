@@ -1,13 +1,20 @@
 package conformance
 
 import (
+	"context"
 	"fmt"
+	"net/http"
 	"reflect"
 	"sort"
 	"testing"
+	"time"
+
+	"golang.org/x/oauth2"
 
 	"github.com/offlinepush/push"
+	"github.com/offlinepush/push/internal/auth"
 	"github.com/offlinepush/push/internal/secret/secrettest"
+	"github.com/offlinepush/push/internal/transport"
 )
 
 // TestSecretsUnderEveryVerb formats every vendor's Config (value and
@@ -70,6 +77,34 @@ func TestSecretsUnderEveryVerb(t *testing.T) {
 			checkFormats(t, values, secrets)
 		})
 	}
+}
+
+// TestSecretsUnderEveryVerbInternal does the same for the internal types
+// a vendor client keeps its credentials in: the transport (every form of
+// the secrets, for redaction), the client-credentials exchange, the token
+// cache and the header cache, each holding a token.
+func TestSecretsUnderEveryVerbInternal(t *testing.T) {
+	const clientSecret, clientID, token = "internal-client-secret-0a9b8c7d", "internal-client-id-6e5f4a3b", "issued-access-token-1f2e3d4c"
+	hc, err := transport.New(push.Huawei, push.NewOptions(push.WithEndpoint("https://user:proxy-pass-9d8c7b6a@proxy.example.com")), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hc.Redact(clientSecret)
+	cc := &auth.ClientCredentials{Vendor: push.Huawei, HTTP: hc, URL: "https://oauth-login.cloud.huawei.com/oauth2/v3/token", ClientID: clientID, ClientSecret: clientSecret}
+	cache := auth.New(auth.SourceFunc(func(context.Context) (*oauth2.Token, error) {
+		return &oauth2.Token{AccessToken: token, Expiry: time.Now().Add(time.Hour)}, nil
+	}), time.Minute)
+	if _, err := cache.Token(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	header := auth.NewHeader(func(tok string) http.Header { return http.Header{"Authorization": {"Bearer " + tok}} })
+	header.For(token)
+	values := map[string]any{"*transport.Client": hc, "*auth.ClientCredentials": cc, "*auth.Cache": cache, "*auth.Header": header}
+	for name, x := range values {
+		values["[]"+name] = []any{x}
+		values["field of "+name] = struct{ X any }{x}
+	}
+	checkFormats(t, values, map[string]string{"client secret": clientSecret, "client id": clientID, "access token": token, "proxy password": "proxy-pass-9d8c7b6a"})
 }
 
 // checkFormats fails for every value, verb and secret whose rendering
