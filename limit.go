@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/offlinepush/push/internal/secret"
 )
 
 // Limits are per-certificate sending policies.
@@ -76,6 +78,14 @@ type limited struct {
 var BreakerRecheck = time.Second
 
 func (lp *limited) Vendor() Vendor { return lp.p.Vendor() }
+
+// String names the vendor and the limits, never the wrapped client's
+// fields (they hold its credentials); Format keeps every verb on it.
+func (lp *limited) String() string {
+	return fmt.Sprintf("push.Limit{Vendor:%s Name:%q Rate:%g QuotaBreaker:%t}", lp.p.Vendor(), lp.l.Name, lp.l.Rate, lp.l.QuotaBreaker)
+}
+
+func (lp *limited) Format(f fmt.State, verb rune) { secret.Format(f, verb, lp.String()) }
 
 func (lp *limited) breakerKey() string { return "quota/" + string(lp.p.Vendor()) + "/" + lp.l.Name }
 

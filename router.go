@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
+
+	"github.com/offlinepush/push/internal/secret"
 )
 
 // ErrUnknownCertificate is the outcome of a device whose certificate ID has
@@ -99,6 +102,35 @@ func (r *Router) Certificates() []string {
 	sort.Strings(ids)
 	return ids
 }
+
+// String lists the registered certificates and their vendors, never a
+// client's fields: they hold the credentials.
+func (r *Router) String() string {
+	if r == nil {
+		return "push.Router(nil)"
+	}
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	ids := make([]string, 0, len(r.pushers))
+	for id := range r.pushers {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	var b strings.Builder
+	b.WriteString("push.Router{")
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		fmt.Fprintf(&b, "%q:%s", id, r.pushers[id].Vendor())
+	}
+	b.WriteByte('}')
+	return b.String()
+}
+
+// Format prints String under every verb: without it fmt prints each
+// client's fields, secrets included, under %s, %d and the like.
+func (r *Router) Format(f fmt.State, verb rune) { secret.Format(f, verb, r.String()) }
 
 // DeviceOutcome is what happened to one device.
 type DeviceOutcome struct {

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/offlinepush/push"
+	"github.com/offlinepush/push/internal/secret/secrettest"
 )
 
 // fakePusher accepts tokens unless they start with "dead".
@@ -124,4 +125,29 @@ func TestRouterManyCertificatesConcurrently(t *testing.T) {
 		assert.Equal(t, devices[i].Token, o.Token)
 	}
 	assert.False(t, errors.Is(res.Outcomes[0].Err, push.ErrInvalidToken))
+}
+
+// secretPusher holds a credential in an unexported field, as the vendor
+// clients do.
+type secretPusher struct {
+	fakePusher
+	appSecret string
+}
+
+// TestRouterFormatsNoSecret: a Router prints its certificates and vendors
+// under every verb, never a client's fields (fmt used to print them under
+// %s and %d, secrets included).
+func TestRouterFormatsNoSecret(t *testing.T) {
+	const appSecret = "router-app-secret-7c1e9d"
+	r := push.NewRouter()
+	r.Register("mi-prod", &secretPusher{fakePusher: fakePusher{vendor: push.Xiaomi}, appSecret: appSecret})
+	r.Register("apns-prod", &fakePusher{vendor: push.APNs})
+	assert.Equal(t, `push.Router{"apns-prod":apns "mi-prod":xiaomi}`, r.String())
+	for verb, out := range secrettest.Render(r) {
+		if form, ok := secrettest.Find(out, appSecret); ok {
+			t.Errorf("%s shows the secret (%s)", verb, form)
+		}
+	}
+	assert.Equal(t, r.String(), fmt.Sprintf("%v", r))
+	assert.Equal(t, "push.Router(nil)", (*push.Router)(nil).String())
 }

@@ -164,6 +164,9 @@ func (c Config) String() string {
 // GoString masks the private key in %#v too.
 func (c Config) GoString() string { return c.String() }
 
+// Format masks the secrets under every verb (%d, %x, %+v…), not only %v and %s.
+func (c Config) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String()) }
+
 // Client sends to one app with one signing key. It is safe for concurrent
 // use and meant to be long-lived: it keeps its HTTP/2 connection open, as
 // Apple asks (frequent reconnects are treated as a denial-of-service attack).
@@ -319,6 +322,9 @@ func (c *Client) String() string {
 
 // GoString describes the client without secrets in %#v too.
 func (c *Client) GoString() string { return c.String() }
+
+// Format describes the client without secrets under every verb.
+func (c *Client) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String()) }
 
 func (c *Client) now() time.Time {
 	if f := c.clock.Load(); f != nil {

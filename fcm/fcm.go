@@ -136,6 +136,9 @@ func (c Config) String() string {
 // GoString masks the credentials in %#v too.
 func (c Config) GoString() string { return c.String() }
 
+// Format masks the secrets under every verb (%d, %x, %+v…), not only %v and %s.
+func (c Config) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String()) }
+
 // Client sends to one Firebase project. It is safe for concurrent use.
 type Client struct {
 	cfg     Config
@@ -237,6 +240,9 @@ func (c *Client) String() string { return "fcm.Client{" + c.project + "}" }
 
 // GoString keeps %#v from printing the credentials.
 func (c *Client) GoString() string { return c.String() }
+
+// Format describes the client without secrets under every verb.
+func (c *Client) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String()) }
 
 // ---- wire structs ---------------------------------------------------------
 

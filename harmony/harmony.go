@@ -36,6 +36,7 @@ import (
 	"github.com/offlinepush/push/internal/ids"
 	"github.com/offlinepush/push/internal/pemkey"
 	"github.com/offlinepush/push/internal/pushkit"
+	"github.com/offlinepush/push/internal/secret"
 	"github.com/offlinepush/push/internal/shape"
 	"github.com/offlinepush/push/internal/transport"
 	"github.com/offlinepush/push/payload"
@@ -127,6 +128,9 @@ func (c Config) String() string {
 
 // GoString masks the credentials in %#v too.
 func (c Config) GoString() string { return c.String() }
+
+// Format masks the secrets under every verb (%d, %x, %+v…), not only %v and %s.
+func (c Config) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String()) }
 
 // serviceAccount is the key file. Only the fields used are read.
 type serviceAccount struct {
@@ -227,6 +231,9 @@ func (c *Client) String() string { return "harmony.Client{project " + c.projectI
 
 // GoString describes the client without secrets in %#v too.
 func (c *Client) GoString() string { return c.String() }
+
+// Format describes the client without secrets under every verb.
+func (c *Client) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String()) }
 
 // ProjectID is the project the key file belongs to (the send URL's).
 func (c *Client) ProjectID() string { return c.projectID }

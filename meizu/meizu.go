@@ -140,6 +140,9 @@ func (c Config) String() string {
 // GoString masks the secret in %#v too.
 func (c Config) GoString() string { return c.String() }
 
+// Format masks the secrets under every verb (%d, %x, %+v…), not only %v and %s.
+func (c Config) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String()) }
+
 // Client sends to one Meizu certificate. It is safe for concurrent use.
 type Client struct {
 	cfg     Config
@@ -212,6 +215,9 @@ func (c *Client) String() string { return "meizu.Client{AppID:" + c.cfg.AppID + 
 
 // GoString keeps %#v from printing the secrets the client holds.
 func (c *Client) GoString() string { return c.String() }
+
+// Format describes the client without secrets under every verb.
+func (c *Client) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String()) }
 
 // Push sends info to every pushId: batches of up to 100, sent concurrently.
 // Meizu cannot deduplicate a request, so a send that may have reached Meizu

@@ -146,6 +146,9 @@ func (c Config) String() string {
 // GoString masks the secret in %#v too.
 func (c Config) GoString() string { return c.String() }
 
+// Format masks the secrets under every verb (%d, %x, %+v…), not only %v and %s.
+func (c Config) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String()) }
+
 // Client sends to one OPPO certificate. It is safe for concurrent use.
 type Client struct {
 	cfg    Config
@@ -231,6 +234,9 @@ func (c *Client) String() string { return "oppo.Client{AppKey:" + c.cfg.AppKey +
 
 // GoString keeps %#v from printing the secrets the client holds.
 func (c *Client) GoString() string { return c.String() }
+
+// Format describes the client without secrets under every verb.
+func (c *Client) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String()) }
 
 // ---------------------------------------------------------------------------
 // Wire structs

@@ -56,9 +56,15 @@ func (f *File) Certificate(id string) (Certificate, bool) {
 }
 
 // Options returns the certificate's own client options (endpoint, timeout,
-// concurrency).
+// concurrency, default title, misconfiguration guard).
 func (c *Certificate) Options() []push.Option {
 	var o []push.Option
+	if c.DefaultTitle != "" {
+		o = append(o, push.WithDefaultTitle(c.DefaultTitle))
+	}
+	if c.MisconfigGuard != nil {
+		o = append(o, push.WithMisconfigGuard(*c.MisconfigGuard))
+	}
 	if c.Endpoint != "" {
 		o = append(o, push.WithEndpoint(c.Endpoint))
 	}
@@ -243,7 +249,9 @@ type CheckResult struct {
 	ID     string
 	Vendor push.Vendor
 	// Err is nil when the certificate is valid (and, when asked, its vendor
-	// issued an access token).
+	// issued an access token). With auth, an *AuthError is the vendor's
+	// refusal of the credentials, an *UnreachableError a vendor that could
+	// not be asked.
 	Err error
 	// Authenticated is set when an access token was fetched (or, for
 	// APNs and HarmonyOS, signed).
@@ -271,7 +279,7 @@ func (f *File) Check(ctx context.Context, auth bool, opts ...push.Option) []Chec
 		go func() {
 			defer wg.Done()
 			if err := a.Authenticate(ctx); err != nil {
-				out[i].Err = &AuthError{Certificate: c.ID, Err: err}
+				out[i].Err = authFailure(c.ID, err)
 				return
 			}
 			out[i].Authenticated = true
@@ -279,6 +287,17 @@ func (f *File) Check(ctx context.Context, auth bool, opts ...push.Option) []Chec
 	}
 	wg.Wait()
 	return out
+}
+
+// authFailure sorts a failed Authenticate: the vendor's verdict on the
+// credentials (ErrAuth, or a config the client refused) is an AuthError;
+// anything else (no connection, DNS, TLS, a timeout, a 5xx, a rate limit)
+// left them unchecked: an UnreachableError.
+func authFailure(id string, err error) error {
+	if errors.Is(err, push.ErrAuth) || errors.Is(err, push.ErrConfig) {
+		return &AuthError{Certificate: id, Err: err}
+	}
+	return &UnreachableError{Certificate: id, Err: err}
 }
 
 // AuthError is a certificate whose vendor refused to authenticate it.
@@ -292,3 +311,18 @@ func (e *AuthError) Error() string {
 }
 
 func (e *AuthError) Unwrap() error { return e.Err }
+
+// UnreachableError is a certificate whose credentials could not be
+// checked: the vendor's token endpoint was not reached or gave no verdict
+// (connection refused, DNS, TLS, a timeout, a 5xx, a rate limit). Nothing
+// is known about the credentials; try again later.
+type UnreachableError struct {
+	Certificate string
+	Err         error
+}
+
+func (e *UnreachableError) Error() string {
+	return fmt.Sprintf("certificate %q: credentials not checked: the vendor was not reached or gave no verdict: %v", e.Certificate, e.Err)
+}
+
+func (e *UnreachableError) Unwrap() error { return e.Err }

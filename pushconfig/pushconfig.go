@@ -12,9 +12,26 @@
 //	  ]
 //	}
 //
+// Two keys shape what a certificate's client reports and shows:
+//
+//   - "defaultTitle" (Xiaomi, HarmonyOS, Honor, OPPO, vivo, Meizu: the
+//     vendors that require a title) titles a message whose Title is empty,
+//     typically with the app's name (push.WithDefaultTitle). Without it such
+//     a message is titled with its own Desc; it is never refused for lacking
+//     a title. Huawei, FCM and APNs send no title then (the phone shows the
+//     app's name), so the key is not theirs. A blank value is an error.
+//   - "misconfigGuard" (every vendor) is push.WithMisconfigGuard: after that
+//     many dead-token verdicts in a row with no token accepted, further ones
+//     are reported as push.ErrAuth (a likely misconfiguration: wrong
+//     package, project, environment or topic) instead of ErrInvalidToken, so
+//     a wrong setting does not get live tokens deleted. Left out it is
+//     push.DefaultMisconfigGuard (10); 0 turns the guard off.
+//
 // Any secret may be written as "env:NAME" (read from the environment) or
-// "file:PATH" (read from a file, relative to the config file). Every mistake
-// is an error naming the certificate, the key and the rule.
+// "file:PATH" (read from a file, relative to the config file; a regular
+// file of at most MaxSecretFile, 1 MiB: a device, directory, named pipe or
+// larger file is refused, never read). Every mistake is an error naming
+// the certificate, the key and the rule.
 //
 // This package imports every vendor package; import push alone to stay light.
 package pushconfig
@@ -24,6 +41,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -79,10 +98,21 @@ type Certificate struct {
 	TTL            Duration        `json:"ttl,omitempty"`
 	Click          *Click          `json:"click,omitempty"`
 
+	// DefaultTitle titles a message that has none, on the vendors that
+	// require a title (Xiaomi, HarmonyOS, Honor, OPPO, vivo, Meizu): see
+	// push.WithDefaultTitle. Without it such a message is titled with its
+	// own Desc.
+	DefaultTitle string `json:"defaultTitle,omitempty"`
+
 	// client options
 	Endpoint    string   `json:"endpoint,omitempty"`
 	Timeout     Duration `json:"timeout,omitempty"`
 	Concurrency int      `json:"concurrency,omitempty"`
+	// MisconfigGuard is push.WithMisconfigGuard: how many dead-token
+	// verdicts in a row, with no token accepted, are trusted before further
+	// ones are reported as ErrAuth (a likely misconfiguration). nil means
+	// push.DefaultMisconfigGuard; 0 turns the guard off.
+	MisconfigGuard *int `json:"misconfigGuard,omitempty"`
 
 	dir string // where file: paths are relative to
 }
@@ -121,20 +151,24 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
 
 // Keys lists the keys each vendor accepts besides id, vendor, click, ttl,
-// endpoint, timeout and concurrency.
+// endpoint, timeout, concurrency and misconfigGuard.
+//
+// defaultTitle belongs to the vendors that require a title; Huawei, FCM
+// and APNs send a message without one as it is (the phone shows the app's
+// name), so there it would be a setting without effect.
 var Keys = map[push.Vendor][]string{
-	push.Xiaomi:  {"appSecret", "packageName", "channelId", "host"},
+	push.Xiaomi:  {"appSecret", "packageName", "channelId", "host", "defaultTitle"},
 	push.Huawei:  {"appId", "appSecret", "category", "importance", "badgeClass", "channelId", "host"},
-	push.Harmony: {"credentialsJson", "category", "pushType", "host"},
-	push.Honor:   {"appId", "clientId", "clientSecret", "importance", "badgeClass", "tokenUrl"},
-	push.OPPO:    {"appKey", "masterSecret", "channelId", "category", "notifyLevel", "host"},
-	push.Vivo:    {"appId", "appKey", "appSecret", "category", "classification", "pushMode", "notifyType", "host"},
-	push.Meizu:   {"appId", "appSecret", "noticeMsgType", "host"},
+	push.Harmony: {"credentialsJson", "category", "pushType", "host", "defaultTitle"},
+	push.Honor:   {"appId", "clientId", "clientSecret", "importance", "badgeClass", "tokenUrl", "defaultTitle"},
+	push.OPPO:    {"appKey", "masterSecret", "channelId", "category", "notifyLevel", "host", "defaultTitle"},
+	push.Vivo:    {"appId", "appKey", "appSecret", "category", "classification", "pushMode", "notifyType", "host", "defaultTitle"},
+	push.Meizu:   {"appId", "appSecret", "noticeMsgType", "host", "defaultTitle"},
 	push.FCM:     {"credentialsJson", "projectId", "channelId", "priority"},
 	push.APNs:    {"teamId", "keyId", "privateKey", "topic", "sandbox", "priority", "mutableContent"},
 }
 
-var commonKeys = []string{"id", "vendor", "click", "ttl", "endpoint", "timeout", "concurrency"}
+var commonKeys = []string{"id", "vendor", "click", "ttl", "endpoint", "timeout", "concurrency", "misconfigGuard"}
 
 // Error is a config mistake: which certificate, which key, which rule.
 type Error struct {
@@ -153,11 +187,24 @@ func (e *Error) Error() string {
 // Unwrap makes every config error match push.ErrConfig.
 func (e *Error) Unwrap() error { return push.ErrConfig }
 
+// MaxConfigFile is the most Load reads of a config file: 16 MiB, thousands
+// of certificates. A pipe is fine (pushctl --config <(…)); /dev/zero or a
+// wrong path to a large file is an error, not an exhausted memory.
+const MaxConfigFile = 16 << 20
+
 // Load reads a config file.
 func Load(path string) (*File, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", push.ErrConfig, err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxConfigFile+1))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", push.ErrConfig, err)
+	}
+	if len(data) > MaxConfigFile {
+		return nil, fmt.Errorf("%w: config file %s: more than %s (is it the right file?)", push.ErrConfig, path, sizeText(MaxConfigFile))
 	}
 	return Parse(data, filepath.Dir(path))
 }
@@ -228,8 +275,17 @@ func parseCertificate(entry json.RawMessage, i int) (Certificate, error) {
 			if errors.As(err, &te) {
 				rule = "must be a JSON " + jsonKind(te.Type.Kind().String())
 			}
+			if k == "misconfigGuard" {
+				rule = "must be a whole number (0 turns the guard off)"
+			}
 			return Certificate{}, &Error{Certificate: name, Key: k, Rule: strings.TrimPrefix(rule, "json: ")}
 		}
+	}
+	if _, set := keys["defaultTitle"]; set && strings.TrimSpace(c.DefaultTitle) == "" {
+		return Certificate{}, &Error{Certificate: name, Key: "defaultTitle", Rule: "must not be blank (leave it out and a message without a title is titled with its Desc)"}
+	}
+	if c.MisconfigGuard != nil && *c.MisconfigGuard < 0 {
+		return Certificate{}, &Error{Certificate: name, Key: "misconfigGuard", Rule: "must be 0 (off) or more"}
 	}
 	return c, nil
 }
@@ -263,13 +319,8 @@ func (c *Certificate) secret(key, v string) ([]byte, error) {
 		if !filepath.IsAbs(p) && c.dir != "" {
 			p = filepath.Join(c.dir, p)
 		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			var pe *os.PathError
-			reason := "cannot be read"
-			if errors.As(err, &pe) {
-				reason = pe.Err.Error()
-			}
+		b, reason := readSecretFile(p)
+		if reason != "" {
 			return nil, &Error{Certificate: quote(c.ID), Key: key, Rule: fmt.Sprintf("file %s: %s", p, reason)}
 		}
 		if len(bytes.TrimSpace(b)) == 0 {
@@ -278,4 +329,73 @@ func (c *Certificate) secret(key, v string) ([]byte, error) {
 		return bytes.TrimRight(b, "\r\n"), nil
 	}
 	return []byte(v), nil
+}
+
+// MaxSecretFile is the most a "file:PATH" secret may hold: 1 MiB. The
+// largest credential, a service-account JSON, is about 2.4 KB; a bound
+// keeps a wrong path (/dev/zero, a log, a disk image) from exhausting
+// memory.
+const MaxSecretFile = 1 << 20
+
+// readSecretFile reads a file: secret: a regular file of at most
+// MaxSecretFile bytes. It opens without blocking, so a named pipe with no
+// writer is refused instead of hanging; devices, directories, pipes and
+// sockets are refused. The reason is "" on success.
+func readSecretFile(p string) ([]byte, string) {
+	f, err := os.OpenFile(p, os.O_RDONLY|openNonBlock, 0)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			return nil, pe.Err.Error()
+		}
+		return nil, "cannot be read"
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, "cannot be read"
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Sprintf("is %s, not a regular file (a secret is read from a file of at most %s)", fileKind(st.Mode()), sizeText(MaxSecretFile))
+	}
+	if st.Size() > MaxSecretFile {
+		return nil, fmt.Sprintf("is %s, more than the %s a secret file may hold (is it the right file?)", sizeText(st.Size()), sizeText(MaxSecretFile))
+	}
+	b, err := io.ReadAll(io.LimitReader(f, MaxSecretFile+1))
+	if err != nil {
+		return nil, "cannot be read"
+	}
+	if len(b) > MaxSecretFile { // it grew while being read
+		return nil, fmt.Sprintf("is more than the %s a secret file may hold (is it the right file?)", sizeText(MaxSecretFile))
+	}
+	return b, ""
+}
+
+// fileKind names what a non-regular file is, for the error.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe (FIFO)"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeCharDevice != 0:
+		return "a character device"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "not a regular file"
+}
+
+func sizeText(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }

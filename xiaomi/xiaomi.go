@@ -96,6 +96,9 @@ func (c Config) String() string {
 // GoString masks the secret in %#v too.
 func (c Config) GoString() string { return c.String() }
 
+// Format masks the secrets under every verb (%d, %x, %+v…), not only %v and %s.
+func (c Config) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String()) }
+
 // Client sends to one Xiaomi certificate. It is safe for concurrent use.
 type Client struct {
 	cfg   Config
@@ -145,6 +148,9 @@ func (c *Client) String() string { return "xiaomi.Client{" + c.cfg.PackageName +
 
 // GoString keeps %#v from printing the secret the client holds.
 func (c *Client) GoString() string { return c.String() }
+
+// Format describes the client without secrets under every verb.
+func (c *Client) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String()) }
 
 // Push sends info to every regId: batches of up to 1000, sent concurrently.
 func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ...string) (*push.Result, error) {

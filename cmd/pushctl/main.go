@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -34,7 +35,18 @@ const (
 	exitMessage    = 4 // the message is invalid for this vendor
 	exitAuth       = 5 // check --auth: a vendor rejected the credentials
 	exitInvalidTok = 6 // every failed token is dead (unregistered): delete them
+	exitNotReached = 7 // check --auth: a vendor could not be asked; credentials not checked
 )
+
+// worse is the exit code of a check that found both a and b: a definite
+// mistake (5, then 3) before a vendor that could not be asked (7).
+func worse(a, b int) int {
+	rank := map[int]int{exitOK: 0, exitNotReached: 1, exitConfig: 2, exitAuth: 3}
+	if rank[b] > rank[a] {
+		return b
+	}
+	return a
+}
 
 const usage = `pushctl — send a test push through a vendor channel, or check a config.
 
@@ -49,7 +61,7 @@ send flags:
                     certificates named demo-<vendor> (demo-xiaomi, demo-apns, …)
   --cert ID         certificate ID to send with (required)
   --token T         device token; repeat for several (required)
-  --title TEXT      notification title
+  --title TEXT      notification title (see Titles below)
   --desc TEXT       notification body (required: an empty body is never pushed)
   --ext JSON        passthrough content delivered to the app under "ext"
   --click ACTION    app | url:https://… | page:intent://…#Intent;…;end
@@ -58,15 +70,37 @@ send flags:
   --id ID           message id: vendors that deduplicate (OPPO, vivo, Xiaomi)
                     show a message with the same id only once
   --dry-run         print the exact HTTP request(s) instead of sending (the
-                    request goes to an in-process fake; credentials masked)
+                    request goes to an in-process fake; credentials masked),
+                    then every token that would not be sent and why (empty,
+                    not valid UTF-8, malformed for the vendor, e.g. a Xiaomi
+                    regId with a comma); exit codes as for a send
   --sandbox         send to an in-process fake vendor server, not the vendor
   --timeout D       give up after D (default 30s)
 
 check flags:
   --config FILE     certificate config to validate (required)
   --auth            also fetch an access token from every vendor that uses one
-                    (Huawei, HarmonyOS, Honor, OPPO, vivo, FCM; APNs signs locally)
+                    (Huawei, HarmonyOS, Honor, OPPO, vivo, FCM; APNs signs locally).
+                    A refusal prints "error … authentication failed" (exit 5); a
+                    vendor that could not be asked prints "unknown … credentials
+                    not checked" (exit 7)
   --sandbox         with --auth: authenticate against in-process fakes
+
+Titles:
+  Xiaomi, HarmonyOS, Honor, OPPO, vivo and Meizu require a title. When
+  --title is empty (or blank) they show the certificate's defaultTitle (a
+  config key, e.g. the app's name), else the message's own text (--desc):
+  a message is never refused for lacking a title. Huawei, FCM and APNs send
+  no title then (the phone shows the app's name). A title too long for the
+  vendor is cut and ends with "…".
+
+Config keys beyond each vendor's credentials and settings (see the README):
+  defaultTitle TEXT   the title above (the six vendors that require one)
+  misconfigGuard N    after N dead-token verdicts in a row with no token
+                      accepted, further ones are reported as an auth /
+                      misconfiguration failure (check the package name,
+                      project id, APNs sandbox or topic), not as dead
+                      tokens to delete; default 10, 0 turns the guard off
 
 Exit codes:
   0  every token was accepted / the config is valid
@@ -74,8 +108,12 @@ Exit codes:
   2  bad command line
   3  config error (the message names the certificate, the key and the rule)
   4  the message is invalid for this vendor (the message names the field)
-  5  check --auth: a vendor rejected the credentials
+  5  check --auth: a vendor rejected the credentials ("authentication failed")
   6  every failed token is dead (unregistered): delete them
+  7  check --auth: a vendor could not be asked (no connection, DNS, TLS, a
+     timeout, a 5xx or a rate limit: "credentials not checked"); nothing is
+     known about those credentials, try again later
+  When check finds several, it exits with the first of 5, 3, 7 that applies.
 `
 
 func main() {
@@ -207,10 +245,11 @@ func send(args []string, stdout, stderr io.Writer) int {
 	}
 	if dryRun {
 		fmt.Fprintf(stdout, "# dry run: %s certificate %q; nothing was sent to the vendor\n", cert.Vendor, cert.ID)
-		for _, r := range sb.Server.Records() {
+		recs := sb.Server.Records()
+		for _, r := range recs {
 			fmt.Fprintf(stdout, "\n%s\n", strings.TrimRight(r.Dump(), "\n"))
 		}
-		return exitOK
+		return dryRunReport(stdout, tokens, res, len(recs) > 0)
 	}
 	where := "vendor"
 	if sandbox {
@@ -229,6 +268,59 @@ func send(args []string, stdout, stderr io.Writer) int {
 		default:
 			failed++
 			fmt.Fprintf(stdout, "  failed   %s  %v\n", o.Token, o.Err)
+		}
+	}
+	switch {
+	case failed == 0:
+		return exitOK
+	case failed == dead:
+		return exitInvalidTok
+	}
+	return exitFailed
+}
+
+// dryRunReport lists, after the requests, each token that would not be
+// sent and why: refused before any request (empty, not valid UTF-8, a
+// vendor's malformed form such as a Xiaomi regId with a comma), or refused
+// by the in-process fake as the vendor would refuse it; and tokens given
+// more than once (sent once). The exit code follows send's rules.
+func dryRunReport(stdout io.Writer, tokens []string, res *push.Result, sent bool) int {
+	var notSent, refused []string
+	failed, dead := 0, 0
+	for _, o := range res.Outcomes {
+		if o.Err == nil {
+			continue
+		}
+		failed++
+		if errors.Is(o.Err, push.ErrInvalidToken) {
+			dead++
+		}
+		var ve *push.VendorError
+		if errors.As(o.Err, &ve) && ve.HTTPStatus == 0 && errors.Is(o.Err, push.ErrInvalidToken) {
+			why := strings.Replace(ve.Message, " (not sent)", "", 1)
+			notSent = append(notSent, fmt.Sprintf("#   %q: %s", o.Token, why))
+			continue
+		}
+		refused = append(refused, fmt.Sprintf("#   %q: %v", o.Token, o.Err))
+	}
+	if !sent {
+		fmt.Fprintln(stdout, "\n# no request: no token could be sent")
+	}
+	if len(notSent) > 0 {
+		fmt.Fprintf(stdout, "\n# %d of %d tokens would not be sent (refused before any request):\n%s\n", len(notSent), len(tokens), strings.Join(notSent, "\n"))
+	}
+	if len(refused) > 0 {
+		fmt.Fprintf(stdout, "\n# %d of %d tokens were refused by the in-process fake vendor, as the vendor would refuse them:\n%s\n", len(refused), len(tokens), strings.Join(refused, "\n"))
+	}
+	count := map[string]int{}
+	for _, t := range tokens {
+		count[t]++
+	}
+	for i, t := range tokens {
+		if n := count[t]; n > 1 && (i == 0 || !slices.Contains(tokens[:i], t)) {
+			if res.Outcomes[i].Err == nil {
+				fmt.Fprintf(stdout, "\n# %q is given %d times: it is sent once\n", t, n)
+			}
 		}
 	}
 	switch {
@@ -309,6 +401,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 	code := exitOK
 	for _, r := range results {
 		var ae *pushconfig.AuthError
+		var ue *pushconfig.UnreachableError
 		switch {
 		case r.Err == nil:
 			what := "valid"
@@ -321,10 +414,13 @@ func check(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, "ok      %-20s %-8s %s\n", r.ID, r.Vendor, what)
 		case errors.As(r.Err, &ae):
 			fmt.Fprintf(stdout, "error   %-20s %-8s %v\n", r.ID, r.Vendor, r.Err)
-			code = max(code, exitAuth)
+			code = worse(code, exitAuth)
+		case errors.As(r.Err, &ue):
+			fmt.Fprintf(stdout, "unknown %-20s %-8s %v\n", r.ID, r.Vendor, r.Err)
+			code = worse(code, exitNotReached)
 		default:
 			fmt.Fprintf(stdout, "error   %-20s %-8s %v\n", r.ID, r.Vendor, r.Err)
-			code = max(code, exitConfig)
+			code = worse(code, exitConfig)
 		}
 	}
 	return code

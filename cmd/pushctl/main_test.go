@@ -3,6 +3,10 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +16,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/offlinepush/push/pushtest"
 )
 
 // These tests run the built command, as a script would.
@@ -165,4 +171,149 @@ func TestCheck(t *testing.T) {
 	out, errOut, code = pushctl(t, nil, "check", "--sandbox", "--auth")
 	assert.Equal(t, 0, code, errOut)
 	assert.Equal(t, 9, strings.Count(out, "ok      "), out)
+}
+
+// TestCheckSecretFileBounded: a file: secret naming /dev/zero is a config
+// error (exit 3) at once; pushctl used to die out of memory (exit 2). (The
+// FIFO, directory and oversize cases: pushconfig's
+// TestSecretFileBoundedRegularOnly.)
+func TestCheckSecretFileBounded(t *testing.T) {
+	for _, path := range []string{"/dev/zero"} {
+		t.Run(path, func(t *testing.T) {
+			if _, err := os.Stat(path); err != nil {
+				t.Skipf("%s: %v", path, err)
+			}
+			dir := t.TempDir()
+			cfg := filepath.Join(dir, "certs.json")
+			require.NoError(t, os.WriteFile(cfg, []byte(`{"certificates":[{"id":"ios","vendor":"apns","teamId":"TEAM123456","keyId":"KEY1234567","privateKey":"file:`+path+`","topic":"t"}]}`), 0o600))
+			out, errOut, code := pushctl(t, nil, "check", "--config", cfg)
+			assert.Equal(t, 3, code, "stdout %s\nstderr %s", out, errOut)
+			assert.Contains(t, out, `certificate "ios": privateKey: file `+path+`: is `)
+			assert.Contains(t, out, "not a regular file")
+		})
+	}
+}
+
+// TestCheckAuthUnreachableIsNotRejected: check --auth tells a vendor that
+// refused the credentials (exit 5, "authentication failed") from one that
+// could not be asked: nothing listening, a 503, a timeout (exit 7,
+// "credentials not checked"). An unreachable vendor used to be reported
+// "authentication failed" with exit 5.
+func TestCheckAuthUnreachableIsNotRejected(t *testing.T) {
+	fake := pushtest.NewHuawei("100", "right-secret")
+	defer fake.Close()
+	down := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "upstream unavailable", http.StatusServiceUnavailable)
+	}))
+	defer down.Close()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	closed := "http://" + l.Addr().String()
+	require.NoError(t, l.Close()) // nothing listens there now
+
+	cert := func(id, secret, endpoint string) string {
+		return fmt.Sprintf(`{"id":%q,"vendor":"huawei","appId":"100","appSecret":%q,"endpoint":%q,"timeout":"2s"}`, id, secret, endpoint)
+	}
+	tests := []struct {
+		name  string
+		certs []string
+		code  int
+		want  []string
+	}{
+		{"accepted", []string{cert("hw", "right-secret", fake.URL())}, 0, []string{"ok      hw", "valid, authenticated"}},
+		{"rejected", []string{cert("hw", "wrong-secret", fake.URL())}, 5, []string{`certificate "hw": authentication failed:`}},
+		{"nothing listening", []string{cert("hw", "right-secret", closed)}, 7, []string{`certificate "hw": credentials not checked: the vendor was not reached or gave no verdict:`}},
+		{"503", []string{cert("hw", "right-secret", down.URL)}, 7, []string{`certificate "hw": credentials not checked`}},
+		{"rejected beats unreachable", []string{cert("down", "s", closed), cert("bad", "wrong-secret", fake.URL())}, 5, []string{
+			`certificate "down": credentials not checked`, `certificate "bad": authentication failed`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := filepath.Join(t.TempDir(), "certs.json")
+			require.NoError(t, os.WriteFile(cfg, []byte(`{"certificates":[`+strings.Join(tt.certs, ",")+`]}`), 0o600))
+			out, errOut, code := pushctl(t, nil, "check", "--config", cfg, "--auth")
+			assert.Equal(t, tt.code, code, "stdout %s\nstderr %s", out, errOut)
+			for _, w := range tt.want {
+				assert.Contains(t, out, w)
+			}
+			if tt.code == 7 {
+				assert.NotContains(t, out, "authentication failed")
+			}
+		})
+	}
+	help, _, _ := pushctl(t, nil, "help")
+	assert.Contains(t, help, "7  check --auth: a vendor could not be asked")
+}
+
+// TestDryRunReportsTokensNotSent: --dry-run lists each token it would not
+// send and why (it used to print only the requests and exit 0, so a
+// malformed token simply vanished from the output).
+func TestDryRunReportsTokensNotSent(t *testing.T) {
+	tests := []struct {
+		name, cert string
+		tokens     []string
+		code       int
+		want       []string
+		notWant    []string
+	}{
+		{"xiaomi", "demo-xiaomi", []string{"", "\xff\xfe", "REGID1", "a,b", "REGID1"}, 6, []string{
+			"registration_id = REGID1",
+			"# 3 of 5 tokens would not be sent (refused before any request):",
+			`#   "": empty device token`,
+			`#   "\xff\xfe": malformed device token: not valid UTF-8`,
+			`#   "a,b": malformed device token: a regId must not contain commas or white space`,
+			`# "REGID1" is given 2 times: it is sent once`,
+		}, []string{"registration_id = a,b", "no request"}},
+		{"apns, every token malformed", "demo-apns", []string{"not-hex", strings.Repeat("ab", 300)}, 6, []string{
+			"# no request: no token could be sent",
+			`#   "not-hex": malformed device token: a device token must be hexadecimal`,
+			"a device token is at most 512 hex digits",
+		}, []string{"POST /3/device"}},
+		{"meizu comma", "demo-meizu", []string{"pushid-1", "p,2"}, 6, []string{
+			`#   "p,2": malformed device token: a pushId must not contain a comma`,
+		}, nil},
+		{"fcm, refused by the fake", "demo-fcm", []string{"a b", "token-1"}, 6, []string{
+			"# 1 of 2 tokens were refused by the in-process fake vendor, as the vendor would refuse them:",
+			`#   "a b": fcm: invalid device token (HTTP 400`,
+		}, nil},
+		{"all good", "demo-huawei", []string{"token-1", "token-2"}, 0, []string{"POST "}, []string{"would not be sent", "refused"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := []string{"send", "--dry-run", "--cert", tt.cert, "--desc", "See you at 8?"}
+			for _, tok := range tt.tokens {
+				args = append(args, "--token", tok)
+			}
+			out, errOut, code := pushctl(t, nil, args...)
+			assert.Equal(t, tt.code, code, "stdout %s\nstderr %s", out, errOut)
+			for _, w := range tt.want {
+				assert.Contains(t, out, w)
+			}
+			for _, w := range tt.notWant {
+				assert.NotContains(t, out, w)
+			}
+		})
+	}
+}
+
+// TestDefaultTitleFromConfig: a certificate's defaultTitle titles a
+// message sent without --title; help says what an empty title becomes and
+// documents defaultTitle and misconfigGuard.
+func TestDefaultTitleFromConfig(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "certs.json")
+	require.NoError(t, os.WriteFile(cfg, []byte(`{"certificates":[
+	  {"id":"mi","vendor":"xiaomi","appSecret":"s","packageName":"com.example.chat","channelId":"im","defaultTitle":"Example Chat","misconfigGuard":5},
+	  {"id":"mi-plain","vendor":"xiaomi","appSecret":"s","packageName":"com.example.chat","channelId":"im"}
+	]}`), 0o600))
+	out, errOut, code := pushctl(t, nil, "send", "--dry-run", "--config", cfg, "--cert", "mi", "--token", "REGID1", "--desc", "See you at 8?")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "title = Example Chat")
+	out, errOut, code = pushctl(t, nil, "send", "--dry-run", "--config", cfg, "--cert", "mi-plain", "--token", "REGID1", "--desc", "See you at 8?")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "title = See you at 8?")
+
+	help, _, _ := pushctl(t, nil, "help")
+	for _, w := range []string{"defaultTitle TEXT", "misconfigGuard N", "else the message's own text (--desc)", "0 turns the guard off"} {
+		assert.Contains(t, help, w)
+	}
 }
