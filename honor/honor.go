@@ -20,11 +20,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/offlinepush/push/internal/lenient"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"golang.org/x/oauth2"
 
@@ -650,36 +650,8 @@ func tokenSet(raw json.RawMessage) (set map[string]bool, ok bool) {
 	return set, ok
 }
 
-// flexText reads a JSON string, number or bool as its text (null as "").
-type flexText string
-
-func (f *flexText) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	switch {
-	case len(b) == 0 || string(b) == "null":
-		*f = ""
-	case b[0] == '"':
-		if raw := b[1 : len(b)-1]; bytes.IndexByte(raw, '\\') < 0 && utf8.Valid(raw) {
-			*f = flexText(bytes.TrimSpace(raw)) // no escapes: the text is the bytes (the common case)
-			return nil
-		}
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		*f = flexText(strings.TrimSpace(s))
-	case b[0] == '{' || b[0] == '[':
-		const max = 200
-		s := string(b)
-		if len(s) > max {
-			s = strings.ToValidUTF8(s[:max], "") + "…"
-		}
-		*f = flexText(s)
-	default:
-		*f = flexText(b)
-	}
-	return nil
-}
+// flexText reads codes, messages and ids whatever their JSON type.
+type flexText = lenient.Text
 
 // flexBool is sendResult: true or false as a JSON bool or a quoted one
 // ("true"); anything else, or nothing, is saidNothing.

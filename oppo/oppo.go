@@ -28,12 +28,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/offlinepush/push/internal/lenient"
 	"math"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"golang.org/x/oauth2"
 
@@ -787,36 +787,6 @@ func codeError(code, msg string) *push.VendorError {
 	return e
 }
 
-// text reads a JSON string, number or bool as its text (trimmed), null as
-// "": OPPO's docs and official SDK disagree on the types of codes and ids.
-// An object or array is kept as its (shortened) JSON text, so a code of
-// that shape is simply an unknown code.
-type text string
-
-func (t *text) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	switch {
-	case len(b) == 0 || string(b) == "null":
-		*t = ""
-	case b[0] == '"':
-		if raw := b[1 : len(b)-1]; bytes.IndexByte(raw, '\\') < 0 && utf8.Valid(raw) {
-			*t = text(bytes.TrimSpace(raw)) // no escapes: the text is the bytes (the common case)
-			return nil
-		}
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		*t = text(strings.TrimSpace(s))
-	case b[0] == '{' || b[0] == '[':
-		const max = 200
-		s := string(b)
-		if len(s) > max {
-			s = strings.ToValidUTF8(s[:max], "") + "…"
-		}
-		*t = text(s)
-	default:
-		*t = text(b)
-	}
-	return nil
-}
+// text reads codes, ids and messages whatever their JSON type: OPPO's
+// docs and official SDK disagree on them.
+type text = lenient.Text

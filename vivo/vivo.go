@@ -39,6 +39,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/offlinepush/push/internal/lenient"
 	"net/http"
 	"strconv"
 	"strings"
@@ -618,25 +619,9 @@ func (n *number) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// text is a JSON string, or a number kept as its exact digits (a regId of
-// 23 digits does not fit an int64, and must not be rounded).
-type text string
-
-func (t *text) UnmarshalJSON(b []byte) error {
-	switch {
-	case string(b) == "null":
-		return nil
-	case b[0] == '"':
-		var s string
-		err := json.Unmarshal(b, &s)
-		*t = text(s)
-		return err
-	case b[0] == '-' || b[0] >= '0' && b[0] <= '9':
-		*t = text(b) // the decoder has checked it is a valid number
-		return nil
-	}
-	return fmt.Errorf("vivo: %.20s is neither a string nor a number", b)
-}
+// text reads a JSON string, or a number kept as its exact digits (a regId
+// of 23 digits does not fit an int64, and must not be rounded).
+type text = lenient.Scalar
 
 const contentType = "application/json;charset=UTF-8"
 

@@ -21,6 +21,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/offlinepush/push/internal/lenient"
 	"net/url"
 	"slices"
 	"strconv"
@@ -327,28 +328,9 @@ func (c *Client) send(ctx context.Context, b body, regIDs []string, keyed bool) 
 
 // ---- the answer -------------------------------------------------------------
 
-// text is a JSON string or number read as text (null: ""). Every Xiaomi SDK
-// reads code as a number and the ids as strings, but a string code or a
-// numeric id costs nothing to accept; any other JSON value is an error, so
-// an answer with, say, an object for its code is unreadable, not code "".
-type text string
-
-func (t *text) UnmarshalJSON(b []byte) error {
-	// b is one valid JSON value (encoding/json checked it).
-	switch {
-	case string(b) == "null":
-		*t = ""
-	case b[0] == '"':
-		s, err := unquote(b)
-		*t = text(s)
-		return err
-	case b[0] == '-' || (b[0] >= '0' && b[0] <= '9'):
-		*t = text(b)
-	default:
-		return fmt.Errorf("want a string or a number, got %.20s", b)
-	}
-	return nil
-}
+// text reads codes and ids whatever their JSON type: every Xiaomi SDK
+// reads code as a number and the ids as strings, but either form is taken.
+type text = lenient.Scalar
 
 // unquote reads a JSON string; one without escapes (every Xiaomi answer)
 // is sliced rather than decoded again.

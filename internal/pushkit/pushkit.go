@@ -28,6 +28,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/offlinepush/push/internal/lenient"
 	"strconv"
 	"strings"
 
@@ -53,24 +54,9 @@ func (c *Code) UnmarshalJSON(b []byte) error {
 }
 
 // Text is a field the docs type as a string (msg, requestId) that a server
-// or proxy may send as another JSON value: a string is read as its text,
-// null as "", anything else (a number, an object) as its raw JSON text, so
-// that the answer stays readable and a msg object still yields its tokens.
-type Text string
-
-// UnmarshalJSON reads a JSON string, or keeps any other value's JSON text.
-func (t *Text) UnmarshalJSON(b []byte) error {
-	var s string
-	switch {
-	case json.Unmarshal(b, &s) == nil:
-		*t = Text(s)
-	case string(b) == "null":
-		*t = ""
-	default:
-		*t = Text(b)
-	}
-	return nil
-}
+// or proxy may send as another JSON value; an object in msg is kept as its
+// JSON text, so that it still yields its tokens.
+type Text = lenient.Text
 
 // Count is a count inside msg ("success":1). The docs show numbers; a
 // string ("1") is read too, and an unreadable count is 0 rather than a
