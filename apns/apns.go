@@ -34,15 +34,23 @@
 // "now or never").
 //
 // Apple answers 200 with an apns-id header (the Outcome's MessageID), or a
-// status and {"reason": "…"} (the VendorError's Code), classed as:
+// status and {"reason": "…"} (the VendorError's Code), classed by the
+// verdict table Reasons:
 //
-//	BadDeviceToken, DeviceTokenNotForTopic,
-//	Unregistered, ExpiredToken (410)         ErrInvalidToken (410: Cause *InactiveError)
+//	Unregistered, ExpiredToken (410)         ErrInvalidToken (Cause *InactiveError)
+//	BadDeviceToken (400)                     ErrInvalidToken, misconfiguration-guarded
+//	DeviceTokenNotForTopic, BadTopic,
+//	TopicDisallowed, MissingTopic            ErrAuth (check Config.Topic; token kept)
 //	TooManyRequests, TooManyProviderTokenUpdates  ErrRateLimited
 //	ExpiredProviderToken                     re-signed once as above, else ErrAuth
 //	InvalidProviderToken and other 403       ErrAuth
 //	IdleTimeout, 5xx                         ErrUnavailable (5xx and 429 retried first)
-//	PayloadTooLarge, BadTopic, other 4xx     ErrInvalidMessage
+//	PayloadTooLarge, BadCollapseId, other 4xx  ErrInvalidMessage
+//
+// A wrong Config.Sandbox makes Apple answer BadDeviceToken for every token:
+// after more than push.DefaultMisconfigGuard of them in a row with none
+// accepted (push.WithMisconfigGuard), the client reports ErrAuth naming
+// Config.Sandbox and Config.Topic instead, and the tokens are kept.
 //
 // APNs does not deduplicate requests (apns-id is only echoed back),
 // so a request that may have reached Apple is never resent automatically.
@@ -245,7 +253,8 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 		"Apns-Priority":  {strconv.Itoa(cfg.Priority)},
 	}
 	// What a client whose every token is "invalid" should check.
-	c.guard = batch.NewGuard(v, o.MisconfigGuard, "Config.Sandbox (development or production tokens) and Config.Topic (the bundle id)")
+	c.guard = batch.NewGuard(v, o.MisconfigGuard, "Config.Sandbox: true for the tokens of a development build, "+
+		"false for TestFlight and App Store builds; and Config.Topic: the app's bundle id")
 	return c, nil
 }
 
@@ -477,6 +486,9 @@ const hexDigits = "0123456789abcdef"
 // checkToken refuses a device token that cannot be sent: hex digits only,
 // which also keeps it a single path segment.
 func checkToken(t string) error {
+	if t == "" {
+		return errors.New("a device token is required") // the path would name no device
+	}
 	if len(t) > 512 {
 		return errors.New("a device token is at most 512 hex digits")
 	}
@@ -549,18 +561,8 @@ func (e *InactiveError) Error() string {
 	return "inactive since " + e.Since.UTC().Format(time.RFC3339)
 }
 
-// decode maps one answer to the token's Outcome.
-//
-//	200                                    delivered; apns-id is the MessageID
-//	BadDeviceToken, DeviceTokenNotForTopic,
-//	Unregistered, ExpiredToken (410)       ErrInvalidToken: delete the token
-//	TooManyRequests, TooManyProviderTokenUpdates
-//	                                       ErrRateLimited (Retry-After kept)
-//	ExpiredProviderToken                   re-sign and resend once (auth.ErrExpired),
-//	                                       unless the token is younger than MinTokenAge
-//	other 403 (InvalidProviderToken, …)    ErrAuth
-//	IdleTimeout, 5xx                       ErrUnavailable (5xx already retried)
-//	other 4xx (PayloadTooLarge, BadTopic…) ErrInvalidMessage
+// decode maps one answer to the token's Outcome, by the verdict table below
+// (Reasons). The status decides only for a reason the table does not know.
 func (c *Client) decode(resp *transport.Response, token, jwt string) push.Outcome {
 	id := resp.Header.Get("apns-id")
 	if resp.Status >= 200 && resp.Status < 300 {
@@ -568,21 +570,24 @@ func (c *Client) decode(resp *transport.Response, token, jwt string) push.Outcom
 	}
 	var b errorBody
 	_ = json.Unmarshal(resp.Body, &b) // an unreadable body leaves the status to decide
-	e := transport.StatusError(push.APNs, resp, b.Reason, describe(b.Reason))
+	r, known := Reasons[b.Reason]
+	e := transport.StatusError(push.APNs, resp, b.Reason, r.Meaning)
+	if known {
+		e.Kind = r.Class
+	}
 	switch b.Reason {
-	case "BadDeviceToken", "DeviceTokenNotForTopic":
-		e.Kind = push.ErrInvalidToken
 	case "Unregistered", "ExpiredToken":
-		e.Kind = push.ErrInvalidToken
 		if b.Timestamp > 0 {
 			e.Cause = &InactiveError{Since: time.UnixMilli(b.Timestamp)}
 		}
+	case "DeviceTokenNotForTopic":
+		e.Message = fmt.Sprintf("%s: likely a misconfiguration, not a dead token (check Config.Topic %q: the app's bundle id); token kept", r.Meaning, c.cfg.Topic)
+	case "BadTopic", "MissingTopic", "TopicDisallowed":
+		e.Message = fmt.Sprintf("%s (check Config.Topic %q)", r.Meaning, c.cfg.Topic)
 	case "TooManyRequests", "TooManyProviderTokenUpdates":
 		// Not re-signing on TooManyProviderTokenUpdates: only time helps.
-		e.Kind = push.ErrRateLimited
 		e.RetryAfter = transport.RetryAfter(resp.Header)
 	case "ExpiredProviderToken":
-		e.Kind = push.ErrAuth
 		// Apple counts "expired" from iat by its own clock. A token we signed
 		// less than MinTokenAge ago can only be called expired when the clocks
 		// disagree; a new one from the same clock would fail too, and signing
@@ -597,41 +602,71 @@ func (c *Client) decode(resp *transport.Response, token, jwt string) push.Outcom
 		} else {
 			e.Cause = auth.ErrExpired
 		}
-	case "IdleTimeout":
-		e.Kind = push.ErrUnavailable // the connection was idle; a resend opens a new one
 	}
 	return push.Outcome{Token: token, MessageID: id, Err: e}
 }
 
-// describe gives Apple's meaning of a reason, in short.
-func describe(reason string) string {
-	switch reason {
-	case "":
-		return ""
-	case "BadDeviceToken":
-		return "malformed device token, or one of the other environment (check Config.Sandbox)"
-	case "DeviceTokenNotForTopic":
-		return "device token belongs to another app (topic)"
-	case "Unregistered", "ExpiredToken":
-		return "device token is no longer active for this topic"
-	case "TooManyRequests":
-		return "too many notifications to this device token"
-	case "TooManyProviderTokenUpdates":
-		return "provider token changed too often"
-	case "ExpiredProviderToken":
-		return "provider token older than one hour"
-	case "InvalidProviderToken":
-		return "provider token invalid (key id, team id, key or signature)"
-	case "MissingProviderToken":
-		return "no provider token"
-	case "PayloadTooLarge":
-		return "payload larger than 4096 bytes"
-	case "BadTopic", "MissingTopic", "TopicDisallowed":
-		return "apns-topic missing or not allowed for this key"
-	case "IdleTimeout":
-		return "idle connection closed by APNs"
-	case "InternalServerError", "ServiceUnavailable", "Shutdown":
-		return "APNs temporarily unavailable"
-	}
-	return "" // the reason itself is in Code
+// Reason is one row of the verdict table: what an APNs failure reason means
+// and the class its outcome gets.
+type Reason struct {
+	Status  int    // the HTTP status Apple answers it with
+	Class   error  // the push sentinel of the outcome
+	Meaning string // Apple's meaning, in short (the VendorError's Message)
+}
+
+// Reasons is the verdict table: every reason Apple documents ("Handling
+// error responses from APNs"; the reason list of sideshow/apns2
+// response.go and of the a2 and apns-h2 crates, which add the scoped-key
+// reasons), mapped to a class. A token is reported dead (ErrInvalidToken:
+// delete it) only where Apple says it is about that token:
+//
+//   - 410 Unregistered / ExpiredToken: the token is no longer active for the
+//     topic: proof of death (Cause *InactiveError says since when).
+//   - 400 BadDeviceToken: APNs takes one token per request, so the answer is
+//     about that token; but it is also the answer to every token when
+//     Config.Sandbox names the wrong environment, so the client's
+//     misconfiguration guard turns a long run of them with no success into
+//     ErrAuth (check Config.Sandbox and Config.Topic), keeping the tokens.
+//
+// DeviceTokenNotForTopic is read as ErrAuth, never as death: the token is a
+// live token of another app (topic). Sent by this client, that means either
+// Config.Topic is wrong, and every token of the app gets it, or the caller
+// registered another app's token under this certificate; in neither case
+// would deleting it be right for the device, and the first case must not
+// wipe the app's tokens. Topic reasons are configuration (ErrAuth, "check
+// Config.Topic"); request reasons are ErrInvalidMessage; IdleTimeout, 500
+// and 503 are ErrUnavailable (5xx retried first); 429 is ErrRateLimited.
+var Reasons = map[string]Reason{
+	"BadCollapseId":               {400, push.ErrInvalidMessage, "apns-collapse-id longer than 64 bytes"},
+	"BadDeviceToken":              {400, push.ErrInvalidToken, "malformed device token, or one of the other environment (check Config.Sandbox)"},
+	"BadExpirationDate":           {400, push.ErrInvalidMessage, "bad apns-expiration"},
+	"BadMessageId":                {400, push.ErrInvalidMessage, "bad apns-id"},
+	"BadPriority":                 {400, push.ErrInvalidMessage, "bad apns-priority"},
+	"BadTopic":                    {400, push.ErrAuth, "apns-topic invalid"},
+	"DeviceTokenNotForTopic":      {400, push.ErrAuth, "device token belongs to another app (topic)"},
+	"DuplicateHeaders":            {400, push.ErrInvalidMessage, "a header repeated"},
+	"IdleTimeout":                 {400, push.ErrUnavailable, "idle connection closed by APNs"},
+	"InvalidPushType":             {400, push.ErrInvalidMessage, "bad apns-push-type"},
+	"MissingDeviceToken":          {400, push.ErrInvalidMessage, "no device token in the path"},
+	"MissingTopic":                {400, push.ErrAuth, "apns-topic missing"},
+	"PayloadEmpty":                {400, push.ErrInvalidMessage, "empty payload"},
+	"TopicDisallowed":             {400, push.ErrAuth, "pushing to this topic is not allowed for this key"},
+	"BadCertificate":              {403, push.ErrAuth, "bad certificate"},
+	"BadCertificateEnvironment":   {403, push.ErrAuth, "certificate of the other environment"},
+	"ExpiredProviderToken":        {403, push.ErrAuth, "provider token older than one hour"},
+	"Forbidden":                   {403, push.ErrAuth, "forbidden"},
+	"InvalidProviderToken":        {403, push.ErrAuth, "provider token invalid (key id, team id, key or signature)"},
+	"MissingProviderToken":        {403, push.ErrAuth, "no provider token"},
+	"UnrelatedKeyIdInToken":       {403, push.ErrAuth, "the key is not allowed for this topic"},
+	"BadEnvironmentKeyIdInToken":  {403, push.ErrAuth, "the key is for the other environment (check Config.Sandbox)"},
+	"BadPath":                     {404, push.ErrInvalidMessage, "bad request path"},
+	"MethodNotAllowed":            {405, push.ErrInvalidMessage, "method not allowed"},
+	"ExpiredToken":                {410, push.ErrInvalidToken, "device token has expired"},
+	"Unregistered":                {410, push.ErrInvalidToken, "device token is no longer active for this topic"},
+	"PayloadTooLarge":             {413, push.ErrInvalidMessage, "payload larger than 4096 bytes"},
+	"TooManyProviderTokenUpdates": {429, push.ErrRateLimited, "provider token changed too often"},
+	"TooManyRequests":             {429, push.ErrRateLimited, "too many notifications to this device token"},
+	"InternalServerError":         {500, push.ErrUnavailable, "APNs internal error"},
+	"ServiceUnavailable":          {503, push.ErrUnavailable, "APNs temporarily unavailable"},
+	"Shutdown":                    {503, push.ErrUnavailable, "APNs server shutting down"},
 }

@@ -444,50 +444,113 @@ func TestExpiredProviderTokenTwice(t *testing.T) {
 	assert.Len(t, e.srv.Sends(), 4)
 }
 
+// TestErrorMapping walks the whole verdict table: the fake answers each
+// reason with the status Apple uses, and the outcome gets the table's class.
 func TestErrorMapping(t *testing.T) {
-	cases := []struct {
-		reason string
-		status int
-		kind   error
-	}{
-		{"BadDeviceToken", 400, push.ErrInvalidToken},
-		{"DeviceTokenNotForTopic", 400, push.ErrInvalidToken},
-		{"Unregistered", 410, push.ErrInvalidToken},
-		{"ExpiredToken", 410, push.ErrInvalidToken},
-		{"TooManyRequests", 429, push.ErrRateLimited},
-		{"TooManyProviderTokenUpdates", 429, push.ErrRateLimited},
-		{"InvalidProviderToken", 403, push.ErrAuth},
-		{"MissingProviderToken", 403, push.ErrAuth},
-		{"BadCertificateEnvironment", 403, push.ErrAuth},
-		{"UnrelatedKeyIdInToken", 403, push.ErrAuth},
-		{"PayloadTooLarge", 413, push.ErrInvalidMessage},
-		{"BadTopic", 400, push.ErrInvalidMessage},
-		{"TopicDisallowed", 400, push.ErrInvalidMessage},
-		{"BadCollapseId", 400, push.ErrInvalidMessage},
-		{"BadPath", 404, push.ErrInvalidMessage},
-		{"IdleTimeout", 400, push.ErrUnavailable},
-		{"InternalServerError", 500, push.ErrUnavailable},
-		{"ServiceUnavailable", 503, push.ErrUnavailable},
-		{"Shutdown", 503, push.ErrUnavailable},
+	// Pinned here as well as in the table, so a change of either shows.
+	want := map[string]error{
+		"BadDeviceToken": push.ErrInvalidToken, "Unregistered": push.ErrInvalidToken, "ExpiredToken": push.ErrInvalidToken,
+		"DeviceTokenNotForTopic": push.ErrAuth, "BadTopic": push.ErrAuth, "TopicDisallowed": push.ErrAuth, "MissingTopic": push.ErrAuth,
+		"TooManyRequests": push.ErrRateLimited, "TooManyProviderTokenUpdates": push.ErrRateLimited,
+		"InvalidProviderToken": push.ErrAuth, "MissingProviderToken": push.ErrAuth, "BadCertificate": push.ErrAuth,
+		"BadCertificateEnvironment": push.ErrAuth, "Forbidden": push.ErrAuth, "UnrelatedKeyIdInToken": push.ErrAuth,
+		"BadEnvironmentKeyIdInToken": push.ErrAuth, "ExpiredProviderToken": push.ErrAuth,
+		"PayloadTooLarge": push.ErrInvalidMessage, "BadCollapseId": push.ErrInvalidMessage, "BadExpirationDate": push.ErrInvalidMessage,
+		"BadMessageId": push.ErrInvalidMessage, "BadPriority": push.ErrInvalidMessage, "DuplicateHeaders": push.ErrInvalidMessage,
+		"InvalidPushType": push.ErrInvalidMessage, "MissingDeviceToken": push.ErrInvalidMessage, "PayloadEmpty": push.ErrInvalidMessage,
+		"BadPath": push.ErrInvalidMessage, "MethodNotAllowed": push.ErrInvalidMessage,
+		"IdleTimeout": push.ErrUnavailable, "InternalServerError": push.ErrUnavailable,
+		"ServiceUnavailable": push.ErrUnavailable, "Shutdown": push.ErrUnavailable,
+		"SomethingNew": push.ErrInvalidMessage, // unknown reason on a 400: by the status
 	}
-	for _, tc := range cases {
-		t.Run(tc.reason, func(t *testing.T) {
+	for reason := range Reasons {
+		require.Contains(t, want, reason, "a reason of the table is not pinned here")
+	}
+	for reason, kind := range want {
+		t.Run(reason, func(t *testing.T) {
 			e := newEnv(t, nil, push.WithRetry(push.NoRetry))
-			e.srv.Inject(pushtest.Fault{Code: tc.reason})
+			e.srv.Inject(pushtest.Fault{Code: reason})
 			res, err := e.c.Push(context.Background(), info(), tok("x"))
 			require.NoError(t, err)
 			err = res.Err()
-			require.ErrorIs(t, err, tc.kind)
+			require.ErrorIs(t, err, kind)
 			var ve *push.VendorError
 			require.ErrorAs(t, err, &ve)
 			assert.Equal(t, push.APNs, ve.Vendor)
-			assert.Equal(t, tc.status, ve.HTTPStatus)
-			assert.Equal(t, tc.reason, ve.Code)
-			assert.Equal(t, tc.kind == push.ErrRateLimited || tc.kind == push.ErrUnavailable, push.IsRetryable(err))
+			if r, ok := Reasons[reason]; ok {
+				assert.Equal(t, r.Status, ve.HTTPStatus, "the table's status is the one APNs (and the fake) answer")
+				assert.Equal(t, r.Class, kind)
+				if reason != "ExpiredProviderToken" { // a young token: the message says why it is not re-signed
+					assert.Contains(t, ve.Message, r.Meaning)
+				}
+			}
+			assert.Equal(t, reason, ve.Code)
+			assert.Equal(t, kind == push.ErrRateLimited || kind == push.ErrUnavailable, push.IsRetryable(err))
 			assert.EqualValues(t, 1, e.c.auth.Fetches(), "no re-sign")
 			assert.Len(t, e.srv.Sends(), 1)
 		})
 	}
+}
+
+// TestDeviceTokenNotForTopicKeepsToken (issue 12 finding 4): a token of
+// another topic is a configuration problem (Config.Topic), never a dead
+// token, even for one token alone and with the guard off.
+func TestDeviceTokenNotForTopicKeepsToken(t *testing.T) {
+	e := newEnv(t, nil, push.WithRetry(push.NoRetry), push.WithMisconfigGuard(0))
+	e.srv.Inject(pushtest.Fault{Code: "DeviceTokenNotForTopic"})
+	res, err := e.c.Push(context.Background(), info(), tok("x"))
+	require.NoError(t, err)
+	err = res.Err()
+	require.ErrorIs(t, err, push.ErrAuth)
+	assert.NotErrorIs(t, err, push.ErrInvalidToken)
+	assert.Empty(t, res.InvalidTokens())
+	assert.Contains(t, err.Error(), "Config.Topic")
+	assert.Contains(t, err.Error(), "token kept")
+}
+
+// TestWrongEnvironmentKeepsTokens (issue 12 finding 4): with Config.Sandbox
+// wrong, Apple answers BadDeviceToken for every token. One such answer is a
+// verdict; a run of them with none accepted is a misconfiguration: at most
+// the guard's limit of tokens is reported dead, the rest are ErrAuth naming
+// Config.Sandbox and Config.Topic. A genuine dead token among live ones
+// stays dead.
+func TestWrongEnvironmentKeepsTokens(t *testing.T) {
+	tokens := make([]string, 40)
+	for i := range tokens {
+		tokens[i] = tok(fmt.Sprint("live-", i))
+	}
+	t.Run("misconfigured", func(t *testing.T) {
+		e := newEnv(t, nil, push.WithConcurrency(1)) // one at a time: the run is counted in order
+		e.srv.SetMisconfigured(true)
+		res, err := e.c.Push(context.Background(), info(), tokens...)
+		require.NoError(t, err)
+		dead := res.InvalidTokens()
+		assert.Len(t, dead, push.DefaultMisconfigGuard, "the first verdicts stand, the run trips the guard")
+		for _, o := range res.Outcomes {
+			require.Error(t, o.Err)
+			if errors.Is(o.Err, push.ErrInvalidToken) {
+				continue
+			}
+			require.ErrorIs(t, o.Err, push.ErrAuth)
+			var ve *push.VendorError
+			require.ErrorAs(t, o.Err, &ve)
+			assert.Equal(t, "BadDeviceToken", ve.Code)
+			assert.Contains(t, ve.Message, "likely a misconfiguration")
+			assert.Contains(t, ve.Message, "Config.Sandbox")
+			assert.Contains(t, ve.Message, "Config.Topic")
+		}
+	})
+	t.Run("genuine dead token among live ones", func(t *testing.T) {
+		e := newEnv(t, nil)
+		e.srv.Inject(pushtest.Fault{Code: "BadDeviceToken"})
+		res, err := e.c.Push(context.Background(), info(), tokens[0])
+		require.NoError(t, err)
+		assert.Equal(t, []string{tokens[0]}, res.InvalidTokens(), "one token, one verdict")
+		e.srv.Invalidate(tokens[1], tokens[2])
+		res, err = e.c.Push(context.Background(), info(), tokens...)
+		require.NoError(t, err)
+		assert.ElementsMatch(t, tokens[1:3], res.InvalidTokens())
+	})
 }
 
 func TestTooManyProviderTokenUpdatesDoesNotReSign(t *testing.T) {

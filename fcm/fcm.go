@@ -17,20 +17,27 @@
 // This package maps a push.OfflinePushInfo onto the v1 Message (the
 // notification block, the data map carrying "ext", the android and apns
 // blocks) and decodes FCM's google.rpc.Status errors, with their FcmError
-// code, into one outcome per token:
+// code, into one outcome per token, by the verdict tables Verdicts and
+// CanonicalVerdicts:
 //
 //   - UNREGISTERED, and INVALID_ARGUMENT about the registration token:
-//     push.ErrInvalidToken (delete the token)
+//     push.ErrInvalidToken (delete the token); a run of more than
+//     push.DefaultMisconfigGuard of them with none accepted becomes ErrAuth
+//     (push.WithMisconfigGuard), the tokens kept
 //   - other INVALID_ARGUMENT: push.ErrInvalidMessage
 //   - QUOTA_EXCEEDED / 429: push.ErrRateLimited (a rate, not a daily
 //     quota), after the retries Retry-After allows
 //   - UNAVAILABLE, INTERNAL / 5xx: retried, then push.ErrUnavailable
 //   - 401 UNAUTHENTICATED: a fresh access token and one more try
-//   - SENDER_ID_MISMATCH, THIRD_PARTY_AUTH_ERROR, PERMISSION_DENIED:
-//     push.ErrAuth. SENDER_ID_MISMATCH (a token of another Firebase
-//     project) is not reported as a dead token: when the certificate has
-//     the wrong project or key, every token gets it, and deleting them all
-//     would be worse than a failed push; VendorError.Code keeps it.
+//   - SENDER_ID_MISMATCH, THIRD_PARTY_AUTH_ERROR, PERMISSION_DENIED, and
+//     NOT_FOUND without UNREGISTERED: push.ErrAuth. SENDER_ID_MISMATCH (a
+//     token of another Firebase project) is not reported as a dead token:
+//     when the certificate has the wrong project or key, every token gets
+//     it, and deleting them all would be worse than a failed push;
+//     VendorError.Code keeps it.
+//
+// A token endpoint that refuses the service account, even inside a 200
+// answer ({"error":"invalid_client"}), is ErrAuth for every token.
 //
 // FCM does not deduplicate messages, so a send that may have reached FCM
 // is never retried blindly.
@@ -215,7 +222,8 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	}
 	c.auth = auth.For(o, "fcm/"+project, own, earlyRefresh)
 	// What a client whose every token is "invalid" should check.
-	c.guard = batch.NewGuard(v, o.MisconfigGuard, "that the tokens belong to the project of Config.CredentialsJSON")
+	c.guard = batch.NewGuard(v, o.MisconfigGuard, "that the tokens are FCM registration tokens of the Firebase project "+
+		"of Config.CredentialsJSON or Config.ProjectID, from the app's google-services.json of that project")
 	return c, nil
 }
 
@@ -659,8 +667,75 @@ func decode(resp *transport.Response, token string) push.Outcome {
 	return push.Outcome{Token: token, Err: statusError(resp)}
 }
 
-// statusError maps a non-2xx answer. The FcmError code decides when there
-// is one; else the canonical status; else the HTTP status.
+// Verdict is one row of the verdict table: the class of an FCM error and
+// why.
+type Verdict struct {
+	Status  int    // the HTTP status FCM answers it with
+	Class   error  // the push sentinel of the outcome
+	Meaning string // what FCM means by it, in short
+}
+
+// Verdicts is the verdict table for the FcmError codes FCM documents
+// (firebase.google.com/docs/reference/fcm/rest/v1/ErrorCode, the error-codes
+// guide, firebase-admin-go's handleFCMError). A token is reported dead
+// (ErrInvalidToken: delete it) only where FCM names it: UNREGISTERED, and an
+// INVALID_ARGUMENT about the registration token (a google.rpc.BadRequest
+// violation on message.token, or a message naming the registration token);
+// any other INVALID_ARGUMENT is the message's fault. Every send carries one
+// token, so such an answer is about that token; a long run of them with no
+// success (tokens of another app, say) is turned into ErrAuth by the
+// misconfiguration guard. SENDER_ID_MISMATCH is never death: see the row.
+//
+// An answer without an FcmError code (or UNSPECIFIED_ERROR) is classed by
+// its canonical status (CanonicalVerdicts), then by its HTTP status.
+var Verdicts = map[string]Verdict{
+	CodeUnregistered: {404, push.ErrInvalidToken,
+		"the registration token is no longer valid (app uninstalled, token expired or rotated)"},
+	CodeInvalidArgument: {400, push.ErrInvalidMessage,
+		"invalid message (ErrInvalidToken instead when it names the registration token)"},
+	// A token issued for another Firebase project. Read as a token problem
+	// it would be deleted; but it is also what every token gets when the
+	// certificate has the wrong project or key, and deleting every token
+	// would be a disaster. The code stays in Code for callers who know better.
+	CodeSenderIDMismatch: {403, push.ErrAuth,
+		"the token belongs to another Firebase project"},
+	CodeQuotaExceeded: {429, push.ErrRateLimited,
+		"message rate exceeded (project, device or topic); not a daily quota"},
+	CodeUnavailable: {503, push.ErrUnavailable, "FCM overloaded"},
+	CodeInternal:    {500, push.ErrUnavailable, "FCM internal error"},
+	// The APNs key or certificate in the Firebase console is missing or
+	// wrong: fix the console; a fresh access token would not help.
+	CodeThirdPartyAuthError: {401, push.ErrAuth,
+		"the APNs (or web push) credentials in the Firebase console were rejected"},
+	"APNS_AUTH_ERROR": {401, push.ErrAuth, "legacy name of THIRD_PARTY_AUTH_ERROR"},
+}
+
+// CanonicalVerdicts classes an answer without an FcmError code by its
+// canonical google.rpc.Code. UNAUTHENTICATED is an expired or revoked access
+// token: the client fetches a new one and sends once more before reporting
+// ErrAuth. NOT_FOUND without UNREGISTERED does not name the token (a wrong
+// project id, an endpoint that is not FCM's): the token is kept.
+var CanonicalVerdicts = map[string]Verdict{
+	"INVALID_ARGUMENT":    {400, push.ErrInvalidMessage, "invalid request"},
+	"FAILED_PRECONDITION": {400, push.ErrInvalidMessage, "request not possible in the current state"},
+	"OUT_OF_RANGE":        {400, push.ErrInvalidMessage, "value out of range"},
+	"UNAUTHENTICATED":     {401, push.ErrAuth, "access token invalid or expired"},
+	"PERMISSION_DENIED":   {403, push.ErrAuth, "no permission to send for this project (check Config.ProjectID and the service account's role)"},
+	"NOT_FOUND":           {404, push.ErrAuth, "not found, without an FcmError naming the token (check Config.ProjectID and the endpoint); token kept"},
+	"RESOURCE_EXHAUSTED":  {429, push.ErrRateLimited, "rate exceeded"},
+	"UNKNOWN":             {500, push.ErrUnavailable, "unknown server error"},
+	"INTERNAL":            {500, push.ErrUnavailable, "internal server error"},
+	"UNAVAILABLE":         {503, push.ErrUnavailable, "service unavailable"},
+	"DEADLINE_EXCEEDED":   {504, push.ErrUnavailable, "server deadline exceeded"},
+}
+
+// senderHint is what a SENDER_ID_MISMATCH asks the caller to check.
+const senderHint = "likely a misconfiguration, not a dead token (check that the tokens belong to the project of " +
+	"Config.CredentialsJSON or Config.ProjectID); token kept"
+
+// statusError maps a non-2xx answer by the verdict tables: the FcmError
+// code decides when there is one; else the canonical status; else the HTTP
+// status.
 func statusError(resp *transport.Response) *push.VendorError {
 	var s Status
 	if json.Unmarshal(resp.Body, &s) != nil || (s.Error.Status == "" && s.Error.Message == "") {
@@ -672,41 +747,35 @@ func statusError(resp *transport.Response) *push.VendorError {
 		code = s.Error.Status
 	}
 	e := &push.VendorError{Vendor: push.FCM, HTTPStatus: resp.Status, Code: code, Message: s.Error.Message}
-	switch {
-	case fc == CodeUnregistered:
-		e.Kind = push.ErrInvalidToken
-	case fc == CodeInvalidArgument || s.Error.Status == "INVALID_ARGUMENT":
-		e.Kind = push.ErrInvalidMessage
-		if s.namesToken() {
-			e.Kind = push.ErrInvalidToken
+	v, ok := Verdicts[fc]
+	if !ok {
+		v, ok = CanonicalVerdicts[s.Error.Status]
+	}
+	if !ok {
+		// Neither code is known: the HTTP status decides (401 then is an
+		// expired access token, as UNAUTHENTICATED).
+		v.Class = transport.StatusError(push.FCM, resp, "", "").Kind
+		if resp.Status == http.StatusUnauthorized {
+			code = "UNAUTHENTICATED"
 		}
+	}
+	e.Kind = v.Class
+	if e.Message == "" {
+		e.Message = v.Meaning
+	}
+	switch {
+	case e.Kind == push.ErrInvalidMessage && s.namesToken():
+		e.Kind = push.ErrInvalidToken
 	case fc == CodeSenderIDMismatch:
-		// The token was issued for another Firebase project. Read as a
-		// token problem it would be deleted; but the same answer for every
-		// token means this certificate has the wrong project or key, and
-		// deleting every token would be a disaster. So: ErrAuth (the code
-		// stays in Code for callers who know better).
-		e.Kind = push.ErrAuth
-	case fc == CodeThirdPartyAuthError || fc == "APNS_AUTH_ERROR":
-		// The APNs key/certificate in the Firebase console is missing or
-		// wrong: fix the console; a fresh access token would not help.
-		e.Kind = push.ErrAuth
-	case fc == CodeQuotaExceeded || s.Error.Status == "RESOURCE_EXHAUSTED" || resp.Status == http.StatusTooManyRequests:
-		// A message-rate limit, not a daily quota: retry later.
-		e.Kind = push.ErrRateLimited
-		e.RetryAfter = transport.RetryAfter(resp.Header)
-	case fc == CodeUnavailable || fc == CodeInternal || s.Error.Status == "UNAVAILABLE" ||
-		s.Error.Status == "INTERNAL" || resp.Status >= 500:
-		e.Kind = push.ErrUnavailable
-		e.RetryAfter = transport.RetryAfter(resp.Header)
-	case s.Error.Status == "UNAUTHENTICATED" || resp.Status == http.StatusUnauthorized:
+		e.Message += ": " + senderHint
+	case code == "NOT_FOUND":
+		e.Message += " (" + v.Meaning + ")"
+	case code == "UNAUTHENTICATED":
 		// The access token expired or was revoked: auth.Do fetches a new
 		// one and sends once more.
-		e.Kind, e.Cause = push.ErrAuth, auth.ErrExpired
-	case s.Error.Status == "PERMISSION_DENIED" || resp.Status == http.StatusForbidden:
-		e.Kind = push.ErrAuth
-	default:
-		e.Kind = transport.StatusError(push.FCM, resp, "", "").Kind
+		e.Cause = auth.ErrExpired
+	case e.Kind == push.ErrRateLimited || e.Kind == push.ErrUnavailable:
+		e.RetryAfter = transport.RetryAfter(resp.Header)
 	}
 	return e
 }

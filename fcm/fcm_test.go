@@ -483,6 +483,48 @@ func TestTokenEndpointRejects(t *testing.T) {
 	assert.Empty(t, srv.Sends())
 }
 
+// TestTokenErrorInside200 (issue 13 finding 10): a token endpoint that
+// answers 200 with an OAuth error and no access token refused the service
+// account: every token gets ErrAuth (exactly one class, the OAuth code in
+// Code), after one exchange and no send. A 200 without a token and without
+// an error is a broken answer: ErrUnavailable.
+func TestTokenErrorInside200(t *testing.T) {
+	for _, tc := range []struct {
+		name, body, code string
+		kind             error
+	}{
+		{"invalid_client", `{"error":"invalid_client","error_description":"The OAuth client was not found."}`, "invalid_client", push.ErrAuth},
+		{"invalid_grant", `{"error":"invalid_grant"}`, "invalid_grant", push.ErrAuth},
+		{"temporarily_unavailable", `{"error":"temporarily_unavailable"}`, "temporarily_unavailable", push.ErrUnavailable},
+		{"no token, no error", `{"token_type":"Bearer"}`, "", push.ErrUnavailable},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, srv := setup(t, fcm.Config{}, push.WithRetry(push.NoRetry))
+			srv.Inject(pushtest.Fault{Path: "/token", Status: 200, Body: tc.body, ContentType: "application/json", Times: -1})
+			res, err := c.Push(context.Background(), &push.OfflinePushInfo{Desc: "hi"}, "tok-A", "tok-B")
+			require.NoError(t, err)
+			for _, o := range res.Outcomes {
+				require.ErrorIs(t, o.Err, tc.kind)
+				n := 0
+				for _, k := range []error{push.ErrInvalidToken, push.ErrInvalidMessage, push.ErrAuth, push.ErrQuota,
+					push.ErrRateLimited, push.ErrUnavailable, push.ErrDisabled} {
+					if errors.Is(o.Err, k) {
+						n++
+					}
+				}
+				assert.Equal(t, 1, n, "exactly one class: %v", o.Err)
+				var ve *push.VendorError
+				require.ErrorAs(t, o.Err, &ve)
+				assert.Equal(t, tc.code, ve.Code)
+				assert.Equal(t, 200, ve.HTTPStatus)
+				assert.Contains(t, ve.Message, "access token")
+			}
+			assert.Equal(t, 1, srv.TokenRequests())
+			assert.Empty(t, srv.Sends())
+		})
+	}
+}
+
 // TestTokenEndpointUnavailable: a 5xx from the token endpoint is retried
 // (the exchange has no side effect), then the sends go through.
 func TestTokenEndpointUnavailable(t *testing.T) {

@@ -43,10 +43,12 @@ import (
 //
 // It answers 200 with apns-id (the request's, or a new UUID) and
 // apns-unique-id and an empty body; 410 {"reason":"Unregistered",
-// "timestamp":<ms>} for tokens marked with Invalidate. Fault.Code is
-// answered as {"reason": Code} with the status APNs uses for that reason
-// (e.g. TooManyRequests 429, ExpiredProviderToken 403, ServiceUnavailable
-// 503; an unknown reason 400).
+// "timestamp":<ms>} for tokens marked with Invalidate; 400 BadDeviceToken
+// for every token while SetMisconfigured(true) is in force (the answer of
+// the wrong environment: a development build's tokens sent to production,
+// or the reverse). Fault.Code is answered as {"reason": Code} with the
+// status APNs uses for that reason (e.g. TooManyRequests 429,
+// ExpiredProviderToken 403, ServiceUnavailable 503; an unknown reason 400).
 //
 // The client must trust the fake's certificate and speak HTTP/2: use
 // push.WithHTTPClient(srv.Client()) with push.WithEndpoint(srv.URL()).
@@ -224,6 +226,12 @@ func (a *APNs) handle(rec *Record, r *http.Request) (int, http.Header, []byte) {
 	}
 	rec.Tokens = []string{token}
 	if !apnsToken(token) {
+		return fail("BadDeviceToken")
+	}
+	if a.Misconfigured() {
+		// The client sends to the other environment (Config.Sandbox wrong):
+		// there, no token of this app is known, and Apple answers every one
+		// as malformed.
 		return fail("BadDeviceToken")
 	}
 	switch {

@@ -48,7 +48,10 @@ import (
 // and the 4096-byte payload limit. It answers 200 {"name":…}, or
 // google.rpc.Status errors with FcmError details: UNREGISTERED (404) for
 // tokens marked with Invalidate, INVALID_ARGUMENT (400) for a malformed
-// token or message, UNAUTHENTICATED (401) for a bad or expired access token.
+// token or message, UNAUTHENTICATED (401) for a bad or expired access token,
+// and SENDER_ID_MISMATCH (403) for every token while SetMisconfigured(true)
+// is in force (FCM's answer to tokens of another Firebase project: the
+// certificate's project is not the app's).
 //
 // Fault.Code is an FcmError code ("UNREGISTERED", "QUOTA_EXCEEDED",
 // "UNAVAILABLE", "INTERNAL", "SENDER_ID_MISMATCH",
@@ -567,6 +570,12 @@ func (f *FCM) send(rec *Record, r *http.Request) (int, http.Header, []byte) {
 		return invalid(fmt.Sprintf("Message is too big: %d bytes, the limit is %d (title, body and data, keys and values)", size, fcmMaxPayload), "message")
 	}
 
+	if m.Token != "" && f.Misconfigured() {
+		// The client's project is not the one the app's tokens were issued
+		// for (a wrong service-account JSON or ProjectID): FCM's answer names
+		// the sender, not a dead token.
+		return fcmStatus(403, "PERMISSION_DENIED", "SENDER_ID_MISMATCH", "SenderId mismatch", "")
+	}
 	if m.Token != "" && f.IsInvalid(m.Token) {
 		return fcmStatus(404, "NOT_FOUND", "UNREGISTERED", "Requested entity was not found.", "")
 	}

@@ -50,6 +50,11 @@ type vendorCase struct {
 	garbagePD bool
 	token     func(i int) string
 	start     func(t testing.TB) *env
+
+	// misconfigNoVerdict: the vendor's answer to a misconfigured app is not
+	// a token verdict at all (FCM's SENDER_ID_MISMATCH is ErrAuth), so even
+	// with the guard off no token is reported dead.
+	misconfigNoVerdict bool
 }
 
 // codeFault is a vendor answer code injected through the fake.
@@ -385,6 +390,8 @@ var vendors = []*vendorCase{
 		http503:   push.ErrUnavailable,
 		garbageOK: true,
 		token:     func(i int) string { return fmt.Sprintf("fcm-token-%06d", i) },
+
+		misconfigNoVerdict: true,
 		start: func(t testing.TB) *env {
 			creds := fcmCreds()
 			srv := pushtest.NewFCM(creds)
