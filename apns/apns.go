@@ -26,9 +26,14 @@
 // "url" for the app to open itself; ClickOpenPage (an Android intent or
 // Activity) means nothing on iOS and is dropped; the default opens the app.
 //
-// APNs has no per-field length limits, only MaxPayload for the whole
-// payload: a message over it is refused with ErrInvalidMessage before any
-// request (nothing is truncated, so WithStrictLength changes nothing).
+// APNs has no per-field length limits, only MaxPayload (4096 bytes) for the
+// whole payload. A message over it is fitted: the alert body, then the
+// title, is shortened at a character boundary and ended with "…", until the
+// payload fits; Ext and Click.URL are never cut, and a message they alone
+// make too big is refused naming the field. WithStrictLength refuses every
+// oversize message instead. An empty Title is sent as none: iOS shows the
+// app's name above the text.
+//
 // With no TTL no apns-expiration is sent and APNs stores the notification
 // for an offline device under its own policy (an explicit 0 would mean
 // "now or never").
@@ -75,6 +80,8 @@ import (
 	"github.com/offlinepush/push/internal/batch"
 	"github.com/offlinepush/push/internal/ids"
 	"github.com/offlinepush/push/internal/secret"
+	"github.com/offlinepush/push/internal/shape"
+	"github.com/offlinepush/push/internal/textfit"
 	"github.com/offlinepush/push/internal/transport"
 )
 
@@ -91,7 +98,7 @@ const DevicePath = "/3/device/"
 // Limits and timings Apple documents.
 const (
 	// MaxPayload is the largest payload APNs takes for an alert push;
-	// larger is answered 413 PayloadTooLarge, so it is refused before sending.
+	// larger is answered 413 PayloadTooLarge, so texts are shortened to fit.
 	MaxPayload = 4096
 	// MaxCollapseID bounds apns-collapse-id, in bytes.
 	MaxCollapseID = 64
@@ -391,8 +398,8 @@ type Notification struct {
 }
 
 // Notification maps info onto APNs headers and payload. It is exported so
-// tools can show the wire request (dry run). The payload is checked against
-// MaxPayload here, before anything is sent.
+// tools can show the wire request (dry run). The payload is fitted into
+// MaxPayload here (see fit), before anything is sent.
 func (c *Client) Notification(info *push.OfflinePushInfo) (*Notification, error) {
 	v := push.APNs
 	if err := info.Validate(); err != nil {
@@ -423,16 +430,9 @@ func (c *Client) Notification(info *push.OfflinePushInfo) (*Notification, error)
 	if click := info.Click.Resolve(c.cfg.Click); click.Kind == push.ClickOpenURL {
 		p.URL = click.URL
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false) // "<", ">" and "&" as is: smaller, and what the user wrote
-	if err := enc.Encode(&p); err != nil {
-		return nil, v.InvalidMessage("OfflinePushInfo", "cannot be encoded as JSON: "+err.Error())
-	}
-	body := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
-	if len(body) > MaxPayload {
-		return nil, v.InvalidMessage("OfflinePushInfo", fmt.Sprintf(
-			"makes a %d-byte APNs payload; the limit is %d bytes for Title, Desc, Ext, IOSSound and Click.URL together", len(body), MaxPayload))
+	body, err := c.fit(&p)
+	if err != nil {
+		return nil, err
 	}
 
 	h := maps.Clone(c.headers)
@@ -454,6 +454,51 @@ func (c *Client) Notification(info *push.OfflinePushInfo) (*Notification, error)
 		h["Apns-Collapse-Id"] = []string{info.CollapseID}
 	}
 	return &Notification{Header: h, Payload: body, id: info.ID}, nil
+}
+
+// fit encodes p within MaxPayload. Over it, the alert body and then the
+// title are shortened as little as needed, each cut at a character boundary
+// and ended with "…" (textfit, by shape.Body's rule), so a long chat message
+// still reaches the phone; Ext,
+// Click.URL and the rest are never cut, and a payload they leave no room in
+// is refused naming the bigger of them. WithStrictLength refuses any
+// oversize payload instead.
+func (c *Client) fit(p *Payload) ([]byte, error) {
+	v := push.APNs
+	var buf bytes.Buffer
+	var body []byte
+	var encErr error
+	size := func() int { // encodes p into body
+		buf.Reset()
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false) // "<", ">" and "&" as is: smaller, and what the user wrote
+		if err := enc.Encode(p); err != nil {
+			encErr = err
+		}
+		body = bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+		return len(body)
+	}
+	if size() > MaxPayload { // else, the usual case, it is encoded once
+		if !c.opts.StrictLength {
+			textfit.Fit(MaxPayload, size, &p.APS.Alert.Body, &p.APS.Alert.Title)
+		}
+		// The shared rule has the last word: a fitted payload passes, strict
+		// refuses, and what the texts leave no room for is named.
+		if err := shape.Body(v, MaxPayload, "the APNs payload", c.opts.StrictLength, &p.APS.Alert.Title, &p.APS.Alert.Body, size); err != nil {
+			// shape.Body blames Ext; here Click.URL is the other part that
+			// is never cut.
+			var fe *push.FieldError
+			if errors.As(err, &fe) && fe.Field == "Ext" && len(p.URL) > len(p.Ext) {
+				return nil, v.InvalidMessage("Click.URL", fmt.Sprintf("leaves no room for the text: the APNs payload is %d bytes "+
+					"with Title and Desc cut to one character, the limit is %d (Click.URL is never cut)", len(body), MaxPayload))
+			}
+			return nil, err
+		}
+	}
+	if encErr != nil {
+		return nil, v.InvalidMessage("OfflinePushInfo", "cannot be encoded as JSON: "+encErr.Error())
+	}
+	return body, nil
 }
 
 func soundOf(s string) string {

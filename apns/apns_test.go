@@ -21,6 +21,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -616,31 +617,116 @@ func TestResetNotResent(t *testing.T) {
 	assert.Len(t, e.srv.Sends(), 1)
 }
 
-func TestOversizePayloadRejectedBeforeSending(t *testing.T) {
+// alertOf decodes a payload's alert.
+func alertOf(t *testing.T, payload []byte) Alert {
+	t.Helper()
+	var p Payload
+	require.NoError(t, json.Unmarshal(payload, &p))
+	return p.APS.Alert
+}
+
+// TestLongTextsFitPayload (issue 12 finding 8): a message over APNs' 4096
+// bytes is shortened to fit (the body first, then the title, at a
+// character boundary, ending with "…") and delivered, for CJK, emoji and
+// mixed text; Ext and Click.URL are never cut. Exactly 4096 bytes is sent as
+// is.
+func TestLongTextsFitPayload(t *testing.T) {
 	e := newEnv(t, nil)
 	base, err := e.c.Notification(&push.OfflinePushInfo{Title: "Alice", Desc: "hi", Ext: "x"})
 	require.NoError(t, err)
 	fill := MaxPayload - len(base.Payload) + 1 // Ext length that makes exactly MaxPayload bytes
-
-	n, err := e.c.Notification(&push.OfflinePushInfo{Title: "Alice", Desc: "hi", Ext: strings.Repeat("x", fill)})
-	require.NoError(t, err)
-	assert.Len(t, n.Payload, MaxPayload)
-	res, err := e.c.Push(context.Background(), &push.OfflinePushInfo{Title: "Alice", Desc: "hi", Ext: strings.Repeat("x", fill)}, tok("x"))
-	require.NoError(t, err)
-	require.NoError(t, res.Err(), "exactly 4096 bytes is accepted")
-
-	e.srv.Reset()
-	for _, in := range []*push.OfflinePushInfo{
-		{Title: "Alice", Desc: "hi", Ext: strings.Repeat("x", fill+1)},
-		{Title: "Alice", Desc: strings.Repeat("長", 1400)},
-		{Title: "Alice", Desc: "hi", Click: push.ClickAction{Kind: push.ClickOpenURL, URL: "https://example.com/" + strings.Repeat("a", 4100)}},
+	ext := strings.Repeat("x", fill)
+	mixed := strings.Repeat("Hi \"你好\" 😀 <b>&\\\n", 300)
+	for _, tc := range []struct {
+		name        string
+		in          push.OfflinePushInfo
+		title, body string // exact alert after fitting
+	}{
+		{"exactly the limit", push.OfflinePushInfo{Title: "Alice", Desc: "hi", Ext: ext}, "Alice", "hi"},
+		// "hi!" is shorter than a character and "…": the title gives the byte
+		{"one byte over", push.OfflinePushInfo{Title: "Alice", Desc: "hi!", Ext: ext}, "A…", "hi!"},
+		{"one byte over, longer Desc", push.OfflinePushInfo{Title: "Alice", Desc: "hi you", Ext: ext[3:]}, "Alice", "hi…"},
+		// the finding: 1,400 CJK characters are 4,200 bytes
+		{"CJK", push.OfflinePushInfo{Title: "Alice", Desc: strings.Repeat("長", 1400)}, "Alice", strings.Repeat("長", 1343) + "…"},
+		{"emoji", push.OfflinePushInfo{Title: "Alice", Desc: strings.Repeat("😀", 2000)}, "Alice", strings.Repeat("😀", 1007) + "…"},
+		{"title too", push.OfflinePushInfo{Title: strings.Repeat("标", 2000), Desc: strings.Repeat("题", 2000)},
+			strings.Repeat("标", 1343) + "…", "题…"},
+		{"big Ext kept whole", push.OfflinePushInfo{Title: "Alice", Desc: strings.Repeat("長", 100), Ext: `{"k":"` + strings.Repeat("x", 3900) + `"}`},
+			"Alice", strings.Repeat("長", 36) + "…"},
+		{"mixed, escaped", push.OfflinePushInfo{Title: "Alice", Desc: mixed}, "Alice", ""},
 	} {
-		res, err := e.c.Push(context.Background(), in, tok("x"))
-		assert.Nil(t, res)
-		require.ErrorIs(t, err, push.ErrInvalidMessage)
-		assert.Contains(t, err.Error(), "4096")
+		t.Run(tc.name, func(t *testing.T) {
+			n, err := e.c.Notification(&tc.in)
+			require.NoError(t, err)
+			assert.LessOrEqual(t, len(n.Payload), MaxPayload)
+			assert.True(t, utf8.Valid(n.Payload))
+			a := alertOf(t, n.Payload)
+			assert.Equal(t, tc.title, a.Title)
+			if tc.body != "" {
+				assert.Equal(t, tc.body, a.Body)
+			} else { // escapes make the cut depend on the text: a prefix and "…"
+				assert.True(t, strings.HasSuffix(a.Body, "…"))
+				assert.True(t, strings.HasPrefix(tc.in.Desc, strings.TrimSuffix(a.Body, "…")))
+			}
+			if tc.in.Ext != "" {
+				assert.Contains(t, string(n.Payload), `"ext":`+string(mustJSON(t, tc.in.Ext)))
+			}
+			if tc.name != "exactly the limit" {
+				// cut as little as needed: one more character (at most 4
+				// bytes, or 2 escaped) would not have fitted
+				assert.Greater(t, len(n.Payload), MaxPayload-4, "cut close to the limit")
+			}
+			res, err := e.c.Push(context.Background(), &tc.in, tok(tc.name))
+			require.NoError(t, err)
+			require.NoError(t, res.Err(), "the fake (413 over 4096 bytes) accepts it")
+		})
+	}
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	require.NoError(t, err)
+	return b
+}
+
+// TestOversizeRefusedBeforeSending: what cannot fit by shortening the texts
+// (Ext or Click.URL alone over the limit), and with WithStrictLength any
+// oversize message, is refused naming the field, and nothing is sent.
+func TestOversizeRefusedBeforeSending(t *testing.T) {
+	e := newEnv(t, nil)
+	strict := newEnv(t, nil, push.WithStrictLength())
+	for _, tc := range []struct {
+		name, field string
+		c           *Client
+		in          *push.OfflinePushInfo
+	}{
+		{"Ext alone too big", "Ext", e.c, &push.OfflinePushInfo{Title: "Alice", Desc: "hi", Ext: strings.Repeat("x", MaxPayload)}},
+		{"Click.URL alone too big", "Click.URL", e.c, &push.OfflinePushInfo{Title: "Alice", Desc: "hi",
+			Click: push.ClickAction{Kind: push.ClickOpenURL, URL: "https://example.com/" + strings.Repeat("a", 4100)}}},
+		{"strict", "Title+Desc+Ext", strict.c, &push.OfflinePushInfo{Title: "Alice", Desc: strings.Repeat("長", 1400)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := tc.c.Push(context.Background(), tc.in, tok("x"))
+			assert.Nil(t, res)
+			require.ErrorIs(t, err, push.ErrInvalidMessage)
+			var fe *push.FieldError
+			require.ErrorAs(t, err, &fe)
+			assert.Equal(t, tc.field, fe.Field)
+			assert.Contains(t, err.Error(), "4096")
+		})
 	}
 	assert.Empty(t, e.srv.Records(), "nothing sent")
+	assert.Empty(t, strict.srv.Records(), "nothing sent")
+}
+
+// TestEmptyTitleSentAsNone: APNs needs no title (iOS shows the app's name):
+// an empty Title stays empty, even with a default title configured.
+func TestEmptyTitleSentAsNone(t *testing.T) {
+	e := newEnv(t, nil, push.WithDefaultTitle("Chat"))
+	n, err := e.c.Notification(&push.OfflinePushInfo{Desc: "See you at 8?"})
+	require.NoError(t, err)
+	assert.Equal(t, `{"aps":{"alert":{"body":"See you at 8?"},"sound":"default"}}`, string(n.Payload))
 }
 
 func TestInvalidInputBeforeAnyRequest(t *testing.T) {

@@ -16,3 +16,7 @@ func TokenURL(c *Client) string {
 	}
 	return c.exch.conf.TokenURL
 }
+
+// Sizes returns the message's size as FCM counts it and as APNs counts
+// the payload FCM builds from it.
+func Sizes(m *Message) (fcmBytes, apnsBytes int) { return fcmSize(m), apnsSize(m) }

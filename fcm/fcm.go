@@ -65,6 +65,8 @@ import (
 	"github.com/offlinepush/push/internal/auth"
 	"github.com/offlinepush/push/internal/batch"
 	"github.com/offlinepush/push/internal/secret"
+	"github.com/offlinepush/push/internal/shape"
+	"github.com/offlinepush/push/internal/textfit"
 	"github.com/offlinepush/push/internal/transport"
 	"github.com/offlinepush/push/payload"
 )
@@ -444,30 +446,34 @@ func Duration(d time.Duration) string {
 
 // fit keeps the message within MaxPayload, as FCM counts it (title, body,
 // and data keys and values) and as APNs counts the payload FCM builds from
-// it. Over the limit the body is shortened (never splitting a character),
-// or with WithStrictLength the message is refused.
+// it. Over the limit the body and then the title are shortened as little as
+// needed, at a character boundary and ended with "…" (textfit, by
+// shape.Body's rule), so a long chat message
+// still reaches the phone; the data (Ext, Click.URL) is never cut, and a
+// message it leaves no room in is refused naming the bigger of them. With
+// WithStrictLength an oversize message is refused instead.
 func (c *Client) fit(m *Message) error {
 	v := push.FCM
-	for range 3 {
-		over := max(fcmSize(m), apnsSize(m)) - MaxPayload
-		if over <= 0 {
-			return nil
-		}
-		body := m.Notification.Body
-		keep := len(body) - over
-		if c.opts.StrictLength || keep < 1 {
-			field := "Desc"
-			if keep < 1 { // the body alone cannot make room: blame the bigger
-				field = "Ext"
-				if len(m.Notification.Title) > len(m.APNS.Payload.Ext) {
-					field = "Title"
-				}
-			}
-			return v.InvalidMessage(field, fmt.Sprintf("makes the message %d bytes over FCM's %d-byte limit (title, body and data, keys and values)", over, MaxPayload))
-		}
-		m.Notification.Body = payload.Truncate(body, keep, payload.Bytes)
+	size := func() int { return max(fcmSize(m), apnsSize(m)) }
+	n := m.Notification
+	if size() <= MaxPayload { // the usual case: measured once
+		return nil
 	}
-	return v.InvalidMessage("Desc", fmt.Sprintf("cannot be fitted into FCM's %d-byte limit", MaxPayload))
+	if !c.opts.StrictLength {
+		textfit.Fit(MaxPayload, size, &n.Body, &n.Title)
+	}
+	// The shared rule has the last word: a fitted message passes, strict
+	// refuses, and what the texts leave no room for is named.
+	err := shape.Body(v, MaxPayload, "the message (title, body and data, keys and values; and the APNs payload)",
+		c.opts.StrictLength, &n.Title, &n.Body, size)
+	var fe *push.FieldError
+	if url := m.Data[URLKey]; errors.As(err, &fe) && fe.Field == "Ext" && len(url) > len(m.Data[ExtKey]) {
+		// shape.Body blames Ext; here Click.URL is the other part that is
+		// never cut.
+		return v.InvalidMessage("Click.URL", fmt.Sprintf("leaves no room for the text: the message is %d bytes with Title "+
+			"and Desc cut to one character, FCM allows %d (Click.URL is never cut)", size(), MaxPayload))
+	}
+	return err
 }
 
 func fcmSize(m *Message) int {

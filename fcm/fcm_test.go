@@ -611,20 +611,97 @@ func TestBadInputBeforeAnyRequest(t *testing.T) {
 	}
 }
 
-// TestLongDescTruncated: without WithStrictLength a long body is cut, on a
-// character boundary, to fit FCM's 4096-byte payload.
-func TestLongDescTruncated(t *testing.T) {
+// TestLongTextsFit (issue 12 finding 8): a message over FCM's 4096 bytes
+// (title, body and data as FCM counts them, and the APNs payload FCM builds,
+// HTML-escaped as this package encodes) is shortened as little as needed:
+// the body first, then the title, at a character boundary, ending with "…";
+// Ext is never cut. The fake, which checks both limits, accepts every one.
+func TestLongTextsFit(t *testing.T) {
 	c, srv := setup(t, fcm.Config{})
-	desc := strings.Repeat("消息", 1000) // 6000 bytes
-	m, err := c.Message(&push.OfflinePushInfo{Title: "Alice", Desc: desc, Ext: `{"k":"v"}`})
+	mixed := strings.Repeat("Hi \"你好\" 😀 <b>&\\\n", 300)
+	for _, tc := range []struct {
+		name        string
+		in          push.OfflinePushInfo
+		title, body string // exact texts after fitting; body "" when checked by the rule
+	}{
+		{"fits", push.OfflinePushInfo{Title: "Alice", Desc: "See you at 8?"}, "Alice", "See you at 8?"},
+		{"CJK", push.OfflinePushInfo{Title: "Alice", Desc: strings.Repeat("長", 1400)}, "Alice", strings.Repeat("長", 1343) + "…"},
+		{"emoji", push.OfflinePushInfo{Title: "Alice", Desc: strings.Repeat("😀", 2000)}, "Alice", strings.Repeat("😀", 1007) + "…"},
+		{"title too", push.OfflinePushInfo{Title: strings.Repeat("标", 2000), Desc: strings.Repeat("题", 2000)},
+			strings.Repeat("标", 1343) + "…", "题…"},
+		{"big Ext kept whole", push.OfflinePushInfo{Title: "Alice", Desc: strings.Repeat("長", 100), Ext: `{"k":"` + strings.Repeat("x", 3900) + `"}`},
+			"Alice", strings.Repeat("長", 36) + "…"},
+		// "<", "&" and ">" take 6 bytes each, escaped
+		{"HTML characters", push.OfflinePushInfo{Title: "Alice", Desc: strings.Repeat("<&>", 2000)}, "Alice", strings.Repeat("<&>", 223) + "<&" + "…"},
+		{"mixed", push.OfflinePushInfo{Title: "Alice", Desc: mixed}, "Alice", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, err := c.Message(&tc.in)
+			require.NoError(t, err)
+			fcmBytes, apnsBytes := fcm.Sizes(m)
+			assert.LessOrEqual(t, fcmBytes, fcm.MaxPayload)
+			assert.LessOrEqual(t, apnsBytes, fcm.MaxPayload)
+			assert.Equal(t, tc.title, m.Notification.Title)
+			if tc.body != "" {
+				assert.Equal(t, tc.body, m.Notification.Body)
+			} else {
+				assert.True(t, strings.HasSuffix(m.Notification.Body, "…"))
+				assert.True(t, strings.HasPrefix(tc.in.Desc, strings.TrimSuffix(m.Notification.Body, "…")))
+			}
+			if tc.name != "fits" {
+				// cut as little as needed: one more character (at most 4
+				// bytes, or 6 escaped) would not have fitted
+				assert.Greater(t, max(fcmBytes, apnsBytes), fcm.MaxPayload-6)
+			}
+			assert.Equal(t, tc.in.Ext, m.Data["ext"])
+			res, err := c.Push(context.Background(), &tc.in, "tok-"+strings.ReplaceAll(tc.name, " ", "-"))
+			require.NoError(t, err)
+			require.NoError(t, res.Err(), "the fake accepts it: within both limits")
+		})
+	}
+	assert.Len(t, srv.Sends(), 7)
+}
+
+// TestOversizeRefused: what cannot fit by shortening the texts (Ext or
+// Click.URL alone over the limit), and with WithStrictLength any oversize
+// message, is refused naming the field, before any request.
+func TestOversizeRefused(t *testing.T) {
+	c, srv := setup(t, fcm.Config{})
+	strict, strictSrv := setup(t, fcm.Config{}, push.WithStrictLength())
+	for _, tc := range []struct {
+		name, field string
+		c           *fcm.Client
+		in          *push.OfflinePushInfo
+	}{
+		{"Ext alone too big", "Ext", c, &push.OfflinePushInfo{Title: "Alice", Desc: "hi", Ext: strings.Repeat("x", fcm.MaxPayload)}},
+		{"Click.URL alone too big", "Click.URL", c, &push.OfflinePushInfo{Title: "Alice", Desc: "hi",
+			Click: push.ClickAction{Kind: push.ClickOpenURL, URL: "https://example.com/" + strings.Repeat("a", 4100)}}},
+		{"strict", "Title+Desc+Ext", strict, &push.OfflinePushInfo{Title: "Alice", Desc: strings.Repeat("長", 1400)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := tc.c.Push(context.Background(), tc.in, "tok-A")
+			assert.Nil(t, res)
+			require.ErrorIs(t, err, push.ErrInvalidMessage)
+			var fe *push.FieldError
+			require.ErrorAs(t, err, &fe)
+			assert.Equal(t, tc.field, fe.Field)
+			assert.Contains(t, err.Error(), "4096")
+		})
+	}
+	assert.Empty(t, srv.Records(), "nothing sent")
+	assert.Empty(t, strictSrv.Records(), "nothing sent")
+}
+
+// TestEmptyTitleSentAsNone: FCM needs no title (Android shows the app's
+// name): an empty Title is sent as none, even with a default title set.
+func TestEmptyTitleSentAsNone(t *testing.T) {
+	c, _ := setup(t, fcm.Config{}, push.WithDefaultTitle("Chat"))
+	m, err := c.Message(&push.OfflinePushInfo{Desc: "See you at 8?"})
 	require.NoError(t, err)
-	assert.True(t, strings.HasPrefix(desc, m.Notification.Body))
-	assert.Less(t, len(m.Notification.Body), 4096)
-	assert.Greater(t, len(m.Notification.Body), 3500)
-	res, err := c.Push(context.Background(), &push.OfflinePushInfo{Title: "Alice", Desc: desc, Ext: `{"k":"v"}`}, "tok-A")
+	assert.Equal(t, &fcm.Notification{Body: "See you at 8?"}, m.Notification)
+	b, err := json.Marshal(m)
 	require.NoError(t, err)
-	require.NoError(t, res.Err(), "the fake accepts it: within the limit")
-	assert.Len(t, srv.Sends(), 1)
+	assert.Contains(t, string(b), `"notification":{"body":"See you at 8?"}`)
 }
 
 func TestNewValidatesConfig(t *testing.T) {
