@@ -115,6 +115,10 @@ const (
 	// DefaultConcurrency is the default number of requests in flight: one
 	// token per request, multiplexed on an HTTP/2 connection.
 	DefaultConcurrency = 64
+	// MaxConns bounds the connections of the client New builds: APNs takes
+	// many streams per connection (about 1,000, by its load), so a second
+	// connection opens only when every stream of the first is in use.
+	MaxConns = 4
 )
 
 // Priorities (apns-priority). An alert push normally uses PriorityHigh.
@@ -266,12 +270,18 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 }
 
 // NewHTTPClient returns the HTTP client New uses when push.WithHTTPClient is
-// not given: its own connection pool, TLS 1.2 or later, HTTP/2, and HTTP/2
-// PING health checks so that a long-lived client notices a dead connection
-// (no frame for 15 s: ping; no answer in 15 s: close) instead of hanging on
-// it. Requests wait for a free stream rather than open more connections,
-// because APNs allows one stream until a connection's first authenticated
-// request and treats connection churn as abuse.
+// not given: its own connections, TLS 1.2 or later, HTTP/2, and HTTP/2 PING
+// health checks so that a long-lived client notices a dead connection (no
+// frame for 15 s: ping; no answer in 15 s: close) instead of hanging on it.
+//
+// Apple asks for few, long-lived connections and treats connection churn as
+// abuse, so the client's connections are pooled (internal/transport.Pool):
+// one dial at a time, shared by the requests that wait for it; requests
+// wait for a free stream rather than open more connections (APNs allows one
+// stream until a connection's first authenticated request); at most
+// MaxConns connections, a second only when the streams of the first are all
+// in use; and reconnects after a GOAWAY or a failed dial back off. A client
+// given with WithHTTPClient manages its connections its own way.
 func NewHTTPClient() *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
@@ -287,7 +297,7 @@ func NewHTTPClient() *http.Client {
 	}
 	t.MaxIdleConnsPerHost = 4
 	t.IdleConnTimeout = 10 * time.Minute
-	return &http.Client{Transport: t}
+	return &http.Client{Transport: transport.NewPool(t, transport.PoolConfig{MaxConns: MaxConns})}
 }
 
 func checkID(s string) error {

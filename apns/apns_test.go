@@ -30,6 +30,7 @@ import (
 	"github.com/offlinepush/push"
 	"github.com/offlinepush/push/internal/auth"
 	"github.com/offlinepush/push/internal/golden"
+	"github.com/offlinepush/push/internal/transport"
 	"github.com/offlinepush/push/pushtest"
 )
 
@@ -807,8 +808,10 @@ func TestDefaultHTTPClient(t *testing.T) {
 	b, err := New(cfg)
 	require.NoError(t, err)
 	require.NotNil(t, a.hc)
-	tr := a.hc.Transport.(*http.Transport)
-	assert.NotSame(t, tr, b.hc.Transport, "a connection pool per client: one team per connection")
+	pool, ok := a.hc.Transport.(*transport.Pool)
+	require.True(t, ok, "connections pooled: few, long-lived, reconnects backed off")
+	assert.NotSame(t, pool, b.hc.Transport, "a connection pool per client: one team per connection")
+	tr := pool.Transport()
 	require.NotNil(t, tr.HTTP2)
 	assert.Greater(t, tr.HTTP2.SendPingTimeout, time.Duration(0), "HTTP/2 health checks")
 	assert.Greater(t, tr.HTTP2.PingTimeout, time.Duration(0))
@@ -890,10 +893,8 @@ func TestDefaultTransportSpeaksHTTP2(t *testing.T) {
 	key := pushtest.APNsKey()
 	srv := pushtest.NewAPNs(teamID, keyID, key, topic)
 	defer srv.Close()
-	hc := NewHTTPClient()
-	hc.Transport.(*http.Transport).TLSClientConfig.RootCAs = srv.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs
 	c, err := New(Config{TeamID: teamID, KeyID: keyID, PrivateKey: key, Topic: topic},
-		push.WithEndpoint(srv.URL()), push.WithHTTPClient(hc))
+		push.WithEndpoint(srv.URL()), push.WithHTTPClient(trusting(t, srv)))
 	require.NoError(t, err)
 	res, err := c.Push(context.Background(), info(), tok("x"))
 	require.NoError(t, err)
@@ -950,4 +951,87 @@ func TestWithTokenSource(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, res.Err())
 	assert.Equal(t, "bearer "+jwt, e.srv.Sends()[0].Header.Get("Authorization"))
+}
+
+// trusting returns the HTTP client New builds (NewHTTPClient), taught only
+// to trust the fake's certificate.
+func trusting(t testing.TB, srv *pushtest.APNs) *http.Client {
+	t.Helper()
+	hc := NewHTTPClient()
+	roots := srv.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs
+	switch tr := hc.Transport.(type) {
+	case *http.Transport:
+		tr.TLSClientConfig.RootCAs = roots
+	case interface{ Transport() *http.Transport }:
+		tr.Transport().TLSClientConfig.RootCAs = roots
+	default:
+		t.Fatalf("unexpected transport %T", tr)
+	}
+	t.Cleanup(hc.CloseIdleConnections)
+	return hc
+}
+
+// TestColdClientFewConnections (issue 13 finding 9): a cold client pushing
+// to many tokens at once opens one connection and waits for free streams on
+// it, instead of a TLS handshake per request in flight (APNs treats
+// connection churn as abuse).
+func TestColdClientFewConnections(t *testing.T) {
+	for _, n := range []int{8, 256} {
+		t.Run(fmt.Sprint(n, " tokens"), func(t *testing.T) {
+			key := pushtest.APNsKey()
+			srv := pushtest.NewAPNs(teamID, keyID, key, topic)
+			defer srv.Close()
+			c, err := New(Config{TeamID: teamID, KeyID: keyID, PrivateKey: key, Topic: topic},
+				push.WithEndpoint(srv.URL()), push.WithHTTPClient(trusting(t, srv)))
+			require.NoError(t, err)
+			tokens := make([]string, n)
+			for i := range tokens {
+				tokens[i] = tok(fmt.Sprint("cold-", i))
+			}
+			res, err := c.Push(context.Background(), info(), tokens...)
+			require.NoError(t, err)
+			require.NoError(t, res.Err())
+			assert.Len(t, srv.Delivered(), n)
+			t.Logf("%d tokens: %d connections", n, srv.Connections())
+			assert.LessOrEqual(t, srv.Connections(), 2, "connections for %d tokens", n)
+		})
+	}
+}
+
+// TestGoAwayReconnectsBackedOff (issue 13 finding 9): a server that shuts
+// every connection down (GOAWAY) with 503 Shutdown after one answer makes
+// the client reconnect for its retries, but with backoff and one dial
+// shared by the requests waiting: a handful of connections in 2 s, not one
+// per retry. Every token still gets exactly one outcome.
+func TestGoAwayReconnectsBackedOff(t *testing.T) {
+	key := pushtest.APNsKey()
+	srv := pushtest.NewAPNs(teamID, keyID, key, topic)
+	defer srv.Close()
+	c, err := New(Config{TeamID: teamID, KeyID: keyID, PrivateKey: key, Topic: topic},
+		push.WithEndpoint(srv.URL()), push.WithHTTPClient(trusting(t, srv)),
+		push.WithRetry(push.RetryPolicy{MaxRetries: 20, MinBackoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond}))
+	require.NoError(t, err)
+	srv.SetGoAway(true, "Shutdown")
+	tokens := make([]string, 5)
+	for i := range tokens {
+		tokens[i] = tok(fmt.Sprint("goaway-", i))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	res, err := c.Push(ctx, info(), tokens...)
+	require.NoError(t, err)
+	require.Len(t, res.Outcomes, len(tokens))
+	for _, o := range res.Outcomes {
+		require.Error(t, o.Err)
+	}
+	conns := srv.Connections()
+	t.Logf("%d connections, %d send requests in 2 s", conns, len(srv.Sends()))
+	assert.LessOrEqual(t, conns, 8, "reconnects backed off")
+	assert.Empty(t, srv.Delivered())
+
+	// Set up right again, the client recovers.
+	srv.SetGoAway(false, "")
+	res, err = c.Push(context.Background(), info(), tokens...)
+	require.NoError(t, err)
+	require.NoError(t, res.Err())
 }

@@ -10,9 +10,10 @@
 //	Authorization: Bearer <access token>
 //
 // with one device token per request: FCM's batch endpoint is gone, so a
-// push to many devices is many requests. They are multiplexed over HTTP/2
-// connections by a bounded worker pool (WithConcurrency, default 64), and
-// one cached access token serves them all.
+// push to many devices is many requests. They are multiplexed over few
+// HTTP/2 connections (NewHTTPClient) by a bounded worker pool
+// (WithConcurrency, default 64), and one cached access token serves them
+// all.
 //
 // This package maps a push.OfflinePushInfo onto the v1 Message (the
 // notification block, the data map carrying "ext", the android and apns
@@ -50,6 +51,7 @@ package fcm
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -93,6 +95,11 @@ const (
 	// DefaultConcurrency bounds the send requests in flight per client when
 	// WithConcurrency is not given. Each request carries one token.
 	DefaultConcurrency = 64
+	// MaxConns bounds the connections per host of the client New builds
+	// (NewHTTPClient): Google's front ends take about 100 streams per
+	// connection, so a second opens only when every stream of the first is
+	// in use.
+	MaxConns = 4
 )
 
 // Custom keys of the data map (and of the APNs payload, where the iOS
@@ -208,6 +215,9 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 			return nil, v.AsConfig(err)
 		}
 	}
+	if o.HTTPClient == nil {
+		o.HTTPClient = NewHTTPClient()
+	}
 	hc, err := transport.New(v, o, DefaultConcurrency)
 	if err != nil {
 		return nil, err
@@ -227,6 +237,28 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	c.guard = batch.NewGuard(v, o.MisconfigGuard, "that the tokens are FCM registration tokens of the Firebase project "+
 		"of Config.CredentialsJSON or Config.ProjectID, from the app's google-services.json of that project")
 	return c, nil
+}
+
+// NewHTTPClient returns the HTTP client New uses when push.WithHTTPClient is
+// not given: its own connections, TLS 1.2 or later, HTTP/2 with PING health
+// checks (no frame for 15 s: ping; no answer in 15 s: close), pooled
+// (internal/transport.Pool) so that a burst of sends on a cold client
+// shares one dial instead of a TLS handshake per request, requests wait for
+// a free stream, at most MaxConns connections per host are open, and
+// reconnects after a GOAWAY or a failed dial back off. A client given with
+// WithHTTPClient manages its connections its own way.
+func NewHTTPClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	t.ForceAttemptHTTP2 = true
+	t.HTTP2 = &http.HTTP2Config{
+		SendPingTimeout:             15 * time.Second,
+		PingTimeout:                 15 * time.Second,
+		WriteByteTimeout:            30 * time.Second,
+		StrictMaxConcurrentRequests: true,
+	}
+	t.IdleConnTimeout = 5 * time.Minute
+	return &http.Client{Transport: transport.NewPool(t, transport.PoolConfig{MaxConns: MaxConns})}
 }
 
 // Vendor returns push.FCM.

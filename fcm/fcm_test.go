@@ -882,3 +882,92 @@ func TestDuration(t *testing.T) {
 		assert.Equal(t, want, fcm.Duration(d), d.String())
 	}
 }
+
+// pooled returns a client like New's own (fcm.NewHTTPClient), trusting srv.
+func pooled(t *testing.T, srv *pushtest.FCM, opts ...push.Option) *fcm.Client {
+	t.Helper()
+	hc := fcm.Trusting(srv.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs)
+	t.Cleanup(hc.CloseIdleConnections)
+	c, err := fcm.New(fcm.Config{CredentialsJSON: creds},
+		append([]push.Option{push.WithEndpoint(srv.URL()), push.WithHTTPClient(hc)}, opts...)...)
+	require.NoError(t, err)
+	return c
+}
+
+// TestColdClientFewConnections (issue 13 finding 9): a cold client pushing
+// to many tokens at once (token exchange included) shares one dial and one
+// connection instead of a TLS handshake per request in flight.
+func TestColdClientFewConnections(t *testing.T) {
+	for _, n := range []int{8, 256} {
+		t.Run(fmt.Sprint(n, " tokens"), func(t *testing.T) {
+			srv := pushtest.NewFCM(creds)
+			defer srv.Close()
+			c := pooled(t, srv)
+			tokens := make([]string, n)
+			for i := range tokens {
+				tokens[i] = fmt.Sprintf("cold-%04d", i)
+			}
+			res, err := c.Push(context.Background(), &push.OfflinePushInfo{Title: "Alice", Desc: "hi"}, tokens...)
+			require.NoError(t, err)
+			require.NoError(t, res.Err())
+			assert.Len(t, srv.Delivered(), n)
+			t.Logf("%d tokens: %d connections", n, srv.Connections())
+			assert.LessOrEqual(t, srv.Connections(), 2)
+		})
+	}
+	// With a shared token source no exchange warms a connection first: the
+	// sends themselves find the client cold. (The fake refuses the token;
+	// the connections are what counts here.)
+	t.Run("256 tokens, shared token source", func(t *testing.T) {
+		srv := pushtest.NewFCM(creds)
+		defer srv.Close()
+		hc := fcm.Trusting(srv.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs)
+		t.Cleanup(hc.CloseIdleConnections)
+		ts := oauth2TokenSource(func() (*oauth2.Token, error) {
+			return &oauth2.Token{AccessToken: "shared-token", Expiry: time.Now().Add(time.Hour)}, nil
+		})
+		c, err := fcm.New(fcm.Config{ProjectID: project}, push.WithTokenSource(ts), push.WithEndpoint(srv.URL()),
+			push.WithHTTPClient(hc), push.WithRetry(push.NoRetry))
+		require.NoError(t, err)
+		tokens := make([]string, 256)
+		for i := range tokens {
+			tokens[i] = fmt.Sprintf("cold-%04d", i)
+		}
+		res, err := c.Push(context.Background(), &push.OfflinePushInfo{Desc: "hi"}, tokens...)
+		require.NoError(t, err)
+		require.Len(t, res.Outcomes, len(tokens))
+		t.Logf("%d connections", srv.Connections())
+		assert.LessOrEqual(t, srv.Connections(), 2)
+	})
+}
+
+// TestGoAwayReconnectsBackedOff (issue 13 finding 9): a front end that ends
+// every connection (GOAWAY) with 503 UNAVAILABLE after one answer makes the
+// client reconnect for its retries, with backoff and one shared dial: a
+// handful of connections in 2 s, not one per retry.
+func TestGoAwayReconnectsBackedOff(t *testing.T) {
+	srv := pushtest.NewFCM(creds)
+	defer srv.Close()
+	c := pooled(t, srv, push.WithRetry(push.RetryPolicy{MaxRetries: 20, MinBackoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond}))
+	require.NoError(t, c.Authenticate(context.Background()))
+	srv.SetGoAway(true, "UNAVAILABLE")
+	before := srv.Connections()
+	tokens := []string{"tok-1", "tok-2", "tok-3", "tok-4", "tok-5"}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	res, err := c.Push(ctx, &push.OfflinePushInfo{Desc: "hi"}, tokens...)
+	require.NoError(t, err)
+	require.Len(t, res.Outcomes, len(tokens))
+	for _, o := range res.Outcomes {
+		require.Error(t, o.Err)
+	}
+	conns := srv.Connections() - before
+	t.Logf("%d connections, %d send requests in 2 s", conns, len(srv.Sends()))
+	assert.LessOrEqual(t, conns, 8, "reconnects backed off")
+	assert.Empty(t, srv.Delivered())
+
+	srv.SetGoAway(false, "")
+	res, err = c.Push(context.Background(), &push.OfflinePushInfo{Desc: "hi"}, tokens...)
+	require.NoError(t, err)
+	require.NoError(t, res.Err())
+}
