@@ -1,6 +1,7 @@
 package fcm
 
 import (
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -244,5 +245,29 @@ func BenchmarkBuild(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestDefaultHTTPClientIsPooled: without WithHTTPClient a client gets its
+// own pooled connections (NewHTTPClient), never net/http's shared default.
+func TestDefaultHTTPClientIsPooled(t *testing.T) {
+	a, err := New(Config{CredentialsJSON: benchCreds})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := New(Config{CredentialsJSON: benchCreds})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pa, ok := a.opts.HTTPClient.Transport.(*transport.Pool)
+	if !ok {
+		t.Fatalf("transport %T, want a *transport.Pool", a.opts.HTTPClient.Transport)
+	}
+	if pb, _ := b.opts.HTTPClient.Transport.(*transport.Pool); pb == pa {
+		t.Error("two clients share one pool")
+	}
+	tr := pa.Transport()
+	if tr.TLSClientConfig.MinVersion < tls.VersionTLS12 || tr.TLSClientConfig.InsecureSkipVerify || tr.HTTP2 == nil || tr.HTTP2.SendPingTimeout <= 0 {
+		t.Errorf("transport settings: TLS %x, HTTP2 %+v", tr.TLSClientConfig.MinVersion, tr.HTTP2)
 	}
 }

@@ -119,25 +119,41 @@ func TestPoolWaitsForStreams(t *testing.T) {
 }
 
 // TestPoolSharedDialError: requests waiting for a dial that fails all get
-// its error (a dial error: known unsent), after one dial.
+// its error, after one dial. A refused dial is a dial error (known unsent).
 func TestPoolSharedDialError(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
-	addr := ln.Addr().String()
-	ln.Close() // nothing listens: connection refused
-	p := poolFor(t, nil, PoolConfig{})
-	var wg sync.WaitGroup
-	for range 10 {
-		wg.Go(func() {
-			_, err := get(context.Background(), p, "https://"+addr+"/")
-			var op *net.OpError
-			if assert.ErrorAs(t, err, &op) {
-				assert.Equal(t, "dial", op.Op)
+	defer ln.Close()
+	go func() { // accepts, and hangs up 200 ms later, during the TLS handshake
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
 			}
-		})
+			time.AfterFunc(200*time.Millisecond, func() { c.Close() })
+		}
+	}()
+	p := poolFor(t, nil, PoolConfig{})
+	errs := make([]error, 10)
+	var wg sync.WaitGroup
+	for i := range errs {
+		wg.Go(func() { _, errs[i] = get(context.Background(), p, "https://"+ln.Addr().String()+"/") })
 	}
 	wg.Wait()
-	assert.LessOrEqual(t, p.Dials(), 2, "the waiting requests share the dial")
+	for _, err := range errs {
+		require.Error(t, err)
+		assert.Equal(t, errs[0].Error(), err.Error(), "the shared dial's error")
+	}
+	assert.Equal(t, 1, p.Dials(), "the waiting requests share the dial")
+
+	refused, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := refused.Addr().String()
+	refused.Close() // nothing listens: connection refused
+	_, err = get(context.Background(), poolFor(t, nil, PoolConfig{}), "https://"+addr+"/")
+	var op *net.OpError
+	require.ErrorAs(t, err, &op)
+	assert.Equal(t, "dial", op.Op)
 }
 
 // TestPoolBacksOffReconnects: a server that ends every connection after one
@@ -384,9 +400,9 @@ func (s *rawH2) serve(c net.Conn, goAway bool) {
 	answer := func(stream uint32) {
 		mu.Lock()
 		defer mu.Unlock()
+		s.answered.Add(1) // before the client can see the answer
 		// :status 200 is entry 8 of HPACK's static table
 		writeFrame(c, frameHeaders, flagEndHeader|flagEndStream, stream, []byte{0x88})
-		s.answered.Add(1)
 	}
 	var requests []uint32 // streams whose request is complete
 	for {
