@@ -28,9 +28,9 @@
 //
 // APNs has no per-field length limits, only MaxPayload (4096 bytes) for the
 // whole payload. A message over it is fitted: the alert body, then the
-// title, is shortened at a character boundary and ended with "…", until the
-// payload fits; Ext and Click.URL are never cut, and a message they alone
-// make too big is refused naming the field. WithStrictLength refuses every
+// title, is shortened as little as needed, at a character boundary and
+// ended with "…"; Ext and Click.URL are never cut, and a message they leave
+// no room in is refused naming the field. WithStrictLength refuses every
 // oversize message instead. An empty Title is sent as none: iOS shows the
 // app's name above the text.
 //
@@ -116,8 +116,9 @@ const (
 	// token per request, multiplexed on an HTTP/2 connection.
 	DefaultConcurrency = 64
 	// MaxConns bounds the connections of the client New builds: APNs takes
-	// many streams per connection (about 1,000, by its load), so a second
-	// connection opens only when every stream of the first is in use.
+	// many concurrent streams per connection (how many depends on its load),
+	// so a second connection opens only when every stream of the first is in
+	// use.
 	MaxConns = 4
 )
 
