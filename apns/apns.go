@@ -26,23 +26,36 @@
 // "url" for the app to open itself; ClickOpenPage (an Android intent or
 // Activity) means nothing on iOS and is dropped; the default opens the app.
 //
-// APNs has no per-field length limits, only MaxPayload for the whole
-// payload: a message over it is refused with ErrInvalidMessage before any
-// request (nothing is truncated, so WithStrictLength changes nothing).
+// APNs has no per-field length limits, only MaxPayload (4096 bytes) for the
+// whole payload. A message over it is fitted: the alert body, then the
+// title, is shortened as little as needed, at a character boundary and
+// ended with "…"; Ext and Click.URL are never cut, and a message they leave
+// no room in is refused naming the field. WithStrictLength refuses every
+// oversize message instead. An empty Title is sent as none: iOS shows the
+// app's name above the text.
+//
 // With no TTL no apns-expiration is sent and APNs stores the notification
 // for an offline device under its own policy (an explicit 0 would mean
 // "now or never").
 //
 // Apple answers 200 with an apns-id header (the Outcome's MessageID), or a
-// status and {"reason": "…"} (the VendorError's Code), classed as:
+// status and {"reason": "…"} (the VendorError's Code), classed by the
+// verdict table Reasons:
 //
-//	BadDeviceToken, DeviceTokenNotForTopic,
-//	Unregistered, ExpiredToken (410)         ErrInvalidToken (410: Cause *InactiveError)
+//	Unregistered, ExpiredToken (410)         ErrInvalidToken (Cause *InactiveError)
+//	BadDeviceToken (400)                     ErrInvalidToken, misconfiguration-guarded
+//	DeviceTokenNotForTopic, BadTopic,
+//	TopicDisallowed, MissingTopic            ErrAuth (check Config.Topic; token kept)
 //	TooManyRequests, TooManyProviderTokenUpdates  ErrRateLimited
 //	ExpiredProviderToken                     re-signed once as above, else ErrAuth
 //	InvalidProviderToken and other 403       ErrAuth
 //	IdleTimeout, 5xx                         ErrUnavailable (5xx and 429 retried first)
-//	PayloadTooLarge, BadTopic, other 4xx     ErrInvalidMessage
+//	PayloadTooLarge, BadCollapseId, other 4xx  ErrInvalidMessage
+//
+// A wrong Config.Sandbox makes Apple answer BadDeviceToken for every token:
+// after more than push.DefaultMisconfigGuard of them in a row with none
+// accepted (push.WithMisconfigGuard), the client reports ErrAuth naming
+// Config.Sandbox and Config.Topic instead, and the tokens are kept.
 //
 // APNs does not deduplicate requests (apns-id is only echoed back),
 // so a request that may have reached Apple is never resent automatically.
@@ -67,6 +80,8 @@ import (
 	"github.com/offlinepush/push/internal/batch"
 	"github.com/offlinepush/push/internal/ids"
 	"github.com/offlinepush/push/internal/secret"
+	"github.com/offlinepush/push/internal/shape"
+	"github.com/offlinepush/push/internal/textfit"
 	"github.com/offlinepush/push/internal/transport"
 )
 
@@ -83,7 +98,7 @@ const DevicePath = "/3/device/"
 // Limits and timings Apple documents.
 const (
 	// MaxPayload is the largest payload APNs takes for an alert push;
-	// larger is answered 413 PayloadTooLarge, so it is refused before sending.
+	// larger is answered 413 PayloadTooLarge, so texts are shortened to fit.
 	MaxPayload = 4096
 	// MaxCollapseID bounds apns-collapse-id, in bytes.
 	MaxCollapseID = 64
@@ -100,6 +115,11 @@ const (
 	// DefaultConcurrency is the default number of requests in flight: one
 	// token per request, multiplexed on an HTTP/2 connection.
 	DefaultConcurrency = 64
+	// MaxConns bounds the connections of the client New builds: APNs takes
+	// many concurrent streams per connection (how many depends on its load),
+	// so a second connection opens only when every stream of the first is in
+	// use.
+	MaxConns = 4
 )
 
 // Priorities (apns-priority). An alert push normally uses PriorityHigh.
@@ -248,17 +268,24 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 		"Apns-Priority":  {strconv.Itoa(cfg.Priority)},
 	}
 	// What a client whose every token is "invalid" should check.
-	c.guard = batch.NewGuard(v, o.MisconfigGuard, "Config.Sandbox (development or production tokens) and Config.Topic (the bundle id)")
+	c.guard = batch.NewGuard(v, o.MisconfigGuard, "Config.Sandbox: true for the tokens of a development build, "+
+		"false for TestFlight and App Store builds; and Config.Topic: the app's bundle id")
 	return c, nil
 }
 
 // NewHTTPClient returns the HTTP client New uses when push.WithHTTPClient is
-// not given: its own connection pool, TLS 1.2 or later, HTTP/2, and HTTP/2
-// PING health checks so that a long-lived client notices a dead connection
-// (no frame for 15 s: ping; no answer in 15 s: close) instead of hanging on
-// it. Requests wait for a free stream rather than open more connections,
-// because APNs allows one stream until a connection's first authenticated
-// request and treats connection churn as abuse.
+// not given: its own connections, TLS 1.2 or later, HTTP/2, and HTTP/2 PING
+// health checks so that a long-lived client notices a dead connection (no
+// frame for 15 s: ping; no answer in 15 s: close) instead of hanging on it.
+//
+// Apple asks for few, long-lived connections and treats connection churn as
+// abuse, so the client's connections are pooled (internal/transport.Pool):
+// one dial at a time, shared by the requests that wait for it; requests
+// wait for a free stream rather than open more connections (APNs allows one
+// stream until a connection's first authenticated request); at most
+// MaxConns connections, a second only when the streams of the first are all
+// in use; and reconnects after a GOAWAY or a failed dial back off. A client
+// given with WithHTTPClient manages its connections its own way.
 func NewHTTPClient() *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
@@ -274,7 +301,7 @@ func NewHTTPClient() *http.Client {
 	}
 	t.MaxIdleConnsPerHost = 4
 	t.IdleConnTimeout = 10 * time.Minute
-	return &http.Client{Transport: t}
+	return &http.Client{Transport: transport.NewPool(t, transport.PoolConfig{MaxConns: MaxConns})}
 }
 
 func checkID(s string) error {
@@ -388,8 +415,8 @@ type Notification struct {
 }
 
 // Notification maps info onto APNs headers and payload. It is exported so
-// tools can show the wire request (dry run). The payload is checked against
-// MaxPayload here, before anything is sent.
+// tools can show the wire request (dry run). The payload is fitted into
+// MaxPayload here (see fit), before anything is sent.
 func (c *Client) Notification(info *push.OfflinePushInfo) (*Notification, error) {
 	v := push.APNs
 	if err := info.Validate(); err != nil {
@@ -420,16 +447,9 @@ func (c *Client) Notification(info *push.OfflinePushInfo) (*Notification, error)
 	if click := info.Click.Resolve(c.cfg.Click); click.Kind == push.ClickOpenURL {
 		p.URL = click.URL
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false) // "<", ">" and "&" as is: smaller, and what the user wrote
-	if err := enc.Encode(&p); err != nil {
-		return nil, v.InvalidMessage("OfflinePushInfo", "cannot be encoded as JSON: "+err.Error())
-	}
-	body := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
-	if len(body) > MaxPayload {
-		return nil, v.InvalidMessage("OfflinePushInfo", fmt.Sprintf(
-			"makes a %d-byte APNs payload; the limit is %d bytes for Title, Desc, Ext, IOSSound and Click.URL together", len(body), MaxPayload))
+	body, err := c.fit(&p)
+	if err != nil {
+		return nil, err
 	}
 
 	h := maps.Clone(c.headers)
@@ -451,6 +471,51 @@ func (c *Client) Notification(info *push.OfflinePushInfo) (*Notification, error)
 		h["Apns-Collapse-Id"] = []string{info.CollapseID}
 	}
 	return &Notification{Header: h, Payload: body, id: info.ID}, nil
+}
+
+// fit encodes p within MaxPayload. Over it, the alert body and then the
+// title are shortened as little as needed, each cut at a character boundary
+// and ended with "…" (textfit, by shape.Body's rule), so a long chat message
+// still reaches the phone; Ext,
+// Click.URL and the rest are never cut, and a payload they leave no room in
+// is refused naming the bigger of them. WithStrictLength refuses any
+// oversize payload instead.
+func (c *Client) fit(p *Payload) ([]byte, error) {
+	v := push.APNs
+	var buf bytes.Buffer
+	var body []byte
+	var encErr error
+	size := func() int { // encodes p into body
+		buf.Reset()
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false) // "<", ">" and "&" as is: smaller, and what the user wrote
+		if err := enc.Encode(p); err != nil {
+			encErr = err
+		}
+		body = bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+		return len(body)
+	}
+	if size() > MaxPayload { // else, the usual case, it is encoded once
+		if !c.opts.StrictLength {
+			textfit.Fit(MaxPayload, size, &p.APS.Alert.Body, &p.APS.Alert.Title)
+		}
+		// The shared rule has the last word: a fitted payload passes, strict
+		// refuses, and what the texts leave no room for is named.
+		if err := shape.Body(v, MaxPayload, "the APNs payload", c.opts.StrictLength, &p.APS.Alert.Title, &p.APS.Alert.Body, size); err != nil {
+			// shape.Body blames Ext; here Click.URL is the other part that
+			// is never cut.
+			var fe *push.FieldError
+			if errors.As(err, &fe) && fe.Field == "Ext" && len(p.URL) > len(p.Ext) {
+				return nil, v.InvalidMessage("Click.URL", fmt.Sprintf("leaves no room for the text: the APNs payload is %d bytes "+
+					"with Title and Desc cut to one character, the limit is %d (Click.URL is never cut)", len(body), MaxPayload))
+			}
+			return nil, err
+		}
+	}
+	if encErr != nil {
+		return nil, v.InvalidMessage("OfflinePushInfo", "cannot be encoded as JSON: "+encErr.Error())
+	}
+	return body, nil
 }
 
 func soundOf(s string) string {
@@ -483,6 +548,9 @@ const hexDigits = "0123456789abcdef"
 // checkToken refuses a device token that cannot be sent: hex digits only,
 // which also keeps it a single path segment.
 func checkToken(t string) error {
+	if t == "" {
+		return errors.New("a device token is required") // the path would name no device
+	}
 	if len(t) > 512 {
 		return errors.New("a device token is at most 512 hex digits")
 	}
@@ -555,18 +623,8 @@ func (e *InactiveError) Error() string {
 	return "inactive since " + e.Since.UTC().Format(time.RFC3339)
 }
 
-// decode maps one answer to the token's Outcome.
-//
-//	200                                    delivered; apns-id is the MessageID
-//	BadDeviceToken, DeviceTokenNotForTopic,
-//	Unregistered, ExpiredToken (410)       ErrInvalidToken: delete the token
-//	TooManyRequests, TooManyProviderTokenUpdates
-//	                                       ErrRateLimited (Retry-After kept)
-//	ExpiredProviderToken                   re-sign and resend once (auth.ErrExpired),
-//	                                       unless the token is younger than MinTokenAge
-//	other 403 (InvalidProviderToken, …)    ErrAuth
-//	IdleTimeout, 5xx                       ErrUnavailable (5xx already retried)
-//	other 4xx (PayloadTooLarge, BadTopic…) ErrInvalidMessage
+// decode maps one answer to the token's Outcome, by the verdict table below
+// (Reasons). The status decides only for a reason the table does not know.
 func (c *Client) decode(resp *transport.Response, token, jwt string) push.Outcome {
 	id := resp.Header.Get("apns-id")
 	if resp.Status >= 200 && resp.Status < 300 {
@@ -574,21 +632,24 @@ func (c *Client) decode(resp *transport.Response, token, jwt string) push.Outcom
 	}
 	var b errorBody
 	_ = json.Unmarshal(resp.Body, &b) // an unreadable body leaves the status to decide
-	e := transport.StatusError(push.APNs, resp, b.Reason, describe(b.Reason))
+	r, known := Reasons[b.Reason]
+	e := transport.StatusError(push.APNs, resp, b.Reason, r.Meaning)
+	if known {
+		e.Kind = r.Class
+	}
 	switch b.Reason {
-	case "BadDeviceToken", "DeviceTokenNotForTopic":
-		e.Kind = push.ErrInvalidToken
 	case "Unregistered", "ExpiredToken":
-		e.Kind = push.ErrInvalidToken
 		if b.Timestamp > 0 {
 			e.Cause = &InactiveError{Since: time.UnixMilli(b.Timestamp)}
 		}
+	case "DeviceTokenNotForTopic":
+		e.Message = fmt.Sprintf("%s: likely a misconfiguration, not a dead token (check Config.Topic %q: the app's bundle id); token kept", r.Meaning, c.cfg.Topic)
+	case "BadTopic", "MissingTopic", "TopicDisallowed":
+		e.Message = fmt.Sprintf("%s (check Config.Topic %q)", r.Meaning, c.cfg.Topic)
 	case "TooManyRequests", "TooManyProviderTokenUpdates":
 		// Not re-signing on TooManyProviderTokenUpdates: only time helps.
-		e.Kind = push.ErrRateLimited
 		e.RetryAfter = transport.RetryAfter(resp.Header)
 	case "ExpiredProviderToken":
-		e.Kind = push.ErrAuth
 		// Apple counts "expired" from iat by its own clock. A token we signed
 		// less than MinTokenAge ago can only be called expired when the clocks
 		// disagree; a new one from the same clock would fail too, and signing
@@ -603,41 +664,71 @@ func (c *Client) decode(resp *transport.Response, token, jwt string) push.Outcom
 		} else {
 			e.Cause = auth.ErrExpired
 		}
-	case "IdleTimeout":
-		e.Kind = push.ErrUnavailable // the connection was idle; a resend opens a new one
 	}
 	return push.Outcome{Token: token, MessageID: id, Err: e}
 }
 
-// describe gives Apple's meaning of a reason, in short.
-func describe(reason string) string {
-	switch reason {
-	case "":
-		return ""
-	case "BadDeviceToken":
-		return "malformed device token, or one of the other environment (check Config.Sandbox)"
-	case "DeviceTokenNotForTopic":
-		return "device token belongs to another app (topic)"
-	case "Unregistered", "ExpiredToken":
-		return "device token is no longer active for this topic"
-	case "TooManyRequests":
-		return "too many notifications to this device token"
-	case "TooManyProviderTokenUpdates":
-		return "provider token changed too often"
-	case "ExpiredProviderToken":
-		return "provider token older than one hour"
-	case "InvalidProviderToken":
-		return "provider token invalid (key id, team id, key or signature)"
-	case "MissingProviderToken":
-		return "no provider token"
-	case "PayloadTooLarge":
-		return "payload larger than 4096 bytes"
-	case "BadTopic", "MissingTopic", "TopicDisallowed":
-		return "apns-topic missing or not allowed for this key"
-	case "IdleTimeout":
-		return "idle connection closed by APNs"
-	case "InternalServerError", "ServiceUnavailable", "Shutdown":
-		return "APNs temporarily unavailable"
-	}
-	return "" // the reason itself is in Code
+// Reason is one row of the verdict table: what an APNs failure reason means
+// and the class its outcome gets.
+type Reason struct {
+	Status  int    // the HTTP status Apple answers it with
+	Class   error  // the push sentinel of the outcome
+	Meaning string // Apple's meaning, in short (the VendorError's Message)
+}
+
+// Reasons is the verdict table: every reason Apple documents ("Handling
+// error responses from APNs"; the reason list of sideshow/apns2
+// response.go and of the a2 and apns-h2 crates, which add the scoped-key
+// reasons), mapped to a class. A token is reported dead (ErrInvalidToken:
+// delete it) only where Apple says it is about that token:
+//
+//   - 410 Unregistered / ExpiredToken: the token is no longer active for the
+//     topic: proof of death (Cause *InactiveError says since when).
+//   - 400 BadDeviceToken: APNs takes one token per request, so the answer is
+//     about that token; but it is also the answer to every token when
+//     Config.Sandbox names the wrong environment, so the client's
+//     misconfiguration guard turns a long run of them with no success into
+//     ErrAuth (check Config.Sandbox and Config.Topic), keeping the tokens.
+//
+// DeviceTokenNotForTopic is read as ErrAuth, never as death: the token is a
+// live token of another app (topic). Sent by this client, that means either
+// Config.Topic is wrong, and every token of the app gets it, or the caller
+// registered another app's token under this certificate; in neither case
+// would deleting it be right for the device, and the first case must not
+// wipe the app's tokens. Topic reasons are configuration (ErrAuth, "check
+// Config.Topic"); request reasons are ErrInvalidMessage; IdleTimeout, 500
+// and 503 are ErrUnavailable (5xx retried first); 429 is ErrRateLimited.
+var Reasons = map[string]Reason{
+	"BadCollapseId":               {400, push.ErrInvalidMessage, "apns-collapse-id longer than 64 bytes"},
+	"BadDeviceToken":              {400, push.ErrInvalidToken, "malformed device token, or one of the other environment (check Config.Sandbox)"},
+	"BadExpirationDate":           {400, push.ErrInvalidMessage, "bad apns-expiration"},
+	"BadMessageId":                {400, push.ErrInvalidMessage, "bad apns-id"},
+	"BadPriority":                 {400, push.ErrInvalidMessage, "bad apns-priority"},
+	"BadTopic":                    {400, push.ErrAuth, "apns-topic invalid"},
+	"DeviceTokenNotForTopic":      {400, push.ErrAuth, "device token belongs to another app (topic)"},
+	"DuplicateHeaders":            {400, push.ErrInvalidMessage, "a header repeated"},
+	"IdleTimeout":                 {400, push.ErrUnavailable, "idle connection closed by APNs"},
+	"InvalidPushType":             {400, push.ErrInvalidMessage, "bad apns-push-type"},
+	"MissingDeviceToken":          {400, push.ErrInvalidMessage, "no device token in the path"},
+	"MissingTopic":                {400, push.ErrAuth, "apns-topic missing"},
+	"PayloadEmpty":                {400, push.ErrInvalidMessage, "empty payload"},
+	"TopicDisallowed":             {400, push.ErrAuth, "pushing to this topic is not allowed for this key"},
+	"BadCertificate":              {403, push.ErrAuth, "bad certificate"},
+	"BadCertificateEnvironment":   {403, push.ErrAuth, "certificate of the other environment"},
+	"ExpiredProviderToken":        {403, push.ErrAuth, "provider token older than one hour"},
+	"Forbidden":                   {403, push.ErrAuth, "forbidden"},
+	"InvalidProviderToken":        {403, push.ErrAuth, "provider token invalid (key id, team id, key or signature)"},
+	"MissingProviderToken":        {403, push.ErrAuth, "no provider token"},
+	"UnrelatedKeyIdInToken":       {403, push.ErrAuth, "the key is not allowed for this topic"},
+	"BadEnvironmentKeyIdInToken":  {403, push.ErrAuth, "the key is for the other environment (check Config.Sandbox)"},
+	"BadPath":                     {404, push.ErrInvalidMessage, "bad request path"},
+	"MethodNotAllowed":            {405, push.ErrInvalidMessage, "method not allowed"},
+	"ExpiredToken":                {410, push.ErrInvalidToken, "device token has expired"},
+	"Unregistered":                {410, push.ErrInvalidToken, "device token is no longer active for this topic"},
+	"PayloadTooLarge":             {413, push.ErrInvalidMessage, "payload larger than 4096 bytes"},
+	"TooManyProviderTokenUpdates": {429, push.ErrRateLimited, "provider token changed too often"},
+	"TooManyRequests":             {429, push.ErrRateLimited, "too many notifications to this device token"},
+	"InternalServerError":         {500, push.ErrUnavailable, "APNs internal error"},
+	"ServiceUnavailable":          {503, push.ErrUnavailable, "APNs temporarily unavailable"},
+	"Shutdown":                    {503, push.ErrUnavailable, "APNs server shutting down"},
 }

@@ -21,6 +21,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -29,6 +30,7 @@ import (
 	"github.com/offlinepush/push"
 	"github.com/offlinepush/push/internal/auth"
 	"github.com/offlinepush/push/internal/golden"
+	"github.com/offlinepush/push/internal/transport"
 	"github.com/offlinepush/push/pushtest"
 )
 
@@ -444,50 +446,113 @@ func TestExpiredProviderTokenTwice(t *testing.T) {
 	assert.Len(t, e.srv.Sends(), 4)
 }
 
+// TestErrorMapping walks the whole verdict table: the fake answers each
+// reason with the status Apple uses, and the outcome gets the table's class.
 func TestErrorMapping(t *testing.T) {
-	cases := []struct {
-		reason string
-		status int
-		kind   error
-	}{
-		{"BadDeviceToken", 400, push.ErrInvalidToken},
-		{"DeviceTokenNotForTopic", 400, push.ErrInvalidToken},
-		{"Unregistered", 410, push.ErrInvalidToken},
-		{"ExpiredToken", 410, push.ErrInvalidToken},
-		{"TooManyRequests", 429, push.ErrRateLimited},
-		{"TooManyProviderTokenUpdates", 429, push.ErrRateLimited},
-		{"InvalidProviderToken", 403, push.ErrAuth},
-		{"MissingProviderToken", 403, push.ErrAuth},
-		{"BadCertificateEnvironment", 403, push.ErrAuth},
-		{"UnrelatedKeyIdInToken", 403, push.ErrAuth},
-		{"PayloadTooLarge", 413, push.ErrInvalidMessage},
-		{"BadTopic", 400, push.ErrInvalidMessage},
-		{"TopicDisallowed", 400, push.ErrInvalidMessage},
-		{"BadCollapseId", 400, push.ErrInvalidMessage},
-		{"BadPath", 404, push.ErrInvalidMessage},
-		{"IdleTimeout", 400, push.ErrUnavailable},
-		{"InternalServerError", 500, push.ErrUnavailable},
-		{"ServiceUnavailable", 503, push.ErrUnavailable},
-		{"Shutdown", 503, push.ErrUnavailable},
+	// Pinned here as well as in the table, so a change of either shows.
+	want := map[string]error{
+		"BadDeviceToken": push.ErrInvalidToken, "Unregistered": push.ErrInvalidToken, "ExpiredToken": push.ErrInvalidToken,
+		"DeviceTokenNotForTopic": push.ErrAuth, "BadTopic": push.ErrAuth, "TopicDisallowed": push.ErrAuth, "MissingTopic": push.ErrAuth,
+		"TooManyRequests": push.ErrRateLimited, "TooManyProviderTokenUpdates": push.ErrRateLimited,
+		"InvalidProviderToken": push.ErrAuth, "MissingProviderToken": push.ErrAuth, "BadCertificate": push.ErrAuth,
+		"BadCertificateEnvironment": push.ErrAuth, "Forbidden": push.ErrAuth, "UnrelatedKeyIdInToken": push.ErrAuth,
+		"BadEnvironmentKeyIdInToken": push.ErrAuth, "ExpiredProviderToken": push.ErrAuth,
+		"PayloadTooLarge": push.ErrInvalidMessage, "BadCollapseId": push.ErrInvalidMessage, "BadExpirationDate": push.ErrInvalidMessage,
+		"BadMessageId": push.ErrInvalidMessage, "BadPriority": push.ErrInvalidMessage, "DuplicateHeaders": push.ErrInvalidMessage,
+		"InvalidPushType": push.ErrInvalidMessage, "MissingDeviceToken": push.ErrInvalidMessage, "PayloadEmpty": push.ErrInvalidMessage,
+		"BadPath": push.ErrInvalidMessage, "MethodNotAllowed": push.ErrInvalidMessage,
+		"IdleTimeout": push.ErrUnavailable, "InternalServerError": push.ErrUnavailable,
+		"ServiceUnavailable": push.ErrUnavailable, "Shutdown": push.ErrUnavailable,
+		"SomethingNew": push.ErrInvalidMessage, // unknown reason on a 400: by the status
 	}
-	for _, tc := range cases {
-		t.Run(tc.reason, func(t *testing.T) {
+	for reason := range Reasons {
+		require.Contains(t, want, reason, "a reason of the table is not pinned here")
+	}
+	for reason, kind := range want {
+		t.Run(reason, func(t *testing.T) {
 			e := newEnv(t, nil, push.WithRetry(push.NoRetry))
-			e.srv.Inject(pushtest.Fault{Code: tc.reason})
+			e.srv.Inject(pushtest.Fault{Code: reason})
 			res, err := e.c.Push(context.Background(), info(), tok("x"))
 			require.NoError(t, err)
 			err = res.Err()
-			require.ErrorIs(t, err, tc.kind)
+			require.ErrorIs(t, err, kind)
 			var ve *push.VendorError
 			require.ErrorAs(t, err, &ve)
 			assert.Equal(t, push.APNs, ve.Vendor)
-			assert.Equal(t, tc.status, ve.HTTPStatus)
-			assert.Equal(t, tc.reason, ve.Code)
-			assert.Equal(t, tc.kind == push.ErrRateLimited || tc.kind == push.ErrUnavailable, push.IsRetryable(err))
+			if r, ok := Reasons[reason]; ok {
+				assert.Equal(t, r.Status, ve.HTTPStatus, "the table's status is the one APNs (and the fake) answer")
+				assert.Equal(t, r.Class, kind)
+				if reason != "ExpiredProviderToken" { // a young token: the message says why it is not re-signed
+					assert.Contains(t, ve.Message, r.Meaning)
+				}
+			}
+			assert.Equal(t, reason, ve.Code)
+			assert.Equal(t, kind == push.ErrRateLimited || kind == push.ErrUnavailable, push.IsRetryable(err))
 			assert.EqualValues(t, 1, e.c.auth.Fetches(), "no re-sign")
 			assert.Len(t, e.srv.Sends(), 1)
 		})
 	}
+}
+
+// TestDeviceTokenNotForTopicKeepsToken (issue 12 finding 4): a token of
+// another topic is a configuration problem (Config.Topic), never a dead
+// token, even for one token alone and with the guard off.
+func TestDeviceTokenNotForTopicKeepsToken(t *testing.T) {
+	e := newEnv(t, nil, push.WithRetry(push.NoRetry), push.WithMisconfigGuard(0))
+	e.srv.Inject(pushtest.Fault{Code: "DeviceTokenNotForTopic"})
+	res, err := e.c.Push(context.Background(), info(), tok("x"))
+	require.NoError(t, err)
+	err = res.Err()
+	require.ErrorIs(t, err, push.ErrAuth)
+	assert.NotErrorIs(t, err, push.ErrInvalidToken)
+	assert.Empty(t, res.InvalidTokens())
+	assert.Contains(t, err.Error(), "Config.Topic")
+	assert.Contains(t, err.Error(), "token kept")
+}
+
+// TestWrongEnvironmentKeepsTokens (issue 12 finding 4): with Config.Sandbox
+// wrong, Apple answers BadDeviceToken for every token. One such answer is a
+// verdict; a run of them with none accepted is a misconfiguration: at most
+// the guard's limit of tokens is reported dead, the rest are ErrAuth naming
+// Config.Sandbox and Config.Topic. A genuine dead token among live ones
+// stays dead.
+func TestWrongEnvironmentKeepsTokens(t *testing.T) {
+	tokens := make([]string, 40)
+	for i := range tokens {
+		tokens[i] = tok(fmt.Sprint("live-", i))
+	}
+	t.Run("misconfigured", func(t *testing.T) {
+		e := newEnv(t, nil, push.WithConcurrency(1)) // one at a time: the run is counted in order
+		e.srv.SetMisconfigured(true)
+		res, err := e.c.Push(context.Background(), info(), tokens...)
+		require.NoError(t, err)
+		dead := res.InvalidTokens()
+		assert.Len(t, dead, push.DefaultMisconfigGuard, "the first verdicts stand, the run trips the guard")
+		for _, o := range res.Outcomes {
+			require.Error(t, o.Err)
+			if errors.Is(o.Err, push.ErrInvalidToken) {
+				continue
+			}
+			require.ErrorIs(t, o.Err, push.ErrAuth)
+			var ve *push.VendorError
+			require.ErrorAs(t, o.Err, &ve)
+			assert.Equal(t, "BadDeviceToken", ve.Code)
+			assert.Contains(t, ve.Message, "likely a misconfiguration")
+			assert.Contains(t, ve.Message, "Config.Sandbox")
+			assert.Contains(t, ve.Message, "Config.Topic")
+		}
+	})
+	t.Run("genuine dead token among live ones", func(t *testing.T) {
+		e := newEnv(t, nil)
+		e.srv.Inject(pushtest.Fault{Code: "BadDeviceToken"})
+		res, err := e.c.Push(context.Background(), info(), tokens[0])
+		require.NoError(t, err)
+		assert.Equal(t, []string{tokens[0]}, res.InvalidTokens(), "one token, one verdict")
+		e.srv.Invalidate(tokens[1], tokens[2])
+		res, err = e.c.Push(context.Background(), info(), tokens...)
+		require.NoError(t, err)
+		assert.ElementsMatch(t, tokens[1:3], res.InvalidTokens())
+	})
 }
 
 func TestTooManyProviderTokenUpdatesDoesNotReSign(t *testing.T) {
@@ -553,31 +618,116 @@ func TestResetNotResent(t *testing.T) {
 	assert.Len(t, e.srv.Sends(), 1)
 }
 
-func TestOversizePayloadRejectedBeforeSending(t *testing.T) {
+// alertOf decodes a payload's alert.
+func alertOf(t *testing.T, payload []byte) Alert {
+	t.Helper()
+	var p Payload
+	require.NoError(t, json.Unmarshal(payload, &p))
+	return p.APS.Alert
+}
+
+// TestLongTextsFitPayload (issue 12 finding 8): a message over APNs' 4096
+// bytes is shortened to fit (the body first, then the title, at a
+// character boundary, ending with "…") and delivered, for CJK, emoji and
+// mixed text; Ext and Click.URL are never cut. Exactly 4096 bytes is sent as
+// is.
+func TestLongTextsFitPayload(t *testing.T) {
 	e := newEnv(t, nil)
 	base, err := e.c.Notification(&push.OfflinePushInfo{Title: "Alice", Desc: "hi", Ext: "x"})
 	require.NoError(t, err)
 	fill := MaxPayload - len(base.Payload) + 1 // Ext length that makes exactly MaxPayload bytes
-
-	n, err := e.c.Notification(&push.OfflinePushInfo{Title: "Alice", Desc: "hi", Ext: strings.Repeat("x", fill)})
-	require.NoError(t, err)
-	assert.Len(t, n.Payload, MaxPayload)
-	res, err := e.c.Push(context.Background(), &push.OfflinePushInfo{Title: "Alice", Desc: "hi", Ext: strings.Repeat("x", fill)}, tok("x"))
-	require.NoError(t, err)
-	require.NoError(t, res.Err(), "exactly 4096 bytes is accepted")
-
-	e.srv.Reset()
-	for _, in := range []*push.OfflinePushInfo{
-		{Title: "Alice", Desc: "hi", Ext: strings.Repeat("x", fill+1)},
-		{Title: "Alice", Desc: strings.Repeat("長", 1400)},
-		{Title: "Alice", Desc: "hi", Click: push.ClickAction{Kind: push.ClickOpenURL, URL: "https://example.com/" + strings.Repeat("a", 4100)}},
+	ext := strings.Repeat("x", fill)
+	mixed := strings.Repeat("Hi \"你好\" 😀 <b>&\\\n", 300)
+	for _, tc := range []struct {
+		name        string
+		in          push.OfflinePushInfo
+		title, body string // exact alert after fitting
+	}{
+		{"exactly the limit", push.OfflinePushInfo{Title: "Alice", Desc: "hi", Ext: ext}, "Alice", "hi"},
+		// "hi!" is shorter than a character and "…": the title gives the byte
+		{"one byte over", push.OfflinePushInfo{Title: "Alice", Desc: "hi!", Ext: ext}, "A…", "hi!"},
+		{"one byte over, longer Desc", push.OfflinePushInfo{Title: "Alice", Desc: "hi you", Ext: ext[3:]}, "Alice", "hi…"},
+		// the finding: 1,400 CJK characters are 4,200 bytes
+		{"CJK", push.OfflinePushInfo{Title: "Alice", Desc: strings.Repeat("長", 1400)}, "Alice", strings.Repeat("長", 1343) + "…"},
+		{"emoji", push.OfflinePushInfo{Title: "Alice", Desc: strings.Repeat("😀", 2000)}, "Alice", strings.Repeat("😀", 1007) + "…"},
+		{"title too", push.OfflinePushInfo{Title: strings.Repeat("标", 2000), Desc: strings.Repeat("题", 2000)},
+			strings.Repeat("标", 1343) + "…", "题…"},
+		{"big Ext kept whole", push.OfflinePushInfo{Title: "Alice", Desc: strings.Repeat("長", 100), Ext: `{"k":"` + strings.Repeat("x", 3900) + `"}`},
+			"Alice", strings.Repeat("長", 36) + "…"},
+		{"mixed, escaped", push.OfflinePushInfo{Title: "Alice", Desc: mixed}, "Alice", ""},
 	} {
-		res, err := e.c.Push(context.Background(), in, tok("x"))
-		assert.Nil(t, res)
-		require.ErrorIs(t, err, push.ErrInvalidMessage)
-		assert.Contains(t, err.Error(), "4096")
+		t.Run(tc.name, func(t *testing.T) {
+			n, err := e.c.Notification(&tc.in)
+			require.NoError(t, err)
+			assert.LessOrEqual(t, len(n.Payload), MaxPayload)
+			assert.True(t, utf8.Valid(n.Payload))
+			a := alertOf(t, n.Payload)
+			assert.Equal(t, tc.title, a.Title)
+			if tc.body != "" {
+				assert.Equal(t, tc.body, a.Body)
+			} else { // escapes make the cut depend on the text: a prefix and "…"
+				assert.True(t, strings.HasSuffix(a.Body, "…"))
+				assert.True(t, strings.HasPrefix(tc.in.Desc, strings.TrimSuffix(a.Body, "…")))
+			}
+			if tc.in.Ext != "" {
+				assert.Contains(t, string(n.Payload), `"ext":`+string(mustJSON(t, tc.in.Ext)))
+			}
+			if tc.name != "exactly the limit" {
+				// cut as little as needed: one more character (at most 4
+				// bytes, or 2 escaped) would not have fitted
+				assert.Greater(t, len(n.Payload), MaxPayload-4, "cut close to the limit")
+			}
+			res, err := e.c.Push(context.Background(), &tc.in, tok(tc.name))
+			require.NoError(t, err)
+			require.NoError(t, res.Err(), "the fake (413 over 4096 bytes) accepts it")
+		})
+	}
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	require.NoError(t, err)
+	return b
+}
+
+// TestOversizeRefusedBeforeSending: what cannot fit by shortening the texts
+// (Ext or Click.URL alone over the limit), and with WithStrictLength any
+// oversize message, is refused naming the field, and nothing is sent.
+func TestOversizeRefusedBeforeSending(t *testing.T) {
+	e := newEnv(t, nil)
+	strict := newEnv(t, nil, push.WithStrictLength())
+	for _, tc := range []struct {
+		name, field string
+		c           *Client
+		in          *push.OfflinePushInfo
+	}{
+		{"Ext alone too big", "Ext", e.c, &push.OfflinePushInfo{Title: "Alice", Desc: "hi", Ext: strings.Repeat("x", MaxPayload)}},
+		{"Click.URL alone too big", "Click.URL", e.c, &push.OfflinePushInfo{Title: "Alice", Desc: "hi",
+			Click: push.ClickAction{Kind: push.ClickOpenURL, URL: "https://example.com/" + strings.Repeat("a", 4100)}}},
+		{"strict", "Title+Desc+Ext", strict.c, &push.OfflinePushInfo{Title: "Alice", Desc: strings.Repeat("長", 1400)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := tc.c.Push(context.Background(), tc.in, tok("x"))
+			assert.Nil(t, res)
+			require.ErrorIs(t, err, push.ErrInvalidMessage)
+			var fe *push.FieldError
+			require.ErrorAs(t, err, &fe)
+			assert.Equal(t, tc.field, fe.Field)
+			assert.Contains(t, err.Error(), "4096")
+		})
 	}
 	assert.Empty(t, e.srv.Records(), "nothing sent")
+	assert.Empty(t, strict.srv.Records(), "nothing sent")
+}
+
+// TestEmptyTitleSentAsNone: APNs needs no title (iOS shows the app's name):
+// an empty Title stays empty, even with a default title configured.
+func TestEmptyTitleSentAsNone(t *testing.T) {
+	e := newEnv(t, nil, push.WithDefaultTitle("Chat"))
+	n, err := e.c.Notification(&push.OfflinePushInfo{Desc: "See you at 8?"})
+	require.NoError(t, err)
+	assert.Equal(t, `{"aps":{"alert":{"body":"See you at 8?"},"sound":"default"}}`, string(n.Payload))
 }
 
 func TestInvalidInputBeforeAnyRequest(t *testing.T) {
@@ -658,8 +808,10 @@ func TestDefaultHTTPClient(t *testing.T) {
 	b, err := New(cfg)
 	require.NoError(t, err)
 	require.NotNil(t, a.hc)
-	tr := a.hc.Transport.(*http.Transport)
-	assert.NotSame(t, tr, b.hc.Transport, "a connection pool per client: one team per connection")
+	pool, ok := a.hc.Transport.(*transport.Pool)
+	require.True(t, ok, "connections pooled: few, long-lived, reconnects backed off")
+	assert.NotSame(t, pool, b.hc.Transport, "a connection pool per client: one team per connection")
+	tr := pool.Transport()
 	require.NotNil(t, tr.HTTP2)
 	assert.Greater(t, tr.HTTP2.SendPingTimeout, time.Duration(0), "HTTP/2 health checks")
 	assert.Greater(t, tr.HTTP2.PingTimeout, time.Duration(0))
@@ -741,10 +893,8 @@ func TestDefaultTransportSpeaksHTTP2(t *testing.T) {
 	key := pushtest.APNsKey()
 	srv := pushtest.NewAPNs(teamID, keyID, key, topic)
 	defer srv.Close()
-	hc := NewHTTPClient()
-	hc.Transport.(*http.Transport).TLSClientConfig.RootCAs = srv.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs
 	c, err := New(Config{TeamID: teamID, KeyID: keyID, PrivateKey: key, Topic: topic},
-		push.WithEndpoint(srv.URL()), push.WithHTTPClient(hc))
+		push.WithEndpoint(srv.URL()), push.WithHTTPClient(trusting(t, srv)))
 	require.NoError(t, err)
 	res, err := c.Push(context.Background(), info(), tok("x"))
 	require.NoError(t, err)
@@ -801,4 +951,87 @@ func TestWithTokenSource(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, res.Err())
 	assert.Equal(t, "bearer "+jwt, e.srv.Sends()[0].Header.Get("Authorization"))
+}
+
+// trusting returns the HTTP client New builds (NewHTTPClient), taught only
+// to trust the fake's certificate.
+func trusting(t testing.TB, srv *pushtest.APNs) *http.Client {
+	t.Helper()
+	hc := NewHTTPClient()
+	roots := srv.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs
+	switch tr := hc.Transport.(type) {
+	case *http.Transport:
+		tr.TLSClientConfig.RootCAs = roots
+	case interface{ Transport() *http.Transport }:
+		tr.Transport().TLSClientConfig.RootCAs = roots
+	default:
+		t.Fatalf("unexpected transport %T", tr)
+	}
+	t.Cleanup(hc.CloseIdleConnections)
+	return hc
+}
+
+// TestColdClientFewConnections (issue 13 finding 9): a cold client pushing
+// to many tokens at once opens one connection and waits for free streams on
+// it, instead of a TLS handshake per request in flight (APNs treats
+// connection churn as abuse).
+func TestColdClientFewConnections(t *testing.T) {
+	for _, n := range []int{8, 256} {
+		t.Run(fmt.Sprint(n, " tokens"), func(t *testing.T) {
+			key := pushtest.APNsKey()
+			srv := pushtest.NewAPNs(teamID, keyID, key, topic)
+			defer srv.Close()
+			c, err := New(Config{TeamID: teamID, KeyID: keyID, PrivateKey: key, Topic: topic},
+				push.WithEndpoint(srv.URL()), push.WithHTTPClient(trusting(t, srv)))
+			require.NoError(t, err)
+			tokens := make([]string, n)
+			for i := range tokens {
+				tokens[i] = tok(fmt.Sprint("cold-", i))
+			}
+			res, err := c.Push(context.Background(), info(), tokens...)
+			require.NoError(t, err)
+			require.NoError(t, res.Err())
+			assert.Len(t, srv.Delivered(), n)
+			t.Logf("%d tokens: %d connections", n, srv.Connections())
+			assert.LessOrEqual(t, srv.Connections(), 2, "connections for %d tokens", n)
+		})
+	}
+}
+
+// TestGoAwayReconnectsBackedOff (issue 13 finding 9): a server that shuts
+// every connection down (GOAWAY) with 503 Shutdown after one answer makes
+// the client reconnect for its retries, but with backoff and one dial
+// shared by the requests waiting: a handful of connections in 2 s, not one
+// per retry. Every token still gets exactly one outcome.
+func TestGoAwayReconnectsBackedOff(t *testing.T) {
+	key := pushtest.APNsKey()
+	srv := pushtest.NewAPNs(teamID, keyID, key, topic)
+	defer srv.Close()
+	c, err := New(Config{TeamID: teamID, KeyID: keyID, PrivateKey: key, Topic: topic},
+		push.WithEndpoint(srv.URL()), push.WithHTTPClient(trusting(t, srv)),
+		push.WithRetry(push.RetryPolicy{MaxRetries: 20, MinBackoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond}))
+	require.NoError(t, err)
+	srv.SetGoAway(true, "Shutdown")
+	tokens := make([]string, 5)
+	for i := range tokens {
+		tokens[i] = tok(fmt.Sprint("goaway-", i))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	res, err := c.Push(ctx, info(), tokens...)
+	require.NoError(t, err)
+	require.Len(t, res.Outcomes, len(tokens))
+	for _, o := range res.Outcomes {
+		require.Error(t, o.Err)
+	}
+	conns := srv.Connections()
+	t.Logf("%d connections, %d send requests in 2 s", conns, len(srv.Sends()))
+	assert.LessOrEqual(t, conns, 8, "reconnects backed off")
+	assert.Empty(t, srv.Delivered())
+
+	// Set up right again, the client recovers.
+	srv.SetGoAway(false, "")
+	res, err = c.Push(context.Background(), info(), tokens...)
+	require.NoError(t, err)
+	require.NoError(t, res.Err())
 }

@@ -98,6 +98,11 @@ func (x *tokenExchange) Fetch(ctx context.Context) (*oauth2.Token, error) {
 	rt := &viaTransport{ctx: ctx, http: x.http, url: x.tokenURI}
 	hctx := context.WithValue(ctx, oauth2.HTTPClient, &http.Client{Transport: rt})
 	tok, err := x.conf.TokenSource(hctx).Token()
+	if err == nil && tok.AccessToken == "" && rt.resp != nil {
+		// A 2xx answer without an access token (the jwt package does not
+		// look for an OAuth error inside a 200, as some servers send).
+		return nil, emptyTokenError(rt.resp)
+	}
 	if err == nil {
 		return tok, nil
 	}
@@ -131,13 +136,39 @@ func tokenError(status int, h http.Header, body []byte) error {
 	return e
 }
 
+// emptyTokenError maps a 2xx token answer that has no access token. An
+// RFC 6749 error code in it ({"error":"invalid_client"}) refused the
+// service account like a 400 would: ErrAuth, but for the two codes that
+// mean "try again" (server_error, temporarily_unavailable). Without a code
+// the answer is broken: ErrUnavailable.
+func emptyTokenError(r *transport.Response) error {
+	var oe struct {
+		Error       string `json:"error"`
+		Description string `json:"error_description"`
+	}
+	_ = json.Unmarshal(r.Body, &oe)
+	e := &push.VendorError{Vendor: push.FCM, HTTPStatus: r.Status, Code: oe.Error, Kind: push.ErrAuth,
+		Message: "access token: " + oe.Error + " (in a 2xx answer without an access token)"}
+	if oe.Description != "" {
+		e.Message += ": " + oe.Description
+	}
+	switch oe.Error {
+	case "":
+		e.Kind, e.Message = push.ErrUnavailable, "access token: the answer has none"
+	case "server_error", "temporarily_unavailable":
+		e.Kind = push.ErrUnavailable
+	}
+	return e
+}
+
 // viaTransport is the http.RoundTripper the oauth2 library posts the
 // assertion through: it hands the request to the client's transport.
 type viaTransport struct {
 	ctx  context.Context // the fetch's context; the library's request has none
 	http *transport.Client
 	url  string
-	err  error // the transport's error, when it got no answer
+	err  error               // the transport's error, when it got no answer
+	resp *transport.Response // the answer, when there was one
 }
 
 func (t *viaTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -162,6 +193,7 @@ func (t *viaTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		t.err = err
 		return nil, err
 	}
+	t.resp = resp
 	return &http.Response{
 		Status:        fmt.Sprintf("%d %s", resp.Status, http.StatusText(resp.Status)),
 		StatusCode:    resp.Status,

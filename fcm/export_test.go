@@ -1,6 +1,12 @@
 package fcm
 
-import "time"
+import (
+	"crypto/x509"
+	"net/http"
+	"time"
+
+	"github.com/offlinepush/push/internal/transport"
+)
 
 // SetClock pins the clock that apns-expiration is computed from, so golden
 // bodies do not depend on the time of day.
@@ -15,4 +21,16 @@ func TokenURL(c *Client) string {
 		return ""
 	}
 	return c.exch.conf.TokenURL
+}
+
+// Sizes returns the message's size as FCM counts it and as APNs counts
+// the payload FCM builds from it.
+func Sizes(m *Message) (fcmBytes, apnsBytes int) { return fcmSize(m), apnsSize(m) }
+
+// Trusting is the client NewHTTPClient builds, taught only to trust roots
+// (a fake's certificate).
+func Trusting(roots *x509.CertPool) *http.Client {
+	hc := NewHTTPClient()
+	hc.Transport.(*transport.Pool).Transport().TLSClientConfig.RootCAs = roots
+	return hc
 }

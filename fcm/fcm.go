@@ -10,27 +10,35 @@
 //	Authorization: Bearer <access token>
 //
 // with one device token per request: FCM's batch endpoint is gone, so a
-// push to many devices is many requests. They are multiplexed over HTTP/2
-// connections by a bounded worker pool (WithConcurrency, default 64), and
-// one cached access token serves them all.
+// push to many devices is many requests. They are multiplexed over few
+// HTTP/2 connections (NewHTTPClient) by a bounded worker pool
+// (WithConcurrency, default 64), and one cached access token serves them
+// all.
 //
 // This package maps a push.OfflinePushInfo onto the v1 Message (the
 // notification block, the data map carrying "ext", the android and apns
 // blocks) and decodes FCM's google.rpc.Status errors, with their FcmError
-// code, into one outcome per token:
+// code, into one outcome per token, by the verdict tables Verdicts and
+// CanonicalVerdicts:
 //
 //   - UNREGISTERED, and INVALID_ARGUMENT about the registration token:
-//     push.ErrInvalidToken (delete the token)
+//     push.ErrInvalidToken (delete the token); a run of more than
+//     push.DefaultMisconfigGuard of them with none accepted becomes ErrAuth
+//     (push.WithMisconfigGuard), the tokens kept
 //   - other INVALID_ARGUMENT: push.ErrInvalidMessage
 //   - QUOTA_EXCEEDED / 429: push.ErrRateLimited (a rate, not a daily
 //     quota), after the retries Retry-After allows
 //   - UNAVAILABLE, INTERNAL / 5xx: retried, then push.ErrUnavailable
 //   - 401 UNAUTHENTICATED: a fresh access token and one more try
-//   - SENDER_ID_MISMATCH, THIRD_PARTY_AUTH_ERROR, PERMISSION_DENIED:
-//     push.ErrAuth. SENDER_ID_MISMATCH (a token of another Firebase
-//     project) is not reported as a dead token: when the certificate has
-//     the wrong project or key, every token gets it, and deleting them all
-//     would be worse than a failed push; VendorError.Code keeps it.
+//   - SENDER_ID_MISMATCH, THIRD_PARTY_AUTH_ERROR, PERMISSION_DENIED, and
+//     NOT_FOUND without UNREGISTERED: push.ErrAuth. SENDER_ID_MISMATCH (a
+//     token of another Firebase project) is not reported as a dead token:
+//     when the certificate has the wrong project or key, every token gets
+//     it, and deleting them all would be worse than a failed push;
+//     VendorError.Code keeps it.
+//
+// A token endpoint that refuses the service account, even inside a 200
+// answer ({"error":"invalid_client"}), is ErrAuth for every token.
 //
 // FCM does not deduplicate messages, so a send that may have reached FCM
 // is never retried blindly.
@@ -43,6 +51,7 @@ package fcm
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -58,6 +67,8 @@ import (
 	"github.com/offlinepush/push/internal/auth"
 	"github.com/offlinepush/push/internal/batch"
 	"github.com/offlinepush/push/internal/secret"
+	"github.com/offlinepush/push/internal/shape"
+	"github.com/offlinepush/push/internal/textfit"
 	"github.com/offlinepush/push/internal/transport"
 	"github.com/offlinepush/push/payload"
 )
@@ -84,6 +95,11 @@ const (
 	// DefaultConcurrency bounds the send requests in flight per client when
 	// WithConcurrency is not given. Each request carries one token.
 	DefaultConcurrency = 64
+	// MaxConns bounds the connections per host of the client New builds
+	// (NewHTTPClient): Google's front ends take about 100 streams per
+	// connection, so a second opens only when every stream of the first is
+	// in use.
+	MaxConns = 4
 )
 
 // Custom keys of the data map (and of the APNs payload, where the iOS
@@ -202,6 +218,9 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 			return nil, v.AsConfig(err)
 		}
 	}
+	if o.HTTPClient == nil {
+		o.HTTPClient = NewHTTPClient()
+	}
 	hc, err := transport.New(v, o, DefaultConcurrency)
 	if err != nil {
 		return nil, err
@@ -218,8 +237,31 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	}
 	c.auth = auth.For(o, "fcm/"+project, own, earlyRefresh)
 	// What a client whose every token is "invalid" should check.
-	c.guard = batch.NewGuard(v, o.MisconfigGuard, "that the tokens belong to the project of Config.CredentialsJSON")
+	c.guard = batch.NewGuard(v, o.MisconfigGuard, "that the tokens are FCM registration tokens of the Firebase project "+
+		"of Config.CredentialsJSON or Config.ProjectID, from the app's google-services.json of that project")
 	return c, nil
+}
+
+// NewHTTPClient returns the HTTP client New uses when push.WithHTTPClient is
+// not given: its own connections, TLS 1.2 or later, HTTP/2 with PING health
+// checks (no frame for 15 s: ping; no answer in 15 s: close), pooled
+// (internal/transport.Pool) so that a burst of sends on a cold client
+// shares one dial instead of a TLS handshake per request, requests wait for
+// a free stream, at most MaxConns connections per host are open, and
+// reconnects after a GOAWAY or a failed dial back off. A client given with
+// WithHTTPClient manages its connections its own way.
+func NewHTTPClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	t.ForceAttemptHTTP2 = true
+	t.HTTP2 = &http.HTTP2Config{
+		SendPingTimeout:             15 * time.Second,
+		PingTimeout:                 15 * time.Second,
+		WriteByteTimeout:            30 * time.Second,
+		StrictMaxConcurrentRequests: true,
+	}
+	t.IdleConnTimeout = 5 * time.Minute
+	return &http.Client{Transport: transport.NewPool(t, transport.PoolConfig{MaxConns: MaxConns})}
 }
 
 // Vendor returns push.FCM.
@@ -442,30 +484,34 @@ func Duration(d time.Duration) string {
 
 // fit keeps the message within MaxPayload, as FCM counts it (title, body,
 // and data keys and values) and as APNs counts the payload FCM builds from
-// it. Over the limit the body is shortened (never splitting a character),
-// or with WithStrictLength the message is refused.
+// it. Over the limit the body and then the title are shortened as little as
+// needed, at a character boundary and ended with "…" (textfit, by
+// shape.Body's rule), so a long chat message
+// still reaches the phone; the data (Ext, Click.URL) is never cut, and a
+// message it leaves no room in is refused naming the bigger of them. With
+// WithStrictLength an oversize message is refused instead.
 func (c *Client) fit(m *Message) error {
 	v := push.FCM
-	for range 3 {
-		over := max(fcmSize(m), apnsSize(m)) - MaxPayload
-		if over <= 0 {
-			return nil
-		}
-		body := m.Notification.Body
-		keep := len(body) - over
-		if c.opts.StrictLength || keep < 1 {
-			field := "Desc"
-			if keep < 1 { // the body alone cannot make room: blame the bigger
-				field = "Ext"
-				if len(m.Notification.Title) > len(m.APNS.Payload.Ext) {
-					field = "Title"
-				}
-			}
-			return v.InvalidMessage(field, fmt.Sprintf("makes the message %d bytes over FCM's %d-byte limit (title, body and data, keys and values)", over, MaxPayload))
-		}
-		m.Notification.Body = payload.Truncate(body, keep, payload.Bytes)
+	size := func() int { return max(fcmSize(m), apnsSize(m)) }
+	n := m.Notification
+	if size() <= MaxPayload { // the usual case: measured once
+		return nil
 	}
-	return v.InvalidMessage("Desc", fmt.Sprintf("cannot be fitted into FCM's %d-byte limit", MaxPayload))
+	if !c.opts.StrictLength {
+		textfit.Fit(MaxPayload, size, &n.Body, &n.Title)
+	}
+	// The shared rule has the last word: a fitted message passes, strict
+	// refuses, and what the texts leave no room for is named.
+	err := shape.Body(v, MaxPayload, "the message (title, body and data, keys and values; and the APNs payload)",
+		c.opts.StrictLength, &n.Title, &n.Body, size)
+	var fe *push.FieldError
+	if url := m.Data[URLKey]; errors.As(err, &fe) && fe.Field == "Ext" && len(url) > len(m.Data[ExtKey]) {
+		// shape.Body blames Ext; here Click.URL is the other part that is
+		// never cut.
+		return v.InvalidMessage("Click.URL", fmt.Sprintf("leaves no room for the text: the message is %d bytes with Title "+
+			"and Desc cut to one character, FCM allows %d (Click.URL is never cut)", size(), MaxPayload))
+	}
+	return err
 }
 
 func fcmSize(m *Message) int {
@@ -665,8 +711,75 @@ func decode(resp *transport.Response, token string) push.Outcome {
 	return push.Outcome{Token: token, Err: statusError(resp)}
 }
 
-// statusError maps a non-2xx answer. The FcmError code decides when there
-// is one; else the canonical status; else the HTTP status.
+// Verdict is one row of the verdict table: the class of an FCM error and
+// why.
+type Verdict struct {
+	Status  int    // the HTTP status FCM answers it with
+	Class   error  // the push sentinel of the outcome
+	Meaning string // what FCM means by it, in short
+}
+
+// Verdicts is the verdict table for the FcmError codes FCM documents
+// (firebase.google.com/docs/reference/fcm/rest/v1/ErrorCode, the error-codes
+// guide, firebase-admin-go's handleFCMError). A token is reported dead
+// (ErrInvalidToken: delete it) only where FCM names it: UNREGISTERED, and an
+// INVALID_ARGUMENT about the registration token (a google.rpc.BadRequest
+// violation on message.token, or a message naming the registration token);
+// any other INVALID_ARGUMENT is the message's fault. Every send carries one
+// token, so such an answer is about that token; a long run of them with no
+// success (tokens of another app, say) is turned into ErrAuth by the
+// misconfiguration guard. SENDER_ID_MISMATCH is never death: see the row.
+//
+// An answer without an FcmError code (or UNSPECIFIED_ERROR) is classed by
+// its canonical status (CanonicalVerdicts), then by its HTTP status.
+var Verdicts = map[string]Verdict{
+	CodeUnregistered: {404, push.ErrInvalidToken,
+		"the registration token is no longer valid (app uninstalled, token expired or rotated)"},
+	CodeInvalidArgument: {400, push.ErrInvalidMessage,
+		"invalid message (ErrInvalidToken instead when it names the registration token)"},
+	// A token issued for another Firebase project. Read as a token problem
+	// it would be deleted; but it is also what every token gets when the
+	// certificate has the wrong project or key, and deleting every token
+	// would be a disaster. The code stays in Code for callers who know better.
+	CodeSenderIDMismatch: {403, push.ErrAuth,
+		"the token belongs to another Firebase project"},
+	CodeQuotaExceeded: {429, push.ErrRateLimited,
+		"message rate exceeded (project, device or topic); not a daily quota"},
+	CodeUnavailable: {503, push.ErrUnavailable, "FCM overloaded"},
+	CodeInternal:    {500, push.ErrUnavailable, "FCM internal error"},
+	// The APNs key or certificate in the Firebase console is missing or
+	// wrong: fix the console; a fresh access token would not help.
+	CodeThirdPartyAuthError: {401, push.ErrAuth,
+		"the APNs (or web push) credentials in the Firebase console were rejected"},
+	"APNS_AUTH_ERROR": {401, push.ErrAuth, "legacy name of THIRD_PARTY_AUTH_ERROR"},
+}
+
+// CanonicalVerdicts classes an answer without an FcmError code by its
+// canonical google.rpc.Code. UNAUTHENTICATED is an expired or revoked access
+// token: the client fetches a new one and sends once more before reporting
+// ErrAuth. NOT_FOUND without UNREGISTERED does not name the token (a wrong
+// project id, an endpoint that is not FCM's): the token is kept.
+var CanonicalVerdicts = map[string]Verdict{
+	"INVALID_ARGUMENT":    {400, push.ErrInvalidMessage, "invalid request"},
+	"FAILED_PRECONDITION": {400, push.ErrInvalidMessage, "request not possible in the current state"},
+	"OUT_OF_RANGE":        {400, push.ErrInvalidMessage, "value out of range"},
+	"UNAUTHENTICATED":     {401, push.ErrAuth, "access token invalid or expired"},
+	"PERMISSION_DENIED":   {403, push.ErrAuth, "no permission to send for this project (check Config.ProjectID and the service account's role)"},
+	"NOT_FOUND":           {404, push.ErrAuth, "not found, without an FcmError naming the token (check Config.ProjectID and the endpoint); token kept"},
+	"RESOURCE_EXHAUSTED":  {429, push.ErrRateLimited, "rate exceeded"},
+	"UNKNOWN":             {500, push.ErrUnavailable, "unknown server error"},
+	"INTERNAL":            {500, push.ErrUnavailable, "internal server error"},
+	"UNAVAILABLE":         {503, push.ErrUnavailable, "service unavailable"},
+	"DEADLINE_EXCEEDED":   {504, push.ErrUnavailable, "server deadline exceeded"},
+}
+
+// senderHint is what a SENDER_ID_MISMATCH asks the caller to check.
+const senderHint = "likely a misconfiguration, not a dead token (check that the tokens belong to the project of " +
+	"Config.CredentialsJSON or Config.ProjectID); token kept"
+
+// statusError maps a non-2xx answer by the verdict tables: the FcmError
+// code decides when there is one; else the canonical status; else the HTTP
+// status.
 func statusError(resp *transport.Response) *push.VendorError {
 	var s Status
 	if json.Unmarshal(resp.Body, &s) != nil || (s.Error.Status == "" && s.Error.Message == "") {
@@ -678,41 +791,35 @@ func statusError(resp *transport.Response) *push.VendorError {
 		code = s.Error.Status
 	}
 	e := &push.VendorError{Vendor: push.FCM, HTTPStatus: resp.Status, Code: code, Message: s.Error.Message}
-	switch {
-	case fc == CodeUnregistered:
-		e.Kind = push.ErrInvalidToken
-	case fc == CodeInvalidArgument || s.Error.Status == "INVALID_ARGUMENT":
-		e.Kind = push.ErrInvalidMessage
-		if s.namesToken() {
-			e.Kind = push.ErrInvalidToken
+	v, ok := Verdicts[fc]
+	if !ok {
+		v, ok = CanonicalVerdicts[s.Error.Status]
+	}
+	if !ok {
+		// Neither code is known: the HTTP status decides (401 then is an
+		// expired access token, as UNAUTHENTICATED).
+		v.Class = transport.StatusError(push.FCM, resp, "", "").Kind
+		if resp.Status == http.StatusUnauthorized {
+			code = "UNAUTHENTICATED"
 		}
+	}
+	e.Kind = v.Class
+	if e.Message == "" {
+		e.Message = v.Meaning
+	}
+	switch {
+	case e.Kind == push.ErrInvalidMessage && s.namesToken():
+		e.Kind = push.ErrInvalidToken
 	case fc == CodeSenderIDMismatch:
-		// The token was issued for another Firebase project. Read as a
-		// token problem it would be deleted; but the same answer for every
-		// token means this certificate has the wrong project or key, and
-		// deleting every token would be a disaster. So: ErrAuth (the code
-		// stays in Code for callers who know better).
-		e.Kind = push.ErrAuth
-	case fc == CodeThirdPartyAuthError || fc == "APNS_AUTH_ERROR":
-		// The APNs key/certificate in the Firebase console is missing or
-		// wrong: fix the console; a fresh access token would not help.
-		e.Kind = push.ErrAuth
-	case fc == CodeQuotaExceeded || s.Error.Status == "RESOURCE_EXHAUSTED" || resp.Status == http.StatusTooManyRequests:
-		// A message-rate limit, not a daily quota: retry later.
-		e.Kind = push.ErrRateLimited
-		e.RetryAfter = transport.RetryAfter(resp.Header)
-	case fc == CodeUnavailable || fc == CodeInternal || s.Error.Status == "UNAVAILABLE" ||
-		s.Error.Status == "INTERNAL" || resp.Status >= 500:
-		e.Kind = push.ErrUnavailable
-		e.RetryAfter = transport.RetryAfter(resp.Header)
-	case s.Error.Status == "UNAUTHENTICATED" || resp.Status == http.StatusUnauthorized:
+		e.Message += ": " + senderHint
+	case code == "NOT_FOUND":
+		e.Message += " (" + v.Meaning + ")"
+	case code == "UNAUTHENTICATED":
 		// The access token expired or was revoked: auth.Do fetches a new
 		// one and sends once more.
-		e.Kind, e.Cause = push.ErrAuth, auth.ErrExpired
-	case s.Error.Status == "PERMISSION_DENIED" || resp.Status == http.StatusForbidden:
-		e.Kind = push.ErrAuth
-	default:
-		e.Kind = transport.StatusError(push.FCM, resp, "", "").Kind
+		e.Cause = auth.ErrExpired
+	case e.Kind == push.ErrRateLimited || e.Kind == push.ErrUnavailable:
+		e.RetryAfter = transport.RetryAfter(resp.Header)
 	}
 	return e
 }

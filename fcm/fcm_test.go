@@ -483,6 +483,48 @@ func TestTokenEndpointRejects(t *testing.T) {
 	assert.Empty(t, srv.Sends())
 }
 
+// TestTokenErrorInside200 (issue 13 finding 10): a token endpoint that
+// answers 200 with an OAuth error and no access token refused the service
+// account: every token gets ErrAuth (exactly one class, the OAuth code in
+// Code), after one exchange and no send. A 200 without a token and without
+// an error is a broken answer: ErrUnavailable.
+func TestTokenErrorInside200(t *testing.T) {
+	for _, tc := range []struct {
+		name, body, code string
+		kind             error
+	}{
+		{"invalid_client", `{"error":"invalid_client","error_description":"The OAuth client was not found."}`, "invalid_client", push.ErrAuth},
+		{"invalid_grant", `{"error":"invalid_grant"}`, "invalid_grant", push.ErrAuth},
+		{"temporarily_unavailable", `{"error":"temporarily_unavailable"}`, "temporarily_unavailable", push.ErrUnavailable},
+		{"no token, no error", `{"token_type":"Bearer"}`, "", push.ErrUnavailable},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, srv := setup(t, fcm.Config{}, push.WithRetry(push.NoRetry))
+			srv.Inject(pushtest.Fault{Path: "/token", Status: 200, Body: tc.body, ContentType: "application/json", Times: -1})
+			res, err := c.Push(context.Background(), &push.OfflinePushInfo{Desc: "hi"}, "tok-A", "tok-B")
+			require.NoError(t, err)
+			for _, o := range res.Outcomes {
+				require.ErrorIs(t, o.Err, tc.kind)
+				n := 0
+				for _, k := range []error{push.ErrInvalidToken, push.ErrInvalidMessage, push.ErrAuth, push.ErrQuota,
+					push.ErrRateLimited, push.ErrUnavailable, push.ErrDisabled} {
+					if errors.Is(o.Err, k) {
+						n++
+					}
+				}
+				assert.Equal(t, 1, n, "exactly one class: %v", o.Err)
+				var ve *push.VendorError
+				require.ErrorAs(t, o.Err, &ve)
+				assert.Equal(t, tc.code, ve.Code)
+				assert.Equal(t, 200, ve.HTTPStatus)
+				assert.Contains(t, ve.Message, "access token")
+			}
+			assert.Equal(t, 1, srv.TokenRequests())
+			assert.Empty(t, srv.Sends())
+		})
+	}
+}
+
 // TestTokenEndpointUnavailable: a 5xx from the token endpoint is retried
 // (the exchange has no side effect), then the sends go through.
 func TestTokenEndpointUnavailable(t *testing.T) {
@@ -569,20 +611,97 @@ func TestBadInputBeforeAnyRequest(t *testing.T) {
 	}
 }
 
-// TestLongDescTruncated: without WithStrictLength a long body is cut, on a
-// character boundary, to fit FCM's 4096-byte payload.
-func TestLongDescTruncated(t *testing.T) {
+// TestLongTextsFit (issue 12 finding 8): a message over FCM's 4096 bytes
+// (title, body and data as FCM counts them, and the APNs payload FCM builds,
+// HTML-escaped as this package encodes) is shortened as little as needed:
+// the body first, then the title, at a character boundary, ending with "…";
+// Ext is never cut. The fake, which checks both limits, accepts every one.
+func TestLongTextsFit(t *testing.T) {
 	c, srv := setup(t, fcm.Config{})
-	desc := strings.Repeat("消息", 1000) // 6000 bytes
-	m, err := c.Message(&push.OfflinePushInfo{Title: "Alice", Desc: desc, Ext: `{"k":"v"}`})
+	mixed := strings.Repeat("Hi \"你好\" 😀 <b>&\\\n", 300)
+	for _, tc := range []struct {
+		name        string
+		in          push.OfflinePushInfo
+		title, body string // exact texts after fitting; body "" when checked by the rule
+	}{
+		{"fits", push.OfflinePushInfo{Title: "Alice", Desc: "See you at 8?"}, "Alice", "See you at 8?"},
+		{"CJK", push.OfflinePushInfo{Title: "Alice", Desc: strings.Repeat("長", 1400)}, "Alice", strings.Repeat("長", 1343) + "…"},
+		{"emoji", push.OfflinePushInfo{Title: "Alice", Desc: strings.Repeat("😀", 2000)}, "Alice", strings.Repeat("😀", 1007) + "…"},
+		{"title too", push.OfflinePushInfo{Title: strings.Repeat("标", 2000), Desc: strings.Repeat("题", 2000)},
+			strings.Repeat("标", 1343) + "…", "题…"},
+		{"big Ext kept whole", push.OfflinePushInfo{Title: "Alice", Desc: strings.Repeat("長", 100), Ext: `{"k":"` + strings.Repeat("x", 3900) + `"}`},
+			"Alice", strings.Repeat("長", 36) + "…"},
+		// "<", "&" and ">" take 6 bytes each, escaped
+		{"HTML characters", push.OfflinePushInfo{Title: "Alice", Desc: strings.Repeat("<&>", 2000)}, "Alice", strings.Repeat("<&>", 223) + "<&" + "…"},
+		{"mixed", push.OfflinePushInfo{Title: "Alice", Desc: mixed}, "Alice", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, err := c.Message(&tc.in)
+			require.NoError(t, err)
+			fcmBytes, apnsBytes := fcm.Sizes(m)
+			assert.LessOrEqual(t, fcmBytes, fcm.MaxPayload)
+			assert.LessOrEqual(t, apnsBytes, fcm.MaxPayload)
+			assert.Equal(t, tc.title, m.Notification.Title)
+			if tc.body != "" {
+				assert.Equal(t, tc.body, m.Notification.Body)
+			} else {
+				assert.True(t, strings.HasSuffix(m.Notification.Body, "…"))
+				assert.True(t, strings.HasPrefix(tc.in.Desc, strings.TrimSuffix(m.Notification.Body, "…")))
+			}
+			if tc.name != "fits" {
+				// cut as little as needed: one more character (at most 4
+				// bytes, or 6 escaped) would not have fitted
+				assert.Greater(t, max(fcmBytes, apnsBytes), fcm.MaxPayload-6)
+			}
+			assert.Equal(t, tc.in.Ext, m.Data["ext"])
+			res, err := c.Push(context.Background(), &tc.in, "tok-"+strings.ReplaceAll(tc.name, " ", "-"))
+			require.NoError(t, err)
+			require.NoError(t, res.Err(), "the fake accepts it: within both limits")
+		})
+	}
+	assert.Len(t, srv.Sends(), 7)
+}
+
+// TestOversizeRefused: what cannot fit by shortening the texts (Ext or
+// Click.URL alone over the limit), and with WithStrictLength any oversize
+// message, is refused naming the field, before any request.
+func TestOversizeRefused(t *testing.T) {
+	c, srv := setup(t, fcm.Config{})
+	strict, strictSrv := setup(t, fcm.Config{}, push.WithStrictLength())
+	for _, tc := range []struct {
+		name, field string
+		c           *fcm.Client
+		in          *push.OfflinePushInfo
+	}{
+		{"Ext alone too big", "Ext", c, &push.OfflinePushInfo{Title: "Alice", Desc: "hi", Ext: strings.Repeat("x", fcm.MaxPayload)}},
+		{"Click.URL alone too big", "Click.URL", c, &push.OfflinePushInfo{Title: "Alice", Desc: "hi",
+			Click: push.ClickAction{Kind: push.ClickOpenURL, URL: "https://example.com/" + strings.Repeat("a", 4100)}}},
+		{"strict", "Title+Desc+Ext", strict, &push.OfflinePushInfo{Title: "Alice", Desc: strings.Repeat("長", 1400)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := tc.c.Push(context.Background(), tc.in, "tok-A")
+			assert.Nil(t, res)
+			require.ErrorIs(t, err, push.ErrInvalidMessage)
+			var fe *push.FieldError
+			require.ErrorAs(t, err, &fe)
+			assert.Equal(t, tc.field, fe.Field)
+			assert.Contains(t, err.Error(), "4096")
+		})
+	}
+	assert.Empty(t, srv.Records(), "nothing sent")
+	assert.Empty(t, strictSrv.Records(), "nothing sent")
+}
+
+// TestEmptyTitleSentAsNone: FCM needs no title (Android shows the app's
+// name): an empty Title is sent as none, even with a default title set.
+func TestEmptyTitleSentAsNone(t *testing.T) {
+	c, _ := setup(t, fcm.Config{}, push.WithDefaultTitle("Chat"))
+	m, err := c.Message(&push.OfflinePushInfo{Desc: "See you at 8?"})
 	require.NoError(t, err)
-	assert.True(t, strings.HasPrefix(desc, m.Notification.Body))
-	assert.Less(t, len(m.Notification.Body), 4096)
-	assert.Greater(t, len(m.Notification.Body), 3500)
-	res, err := c.Push(context.Background(), &push.OfflinePushInfo{Title: "Alice", Desc: desc, Ext: `{"k":"v"}`}, "tok-A")
+	assert.Equal(t, &fcm.Notification{Body: "See you at 8?"}, m.Notification)
+	b, err := json.Marshal(m)
 	require.NoError(t, err)
-	require.NoError(t, res.Err(), "the fake accepts it: within the limit")
-	assert.Len(t, srv.Sends(), 1)
+	assert.Contains(t, string(b), `"notification":{"body":"See you at 8?"}`)
 }
 
 func TestNewValidatesConfig(t *testing.T) {
@@ -762,4 +881,93 @@ func TestDuration(t *testing.T) {
 	} {
 		assert.Equal(t, want, fcm.Duration(d), d.String())
 	}
+}
+
+// pooled returns a client like New's own (fcm.NewHTTPClient), trusting srv.
+func pooled(t *testing.T, srv *pushtest.FCM, opts ...push.Option) *fcm.Client {
+	t.Helper()
+	hc := fcm.Trusting(srv.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs)
+	t.Cleanup(hc.CloseIdleConnections)
+	c, err := fcm.New(fcm.Config{CredentialsJSON: creds},
+		append([]push.Option{push.WithEndpoint(srv.URL()), push.WithHTTPClient(hc)}, opts...)...)
+	require.NoError(t, err)
+	return c
+}
+
+// TestColdClientFewConnections (issue 13 finding 9): a cold client pushing
+// to many tokens at once (token exchange included) shares one dial and one
+// connection instead of a TLS handshake per request in flight.
+func TestColdClientFewConnections(t *testing.T) {
+	for _, n := range []int{8, 256} {
+		t.Run(fmt.Sprint(n, " tokens"), func(t *testing.T) {
+			srv := pushtest.NewFCM(creds)
+			defer srv.Close()
+			c := pooled(t, srv)
+			tokens := make([]string, n)
+			for i := range tokens {
+				tokens[i] = fmt.Sprintf("cold-%04d", i)
+			}
+			res, err := c.Push(context.Background(), &push.OfflinePushInfo{Title: "Alice", Desc: "hi"}, tokens...)
+			require.NoError(t, err)
+			require.NoError(t, res.Err())
+			assert.Len(t, srv.Delivered(), n)
+			t.Logf("%d tokens: %d connections", n, srv.Connections())
+			assert.LessOrEqual(t, srv.Connections(), 2)
+		})
+	}
+	// With a shared token source no exchange warms a connection first: the
+	// sends themselves find the client cold. (The fake refuses the token;
+	// the connections are what counts here.)
+	t.Run("256 tokens, shared token source", func(t *testing.T) {
+		srv := pushtest.NewFCM(creds)
+		defer srv.Close()
+		hc := fcm.Trusting(srv.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs)
+		t.Cleanup(hc.CloseIdleConnections)
+		ts := oauth2TokenSource(func() (*oauth2.Token, error) {
+			return &oauth2.Token{AccessToken: "shared-token", Expiry: time.Now().Add(time.Hour)}, nil
+		})
+		c, err := fcm.New(fcm.Config{ProjectID: project}, push.WithTokenSource(ts), push.WithEndpoint(srv.URL()),
+			push.WithHTTPClient(hc), push.WithRetry(push.NoRetry))
+		require.NoError(t, err)
+		tokens := make([]string, 256)
+		for i := range tokens {
+			tokens[i] = fmt.Sprintf("cold-%04d", i)
+		}
+		res, err := c.Push(context.Background(), &push.OfflinePushInfo{Desc: "hi"}, tokens...)
+		require.NoError(t, err)
+		require.Len(t, res.Outcomes, len(tokens))
+		t.Logf("%d connections", srv.Connections())
+		assert.LessOrEqual(t, srv.Connections(), 2)
+	})
+}
+
+// TestGoAwayReconnectsBackedOff (issue 13 finding 9): a front end that ends
+// every connection (GOAWAY) with 503 UNAVAILABLE after one answer makes the
+// client reconnect for its retries, with backoff and one shared dial: a
+// handful of connections in 2 s, not one per retry.
+func TestGoAwayReconnectsBackedOff(t *testing.T) {
+	srv := pushtest.NewFCM(creds)
+	defer srv.Close()
+	c := pooled(t, srv, push.WithRetry(push.RetryPolicy{MaxRetries: 20, MinBackoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond}))
+	require.NoError(t, c.Authenticate(context.Background()))
+	srv.SetGoAway(true, "UNAVAILABLE")
+	before := srv.Connections()
+	tokens := []string{"tok-1", "tok-2", "tok-3", "tok-4", "tok-5"}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	res, err := c.Push(ctx, &push.OfflinePushInfo{Desc: "hi"}, tokens...)
+	require.NoError(t, err)
+	require.Len(t, res.Outcomes, len(tokens))
+	for _, o := range res.Outcomes {
+		require.Error(t, o.Err)
+	}
+	conns := srv.Connections() - before
+	t.Logf("%d connections, %d send requests in 2 s", conns, len(srv.Sends()))
+	assert.LessOrEqual(t, conns, 8, "reconnects backed off")
+	assert.Empty(t, srv.Delivered())
+
+	srv.SetGoAway(false, "")
+	res, err = c.Push(context.Background(), &push.OfflinePushInfo{Desc: "hi"}, tokens...)
+	require.NoError(t, err)
+	require.NoError(t, res.Err())
 }

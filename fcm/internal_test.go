@@ -1,6 +1,7 @@
 package fcm
 
 import (
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -69,6 +70,18 @@ func TestDecode(t *testing.T) {
 		{name: "unspecified", status: 500, kind: push.ErrUnavailable, code: "UNKNOWN",
 			body: `{"error": {"code": 500, "message": "?", "status": "UNKNOWN",
 			  "details": [{"@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError", "errorCode": "UNSPECIFIED_ERROR"}]}}`},
+		// issue 12: a NOT_FOUND without UNREGISTERED does not name the token
+		{name: "not found without FcmError", status: 404, kind: push.ErrAuth, code: "NOT_FOUND",
+			body: `{"error": {"code": 404, "message": "Requested entity was not found.", "status": "NOT_FOUND"}}`},
+		{name: "invalid argument without FcmError naming the token", status: 400, kind: push.ErrInvalidToken, code: "INVALID_ARGUMENT",
+			body: `{"error": {"code": 400, "message": "The registration token is not a valid FCM registration token", "status": "INVALID_ARGUMENT"}}`},
+		{name: "legacy APNS_AUTH_ERROR", status: 401, kind: push.ErrAuth, code: "APNS_AUTH_ERROR",
+			body: `{"error": {"code": 401, "message": "Auth error from APNS", "status": "UNAUTHENTICATED",
+			  "details": [{"@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError", "errorCode": "APNS_AUTH_ERROR"}]}}`},
+		{name: "unknown status 401", status: 401, kind: push.ErrAuth, code: "SOMETHING", expired: true,
+			body: `{"error": {"code": 401, "message": "?", "status": "SOMETHING"}}`},
+		{name: "unknown status 429", status: 429, header: http.Header{"Retry-After": {"3"}}, kind: push.ErrRateLimited, code: "SOMETHING", retry: 3 * time.Second,
+			body: `{"error": {"code": 429, "message": "?", "status": "SOMETHING"}}`},
 		{name: "proxy html 502", status: 502, kind: push.ErrUnavailable, body: `<html><body>Bad Gateway</body></html>`},
 		{name: "empty 400", status: 400, kind: push.ErrInvalidMessage, body: ``},
 	} {
@@ -108,6 +121,51 @@ func TestDecode(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestVerdictTables: every row of the verdict tables, answered as FCM
+// answers it, gets the row's class, exactly one sentinel, and a dead-token
+// verdict only for UNREGISTERED. SENDER_ID_MISMATCH says why the token is
+// kept.
+func TestVerdictTables(t *testing.T) {
+	fcmErr := func(st int, status, code string) string {
+		return fmt.Sprintf(`{"error":{"code":%d,"message":"m","status":%q,"details":[{"@type":%q,"errorCode":%q}]}}`, st, status, fcmErrorType, code)
+	}
+	for code, v := range Verdicts {
+		t.Run(code, func(t *testing.T) {
+			o := decode(&transport.Response{Status: v.Status, Body: []byte(fcmErr(v.Status, "X", code))}, "tok")
+			if !errors.Is(o.Err, v.Class) || classes(o.Err) != 1 {
+				t.Fatalf("%s: got %v, want only %v", code, o.Err, v.Class)
+			}
+			if errors.Is(o.Err, push.ErrInvalidToken) != (code == CodeUnregistered) {
+				t.Errorf("%s: dead-token verdict %v", code, o.Err)
+			}
+		})
+	}
+	for status, v := range CanonicalVerdicts {
+		t.Run(status, func(t *testing.T) {
+			o := decode(&transport.Response{Status: v.Status, Body: []byte(fmt.Sprintf(`{"error":{"code":%d,"message":"m","status":%q}}`, v.Status, status))}, "tok")
+			if !errors.Is(o.Err, v.Class) || classes(o.Err) != 1 || errors.Is(o.Err, push.ErrInvalidToken) {
+				t.Fatalf("%s: got %v, want only %v", status, o.Err, v.Class)
+			}
+		})
+	}
+	o := decode(&transport.Response{Status: 403, Body: []byte(fcmErr(403, "PERMISSION_DENIED", CodeSenderIDMismatch))}, "tok")
+	for _, want := range []string{"likely a misconfiguration", "Config.CredentialsJSON", "token kept"} {
+		if !strings.Contains(o.Err.Error(), want) {
+			t.Errorf("SENDER_ID_MISMATCH: %q lacks %q", o.Err, want)
+		}
+	}
+}
+
+func classes(err error) int {
+	n := 0
+	for _, k := range []error{push.ErrInvalidToken, push.ErrInvalidMessage, push.ErrAuth, push.ErrQuota, push.ErrRateLimited, push.ErrUnavailable, push.ErrDisabled} {
+		if errors.Is(err, k) {
+			n++
+		}
+	}
+	return n
 }
 
 // TestBodyIsMarshalledMessage: the spliced body equals encoding/json's
@@ -187,5 +245,29 @@ func BenchmarkBuild(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestDefaultHTTPClientIsPooled: without WithHTTPClient a client gets its
+// own pooled connections (NewHTTPClient), never net/http's shared default.
+func TestDefaultHTTPClientIsPooled(t *testing.T) {
+	a, err := New(Config{CredentialsJSON: benchCreds})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := New(Config{CredentialsJSON: benchCreds})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pa, ok := a.opts.HTTPClient.Transport.(*transport.Pool)
+	if !ok {
+		t.Fatalf("transport %T, want a *transport.Pool", a.opts.HTTPClient.Transport)
+	}
+	if pb, _ := b.opts.HTTPClient.Transport.(*transport.Pool); pb == pa {
+		t.Error("two clients share one pool")
+	}
+	tr := pa.Transport()
+	if tr.TLSClientConfig.MinVersion < tls.VersionTLS12 || tr.TLSClientConfig.InsecureSkipVerify || tr.HTTP2 == nil || tr.HTTP2.SendPingTimeout <= 0 {
+		t.Errorf("transport settings: TLS %x, HTTP2 %+v", tr.TLSClientConfig.MinVersion, tr.HTTP2)
 	}
 }

@@ -43,10 +43,12 @@ import (
 //
 // It answers 200 with apns-id (the request's, or a new UUID) and
 // apns-unique-id and an empty body; 410 {"reason":"Unregistered",
-// "timestamp":<ms>} for tokens marked with Invalidate. Fault.Code is
-// answered as {"reason": Code} with the status APNs uses for that reason
-// (e.g. TooManyRequests 429, ExpiredProviderToken 403, ServiceUnavailable
-// 503; an unknown reason 400).
+// "timestamp":<ms>} for tokens marked with Invalidate; 400 BadDeviceToken
+// for every token while SetMisconfigured(true) is in force (the answer of
+// the wrong environment: a development build's tokens sent to production,
+// or the reverse). Fault.Code is answered as {"reason": Code} with the
+// status APNs uses for that reason (e.g. TooManyRequests 429,
+// ExpiredProviderToken 403, ServiceUnavailable 503; an unknown reason 400).
 //
 // The client must trust the fake's certificate and speak HTTP/2: use
 // push.WithHTTPClient(srv.Client()) with push.WithEndpoint(srv.URL()).
@@ -58,9 +60,10 @@ type APNs struct {
 
 	pub *ecdsa.PublicKey
 
-	mu   sync.Mutex
-	now  func() time.Time
-	jwts map[string]int64 // distinct provider tokens that verified, and their iat
+	mu     sync.Mutex
+	now    func() time.Time
+	jwts   map[string]int64 // distinct provider tokens that verified, and their iat
+	goAway *string          // SetGoAway: the reason answered, "" to handle as usual; nil: off
 }
 
 // NewAPNs starts a fake APNs server for one signing key and app. key is the
@@ -73,7 +76,7 @@ func NewAPNs(teamID, keyID string, key []byte, topic string) *APNs {
 		panic("pushtest: NewAPNs: " + err.Error())
 	}
 	a := &APNs{TeamID: teamID, KeyID: keyID, Topic: topic, pub: pub, jwts: map[string]int64{}}
-	a.Server = newServer(true, func(p string) bool { return strings.HasPrefix(p, "/3/device/") }, a.handle, apnsFault)
+	a.Server = newServer(true, func(p string) bool { return strings.HasPrefix(p, "/3/device/") }, a.handleGoAway, apnsFault)
 	a.addSecrets(string(key))
 	return a
 }
@@ -128,6 +131,50 @@ func (a *APNs) Signatures() int {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return len(a.jwts)
+}
+
+// SetGoAway makes the fake shut down every connection after its next
+// answer, as APNs does before it closes a connection: an HTTP/2 GOAWAY, then
+// the close once the streams already accepted are answered. With reason ""
+// each request is handled as usual; else it is answered with that reason
+// and its status (e.g. "Shutdown", 503), as APNs gives the reason of a
+// GOAWAY. A client that reconnects at once, again and again, is what APNs
+// treats as abuse: Connections counts the reconnects. SetGoAway(false, "")
+// ends it.
+func (a *APNs) SetGoAway(on bool, reason string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.goAway = nil
+	if on {
+		a.goAway = &reason
+	}
+}
+
+func (a *APNs) handleGoAway(rec *Record, r *http.Request) (int, http.Header, []byte) {
+	a.mu.Lock()
+	goAway := a.goAway
+	a.mu.Unlock()
+	if goAway == nil {
+		return a.handle(rec, r)
+	}
+	var status int
+	var h http.Header
+	var body []byte
+	if *goAway == "" {
+		status, h, body = a.handle(rec, r)
+	} else {
+		status = apnsStatus[*goAway]
+		if status == 0 {
+			status = 400
+		}
+		rec.Tokens = []string{strings.TrimPrefix(r.URL.Path, "/3/device/")}
+		h, body = a.idHeader(r), apnsError(*goAway, time.Time{})
+	}
+	if h == nil {
+		h = http.Header{}
+	}
+	h.Set("Connection", "close") // net/http's HTTP/2 server sends a GOAWAY for it
+	return status, h, body
 }
 
 // apnsStatus is the HTTP status APNs answers with each reason.
@@ -224,6 +271,12 @@ func (a *APNs) handle(rec *Record, r *http.Request) (int, http.Header, []byte) {
 	}
 	rec.Tokens = []string{token}
 	if !apnsToken(token) {
+		return fail("BadDeviceToken")
+	}
+	if a.Misconfigured() {
+		// The client sends to the other environment (Config.Sandbox wrong):
+		// there, no token of this app is known, and Apple answers every one
+		// as malformed.
 		return fail("BadDeviceToken")
 	}
 	switch {

@@ -250,3 +250,30 @@ func TestAPNsKeyIsP8(t *testing.T) {
 	}()
 	NewAPNs(apnsTeam, apnsKeyID, []byte("nope"), apnsTopic)
 }
+
+// TestAPNsMisconfigured: set misconfigured, the fake answers every valid
+// request as the wrong environment does (400 BadDeviceToken), and accepts
+// again once unset.
+func TestAPNsMisconfigured(t *testing.T) {
+	key := APNsKey()
+	srv := NewAPNs(apnsTeam, apnsKeyID, key, apnsTopic)
+	defer srv.Close()
+	h := map[string]string{"authorization": "bearer " + goodJWT(t, key, time.Now()), "apns-topic": apnsTopic}
+	send := func() (int, string) {
+		st, _, body := doAPNs(t, srv.Client(), srv, apnsReq{path: "/3/device/" + apnsDevice, header: h, body: `{"aps":{}}`})
+		return st, reasonOf(body)
+	}
+	srv.SetMisconfigured(true)
+	for range 3 {
+		if st, reason := send(); st != 400 || reason != "BadDeviceToken" {
+			t.Fatalf("misconfigured: got %d %s, want 400 BadDeviceToken", st, reason)
+		}
+	}
+	if len(srv.Delivered()) != 0 {
+		t.Fatal("a misconfigured app delivered")
+	}
+	srv.SetMisconfigured(false)
+	if st, reason := send(); st != 200 {
+		t.Fatalf("set up right again: got %d %s", st, reason)
+	}
+}

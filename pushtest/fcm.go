@@ -48,7 +48,10 @@ import (
 // and the 4096-byte payload limit. It answers 200 {"name":…}, or
 // google.rpc.Status errors with FcmError details: UNREGISTERED (404) for
 // tokens marked with Invalidate, INVALID_ARGUMENT (400) for a malformed
-// token or message, UNAUTHENTICATED (401) for a bad or expired access token.
+// token or message, UNAUTHENTICATED (401) for a bad or expired access token,
+// and SENDER_ID_MISMATCH (403) for every token while SetMisconfigured(true)
+// is in force (FCM's answer to tokens of another Firebase project: the
+// certificate's project is not the app's).
 //
 // Fault.Code is an FcmError code ("UNREGISTERED", "QUOTA_EXCEEDED",
 // "UNAVAILABLE", "INTERNAL", "SENDER_ID_MISMATCH",
@@ -73,6 +76,7 @@ type FCM struct {
 	access map[string]fcmAccess // issued access tokens
 	conns  map[string]bool      // remote addresses seen
 	protos map[string]int       // requests by protocol
+	goAway *string              // SetGoAway: the code answered, "" to handle as usual; nil: off
 }
 
 type fcmAccess struct {
@@ -174,6 +178,21 @@ func (f *FCM) ExpireTokens() {
 	f.mu.Unlock()
 }
 
+// SetGoAway makes the fake shut down every connection after its next send
+// answer, as Google's front ends do when they drain a connection: an HTTP/2
+// GOAWAY, then the close once the streams already accepted are answered.
+// With code "" each send is handled as usual; else it is answered with that
+// FcmError code or canonical status (e.g. "UNAVAILABLE", 503). Connections
+// counts the reconnects. SetGoAway(false, "") ends it.
+func (f *FCM) SetGoAway(on bool, code string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.goAway = nil
+	if on {
+		f.goAway = &code
+	}
+}
+
 // Conns returns how many distinct client connections sent requests (by
 // remote address). With HTTP/2 many requests share one connection.
 func (f *FCM) Conns() int {
@@ -269,7 +288,26 @@ func (f *FCM) handle(rec *Record, r *http.Request) (int, http.Header, []byte) {
 	case strings.HasSuffix(r.URL.Path, "/token"):
 		return f.token(rec, r)
 	case isFCMSend(r.URL.Path):
-		return f.send(rec, r)
+		f.mu.Lock()
+		goAway := f.goAway
+		f.mu.Unlock()
+		if goAway == nil {
+			return f.send(rec, r)
+		}
+		var status int
+		var h http.Header
+		var body []byte
+		if *goAway == "" {
+			status, h, body = f.send(rec, r)
+		} else {
+			status, body = fcmFault(Fault{Code: *goAway})
+			h = jsonHeader()
+		}
+		if h == nil {
+			h = http.Header{}
+		}
+		h.Set("Connection", "close") // net/http's HTTP/2 server sends a GOAWAY for it
+		return status, h, body
 	}
 	return fcmStatus(404, "NOT_FOUND", "", "The requested URL "+r.URL.Path+" was not found on this server.", "")
 }
@@ -567,6 +605,12 @@ func (f *FCM) send(rec *Record, r *http.Request) (int, http.Header, []byte) {
 		return invalid(fmt.Sprintf("Message is too big: %d bytes, the limit is %d (title, body and data, keys and values)", size, fcmMaxPayload), "message")
 	}
 
+	if m.Token != "" && f.Misconfigured() {
+		// The client's project is not the one the app's tokens were issued
+		// for (a wrong service-account JSON or ProjectID): FCM's answer names
+		// the sender, not a dead token.
+		return fcmStatus(403, "PERMISSION_DENIED", "SENDER_ID_MISMATCH", "SenderId mismatch", "")
+	}
 	if m.Token != "" && f.IsInvalid(m.Token) {
 		return fcmStatus(404, "NOT_FOUND", "UNREGISTERED", "Requested entity was not found.", "")
 	}

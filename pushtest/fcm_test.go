@@ -308,3 +308,27 @@ func TestFCMCredentialsShape(t *testing.T) {
 		t.Error("credentials are not fresh")
 	}
 }
+
+// TestFCMMisconfigured: set misconfigured, the fake answers every send as
+// FCM answers tokens of another project (403 SENDER_ID_MISMATCH), and
+// accepts again once unset.
+func TestFCMMisconfigured(t *testing.T) {
+	f := NewFCM(fcmCreds)
+	defer f.Close()
+	tok := fcmAccessToken(t, f, "https://www.googleapis.com/auth/firebase.messaging")
+	body := `{"message":{"token":"tok-1","notification":{"body":"b"}}}`
+	f.SetMisconfigured(true)
+	for range 3 {
+		a := fcmPost(t, f, "/v1/projects/fake-proj/messages:send", tok, body)
+		if a.status != 403 || a.gstatus != "PERMISSION_DENIED" || a.fcmCode != "SENDER_ID_MISMATCH" {
+			t.Fatalf("misconfigured: got %d %s/%s", a.status, a.gstatus, a.fcmCode)
+		}
+	}
+	if len(f.Delivered()) != 0 {
+		t.Fatal("a misconfigured app delivered")
+	}
+	f.SetMisconfigured(false)
+	if a := fcmPost(t, f, "/v1/projects/fake-proj/messages:send", tok, body); a.status != 200 {
+		t.Fatalf("set up right again: got %d %s/%s", a.status, a.gstatus, a.fcmCode)
+	}
+}

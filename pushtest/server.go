@@ -18,6 +18,7 @@ import (
 	"io"
 	"log"
 	"mime"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -25,6 +26,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -178,6 +180,8 @@ type Server struct {
 	records  []Record
 	secrets  []string
 	sendPath func(path string) bool
+
+	conns atomic.Int64 // connections accepted
 }
 
 // vendorHandler is a fake's own logic for a request that no fault took.
@@ -196,6 +200,11 @@ func newServer(tlsHTTP2 bool, isSend func(path string) bool, h vendorHandler, fb
 	// Clients dropping connections when a test ends is normal here; keep
 	// the server's log quiet about it.
 	s.ts.Config.ErrorLog = log.New(io.Discard, "", 0)
+	s.ts.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			s.conns.Add(1)
+		}
+	}
 	if tlsHTTP2 {
 		s.ts.EnableHTTP2 = true
 		s.ts.StartTLS()
@@ -210,6 +219,12 @@ func (s *Server) URL() string { return s.ts.URL }
 
 // Client returns an HTTP client that trusts the server (for TLS fakes).
 func (s *Server) Client() *http.Client { return s.ts.Client() }
+
+// Connections returns how many client connections the server has accepted
+// (each a TCP connect, and a TLS handshake for the TLS fakes), whether or
+// not they carried a request. A client that keeps its connections, as APNs
+// asks, keeps it low.
+func (s *Server) Connections() int { return int(s.conns.Load()) }
 
 // Close shuts the server down.
 func (s *Server) Close() { s.ts.Close() }

@@ -15,6 +15,7 @@ import (
 	"github.com/offlinepush/push/harmony"
 	"github.com/offlinepush/push/honor"
 	"github.com/offlinepush/push/huawei"
+	"github.com/offlinepush/push/internal/transport"
 	"github.com/offlinepush/push/meizu"
 	"github.com/offlinepush/push/oppo"
 	"github.com/offlinepush/push/pushtest"
@@ -50,6 +51,11 @@ type vendorCase struct {
 	garbagePD bool
 	token     func(i int) string
 	start     func(t testing.TB) *env
+
+	// misconfigNoVerdict: the vendor's answer to a misconfigured app is not
+	// a token verdict at all (FCM's SENDER_ID_MISMATCH is ErrAuth), so even
+	// with the guard off no token is reported dead.
+	misconfigNoVerdict bool
 }
 
 // codeFault is a vendor answer code injected through the fake.
@@ -153,6 +159,14 @@ func newEnv(t testing.TB, srv *pushtest.Server, tlsFake bool) *env {
 		srv.Close()
 	})
 	return e
+}
+
+// ownClient returns own, the HTTP client a vendor package builds for itself
+// (its connection pool), taught to trust the fake that fake trusts: the
+// suites then run through the connections production uses.
+func ownClient(own, fake *http.Client) *http.Client {
+	own.Transport.(*transport.Pool).Transport().TLSClientConfig.RootCAs = fake.Transport.(*http.Transport).TLSClientConfig.RootCAs
+	return own
 }
 
 func apnsToken(i int) string {
@@ -391,10 +405,13 @@ var vendors = []*vendorCase{
 		http503:   push.ErrUnavailable,
 		garbageOK: true,
 		token:     func(i int) string { return fmt.Sprintf("fcm-token-%06d", i) },
+
+		misconfigNoVerdict: true,
 		start: func(t testing.TB) *env {
 			creds := fcmCreds()
 			srv := pushtest.NewFCM(creds)
 			e := newEnv(t, srv.Server, true)
+			e.hc = ownClient(fcm.NewHTTPClient(), e.hc)
 			e.reset = srv.Reset
 			good := fcm.Config{CredentialsJSON: creds, ChannelID: "im_msg"}
 			bad := fcm.Config{CredentialsJSON: fcmWrongCreds(), ChannelID: "im_msg"}
@@ -433,6 +450,7 @@ var vendors = []*vendorCase{
 			key := apnsKey()
 			srv := pushtest.NewAPNs(apTeam, apKeyID, key, apTopic)
 			e := newEnv(t, srv.Server, true)
+			e.hc = ownClient(apns.NewHTTPClient(), e.hc)
 			e.reset = srv.Reset
 			good := apns.Config{TeamID: apTeam, KeyID: apKeyID, PrivateKey: key, Topic: apTopic}
 			bad := good

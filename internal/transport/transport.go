@@ -280,8 +280,7 @@ func New(vendor push.Vendor, o push.Options, defaultConcurrency int) (*Client, e
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	_, traced := base.(*http.Transport)
-	hc.Transport = attempts{base: base, timeout: o.Timeout, traced: traced}
+	hc.Transport = attempts{base: base, timeout: o.Timeout, traced: reportsConn(base)}
 	// Vendor APIs do not redirect; following one could carry credentials to
 	// another host, so the redirect answer itself is returned.
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
