@@ -81,7 +81,6 @@ import (
 	"github.com/offlinepush/push/internal/ids"
 	"github.com/offlinepush/push/internal/secret"
 	"github.com/offlinepush/push/internal/shape"
-	"github.com/offlinepush/push/internal/textfit"
 	"github.com/offlinepush/push/internal/transport"
 )
 
@@ -496,11 +495,8 @@ func (c *Client) fit(p *Payload) ([]byte, error) {
 		return len(body)
 	}
 	if size() > MaxPayload { // else, the usual case, it is encoded once
-		if !c.opts.StrictLength {
-			textfit.Fit(MaxPayload, size, &p.APS.Alert.Body, &p.APS.Alert.Title)
-		}
-		// The shared rule has the last word: a fitted payload passes, strict
-		// refuses, and what the texts leave no room for is named.
+		// The shared rule: the body, then the title, shortened as little as
+		// needed; strict refuses; what the texts leave no room for is named.
 		if err := shape.Body(v, MaxPayload, "the APNs payload", c.opts.StrictLength, &p.APS.Alert.Title, &p.APS.Alert.Body, size); err != nil {
 			// shape.Body blames Ext; here Click.URL is the other part that
 			// is never cut.

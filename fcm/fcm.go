@@ -68,7 +68,6 @@ import (
 	"github.com/offlinepush/push/internal/batch"
 	"github.com/offlinepush/push/internal/secret"
 	"github.com/offlinepush/push/internal/shape"
-	"github.com/offlinepush/push/internal/textfit"
 	"github.com/offlinepush/push/internal/transport"
 	"github.com/offlinepush/push/payload"
 )
@@ -485,8 +484,8 @@ func Duration(d time.Duration) string {
 // fit keeps the message within MaxPayload, as FCM counts it (title, body,
 // and data keys and values) and as APNs counts the payload FCM builds from
 // it. Over the limit the body and then the title are shortened as little as
-// needed, at a character boundary and ended with "…" (textfit, by
-// shape.Body's rule), so a long chat message
+// needed, at a character boundary and ended with "…" (shape.Body), so a
+// long chat message
 // still reaches the phone; the data (Ext, Click.URL) is never cut, and a
 // message it leaves no room in is refused naming the bigger of them. With
 // WithStrictLength an oversize message is refused instead.
@@ -497,11 +496,8 @@ func (c *Client) fit(m *Message) error {
 	if size() <= MaxPayload { // the usual case: measured once
 		return nil
 	}
-	if !c.opts.StrictLength {
-		textfit.Fit(MaxPayload, size, &n.Body, &n.Title)
-	}
-	// The shared rule has the last word: a fitted message passes, strict
-	// refuses, and what the texts leave no room for is named.
+	// The shared rule: the body, then the title, shortened as little as
+	// needed; strict refuses; what the texts leave no room for is named.
 	err := shape.Body(v, MaxPayload, "the message (title, body and data, keys and values; and the APNs payload)",
 		c.opts.StrictLength, &n.Title, &n.Body, size)
 	var fe *push.FieldError
