@@ -54,6 +54,7 @@ func TestMisconfiguredApp(t *testing.T) {
 				require.NoError(t, err)
 				require.Len(t, res.Outcomes, live)
 				dead, auth := count(t, res.Outcomes)
+				t.Logf("%s, one Push of %d live tokens: %d reported dead, %d ErrAuth", v.name, live, dead, auth)
 				assert.LessOrEqual(t, dead, maxDead)
 				assert.Equal(t, live, dead+auth, "every outcome is a verdict or the misconfiguration")
 			})
@@ -69,6 +70,7 @@ func TestMisconfiguredApp(t *testing.T) {
 					outs = append(outs, res.Outcomes...)
 				}
 				dead, auth := count(t, outs)
+				t.Logf("%s, %d single-token Pushes: %d reported dead, %d ErrAuth", v.name, live, dead, auth)
 				assert.LessOrEqual(t, dead, maxDead)
 				assert.Equal(t, live, dead+auth)
 			})
@@ -86,6 +88,34 @@ func TestMisconfiguredApp(t *testing.T) {
 				}
 				assert.Equal(t, want, dead, "with the guard off the vendor's verdict stands")
 			})
+		})
+	}
+}
+
+// TestMalformedTokensNotSent: a token that is not valid UTF-8 would be
+// altered on its way into a JSON body ("\xff\xfe" sent as "��"), and an
+// empty one means nothing; every vendor refuses both locally, without a
+// request, and still delivers to the good token beside them.
+func TestMalformedTokensNotSent(t *testing.T) {
+	for _, v := range vendors {
+		t.Run(string(v.name), func(t *testing.T) {
+			e := v.start(t)
+			p, err := e.build(push.WithHTTPClient(e.hc), push.WithEndpoint(e.srv.URL()))
+			require.NoError(t, err)
+			good := v.token(1)
+			res, err := p.Push(context.Background(), info(), good, "\xff\xfe", "")
+			require.NoError(t, err)
+			require.Len(t, res.Outcomes, 3)
+			assert.NoError(t, res.Outcomes[0].Err)
+			for _, o := range res.Outcomes[1:] {
+				require.ErrorIs(t, o.Err, push.ErrInvalidToken, "%q", o.Token)
+				assert.Contains(t, o.Err.Error(), "not sent")
+			}
+			for _, r := range e.srv.Sends() {
+				for _, tok := range r.Tokens {
+					assert.Equal(t, good, tok, "only the good token reaches the vendor")
+				}
+			}
 		})
 	}
 }
