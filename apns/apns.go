@@ -40,7 +40,7 @@
 //
 // Apple answers 200 with an apns-id header (the Outcome's MessageID), or a
 // status and {"reason": "…"} (the VendorError's Code), classed by the
-// verdict table Reasons:
+// verdict table (the reasons map in this file):
 //
 //	Unregistered, ExpiredToken (410)         ErrInvalidToken (Cause *InactiveError)
 //	BadDeviceToken (400)                     ErrInvalidToken, misconfiguration-guarded
@@ -620,7 +620,7 @@ func (e *InactiveError) Error() string {
 }
 
 // decode maps one answer to the token's Outcome, by the verdict table below
-// (Reasons). The status decides only for a reason the table does not know.
+// (reasons). The status decides only for a reason the table does not know.
 func (c *Client) decode(resp *transport.Response, token, jwt string) push.Outcome {
 	id := resp.Header.Get("apns-id")
 	if resp.Status >= 200 && resp.Status < 300 {
@@ -628,7 +628,7 @@ func (c *Client) decode(resp *transport.Response, token, jwt string) push.Outcom
 	}
 	var b errorBody
 	_ = json.Unmarshal(resp.Body, &b) // an unreadable body leaves the status to decide
-	r, known := Reasons[b.Reason]
+	r, known := reasons[b.Reason]
 	e := transport.StatusError(push.APNs, resp, b.Reason, r.Meaning)
 	if known {
 		e.Kind = r.Class
@@ -664,15 +664,15 @@ func (c *Client) decode(resp *transport.Response, token, jwt string) push.Outcom
 	return push.Outcome{Token: token, MessageID: id, Err: e}
 }
 
-// Reason is one row of the verdict table: what an APNs failure reason means
+// reason is one row of the verdict table: what an APNs failure reason means
 // and the class its outcome gets.
-type Reason struct {
+type reason struct {
 	Status  int    // the HTTP status Apple answers it with
 	Class   error  // the push sentinel of the outcome
 	Meaning string // Apple's meaning, in short (the VendorError's Message)
 }
 
-// Reasons is the verdict table: every reason Apple documents ("Handling
+// reasons is the verdict table: every reason Apple documents ("Handling
 // error responses from APNs"; the reason list of sideshow/apns2
 // response.go and of the a2 and apns-h2 crates, which add the scoped-key
 // reasons), mapped to a class. A token is reported dead (ErrInvalidToken:
@@ -694,7 +694,7 @@ type Reason struct {
 // wipe the app's tokens. Topic reasons are configuration (ErrAuth, "check
 // Config.Topic"); request reasons are ErrInvalidMessage; IdleTimeout, 500
 // and 503 are ErrUnavailable (5xx retried first); 429 is ErrRateLimited.
-var Reasons = map[string]Reason{
+var reasons = map[string]reason{
 	"BadCollapseId":               {400, push.ErrInvalidMessage, "apns-collapse-id longer than 64 bytes"},
 	"BadDeviceToken":              {400, push.ErrInvalidToken, "malformed device token, or one of the other environment (check Config.Sandbox)"},
 	"BadExpirationDate":           {400, push.ErrInvalidMessage, "bad apns-expiration"},

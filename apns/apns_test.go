@@ -465,7 +465,7 @@ func TestErrorMapping(t *testing.T) {
 		"ServiceUnavailable": push.ErrUnavailable, "Shutdown": push.ErrUnavailable,
 		"SomethingNew": push.ErrInvalidMessage, // unknown reason on a 400: by the status
 	}
-	for reason := range Reasons {
+	for reason := range reasons {
 		require.Contains(t, want, reason, "a reason of the table is not pinned here")
 	}
 	for reason, kind := range want {
@@ -479,7 +479,7 @@ func TestErrorMapping(t *testing.T) {
 			var ve *push.VendorError
 			require.ErrorAs(t, err, &ve)
 			assert.Equal(t, push.APNs, ve.Vendor)
-			if r, ok := Reasons[reason]; ok {
+			if r, ok := reasons[reason]; ok {
 				assert.Equal(t, r.Status, ve.HTTPStatus, "the table's status is the one APNs (and the fake) answer")
 				assert.Equal(t, r.Class, kind)
 				if reason != "ExpiredProviderToken" { // a young token: the message says why it is not re-signed

@@ -18,8 +18,8 @@
 // This package maps a push.OfflinePushInfo onto the v1 Message (the
 // notification block, the data map carrying "ext", the android and apns
 // blocks) and decodes FCM's google.rpc.Status errors, with their FcmError
-// code, into one outcome per token, by the verdict tables Verdicts and
-// CanonicalVerdicts:
+// code, into one outcome per token, by the verdict tables in this file
+// (verdicts and canonicalVerdicts):
 //
 //   - UNREGISTERED, and INVALID_ARGUMENT about the registration token:
 //     push.ErrInvalidToken (delete the token); a run of more than
@@ -707,15 +707,15 @@ func decode(resp *transport.Response, token string) push.Outcome {
 	return push.Outcome{Token: token, Err: statusError(resp)}
 }
 
-// Verdict is one row of the verdict table: the class of an FCM error and
+// verdict is one row of the verdict table: the class of an FCM error and
 // why.
-type Verdict struct {
+type verdict struct {
 	Status  int    // the HTTP status FCM answers it with
 	Class   error  // the push sentinel of the outcome
 	Meaning string // what FCM means by it, in short
 }
 
-// Verdicts is the verdict table for the FcmError codes FCM documents
+// verdicts is the verdict table for the FcmError codes FCM documents
 // (firebase.google.com/docs/reference/fcm/rest/v1/ErrorCode, the error-codes
 // guide, firebase-admin-go's handleFCMError). A token is reported dead
 // (ErrInvalidToken: delete it) only where FCM names it: UNREGISTERED, and an
@@ -727,8 +727,8 @@ type Verdict struct {
 // misconfiguration guard. SENDER_ID_MISMATCH is never death: see the row.
 //
 // An answer without an FcmError code (or UNSPECIFIED_ERROR) is classed by
-// its canonical status (CanonicalVerdicts), then by its HTTP status.
-var Verdicts = map[string]Verdict{
+// its canonical status (canonicalVerdicts), then by its HTTP status.
+var verdicts = map[string]verdict{
 	CodeUnregistered: {404, push.ErrInvalidToken,
 		"the registration token is no longer valid (app uninstalled, token expired or rotated)"},
 	CodeInvalidArgument: {400, push.ErrInvalidMessage,
@@ -750,12 +750,12 @@ var Verdicts = map[string]Verdict{
 	"APNS_AUTH_ERROR": {401, push.ErrAuth, "legacy name of THIRD_PARTY_AUTH_ERROR"},
 }
 
-// CanonicalVerdicts classes an answer without an FcmError code by its
+// canonicalVerdicts classes an answer without an FcmError code by its
 // canonical google.rpc.Code. UNAUTHENTICATED is an expired or revoked access
 // token: the client fetches a new one and sends once more before reporting
 // ErrAuth. NOT_FOUND without UNREGISTERED does not name the token (a wrong
 // project id, an endpoint that is not FCM's): the token is kept.
-var CanonicalVerdicts = map[string]Verdict{
+var canonicalVerdicts = map[string]verdict{
 	"INVALID_ARGUMENT":    {400, push.ErrInvalidMessage, "invalid request"},
 	"FAILED_PRECONDITION": {400, push.ErrInvalidMessage, "request not possible in the current state"},
 	"OUT_OF_RANGE":        {400, push.ErrInvalidMessage, "value out of range"},
@@ -787,9 +787,9 @@ func statusError(resp *transport.Response) *push.VendorError {
 		code = s.Error.Status
 	}
 	e := &push.VendorError{Vendor: push.FCM, HTTPStatus: resp.Status, Code: code, Message: s.Error.Message}
-	v, ok := Verdicts[fc]
+	v, ok := verdicts[fc]
 	if !ok {
-		v, ok = CanonicalVerdicts[s.Error.Status]
+		v, ok = canonicalVerdicts[s.Error.Status]
 	}
 	if !ok {
 		// Neither code is known: the HTTP status decides (401 then is an

@@ -131,7 +131,7 @@ func TestVerdictTables(t *testing.T) {
 	fcmErr := func(st int, status, code string) string {
 		return fmt.Sprintf(`{"error":{"code":%d,"message":"m","status":%q,"details":[{"@type":%q,"errorCode":%q}]}}`, st, status, fcmErrorType, code)
 	}
-	for code, v := range Verdicts {
+	for code, v := range verdicts {
 		t.Run(code, func(t *testing.T) {
 			o := decode(&transport.Response{Status: v.Status, Body: []byte(fcmErr(v.Status, "X", code))}, "tok")
 			if !errors.Is(o.Err, v.Class) || classes(o.Err) != 1 {
@@ -142,7 +142,7 @@ func TestVerdictTables(t *testing.T) {
 			}
 		})
 	}
-	for status, v := range CanonicalVerdicts {
+	for status, v := range canonicalVerdicts {
 		t.Run(status, func(t *testing.T) {
 			o := decode(&transport.Response{Status: v.Status, Body: []byte(fmt.Sprintf(`{"error":{"code":%d,"message":"m","status":%q}}`, v.Status, status))}, "tok")
 			if !errors.Is(o.Err, v.Class) || classes(o.Err) != 1 || errors.Is(o.Err, push.ErrInvalidToken) {
