@@ -1,13 +1,11 @@
 package main
 
 import (
-	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/offlinepush/push"
 	"github.com/offlinepush/push/apns"
@@ -184,21 +182,17 @@ func certPool(h *hello) *x509.CertPool {
 // transport is for the plain-HTTP vendors.
 var tlsClients = map[string]*http.Client{}
 
-// fcmHTTPClient is what the fcm client uses without WithHTTPClient (the
-// transport package's default: a clone of net/http's, HTTP/2 forced, 128
-// idle connections per host, TLS 1.2+), trusting the fake.
+// fcmHTTPClient is fcm.NewHTTPClient (what the fcm client uses without
+// WithHTTPClient: its connection pool), trusting the fake.
 func fcmHTTPClient(h *hello) *http.Client {
 	key := "fcm " + h.URL
 	if c := tlsClients[key]; c != nil {
 		return c
 	}
-	t := pristine.Clone()
-	t.MaxIdleConns = 512
-	t.MaxIdleConnsPerHost = 128
-	t.IdleConnTimeout = 90 * time.Second
-	t.ForceAttemptHTTP2 = true
-	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: certPool(h)}
-	c := &http.Client{Transport: t}
+	c := fcm.NewHTTPClient()
+	t := c.Transport.(interface{ Transport() *http.Transport }).Transport()
+	t.TLSClientConfig = t.TLSClientConfig.Clone()
+	t.TLSClientConfig.RootCAs = certPool(h)
 	tlsClients[key] = c
 	return c
 }
@@ -211,7 +205,9 @@ func apnsHTTPClient(h *hello) *http.Client {
 		return c
 	}
 	c := apns.NewHTTPClient()
-	t := c.Transport.(*http.Transport)
+	// Its Transport is the connection pool; the TLS settings are on the
+	// http.Transport it dials through.
+	t := c.Transport.(interface{ Transport() *http.Transport }).Transport()
 	t.TLSClientConfig = t.TLSClientConfig.Clone()
 	t.TLSClientConfig.RootCAs = certPool(h)
 	tlsClients[key] = c
