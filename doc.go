@@ -23,7 +23,7 @@
 //	}
 //
 // Every vendor client has the same shape, New(cfg, opts...) and the Pusher
-// interface, and takes the same Options (WithEndpoint, WithHTTPClient,
+// interface, and takes the same options (WithEndpoint, WithHTTPClient,
 // WithRetry, WithTimeout, WithLogger, WithConcurrency, WithTokenSource).
 // A client is safe for concurrent use and caches its access token for all
 // goroutines. The pushtest package runs fake vendor servers for tests.

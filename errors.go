@@ -120,29 +120,6 @@ func IsRetryable(err error) bool {
 		errors.Is(err, context.DeadlineExceeded)
 }
 
-// InvalidMessage returns an ErrInvalidMessage error naming the field and the
-// rule it broke, e.g. push.Huawei.InvalidMessage("Click.URL", "must use https").
-func (v Vendor) InvalidMessage(field, rule string) error {
-	return &FieldError{Kind: ErrInvalidMessage, Vendor: v, Field: field, Rule: rule}
-}
-
-// InvalidConfig returns an ErrConfig error naming the Config field and rule,
-// e.g. push.OPPO.InvalidConfig("ChannelID", "is required").
-func (v Vendor) InvalidConfig(field, rule string) error {
-	return &FieldError{Kind: ErrConfig, Vendor: v, Field: field, Rule: rule}
-}
-
-// AsConfig restates a message rule that a Config field broke (a
-// certificate's default Click is checked with the message rules) as a config
-// error of v naming the same field. Other errors are returned as they are.
-func (v Vendor) AsConfig(err error) error {
-	var fe *FieldError
-	if errors.As(err, &fe) {
-		return v.InvalidConfig(fe.Field, fe.Rule)
-	}
-	return err
-}
-
 // FieldError names an input field and the rule it broke. It unwraps to
 // ErrInvalidMessage or ErrConfig.
 type FieldError struct {

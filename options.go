@@ -6,50 +6,13 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/offlinepush/push/internal/settings"
 )
 
 // Option configures a vendor client. Every vendor's New accepts the same
 // options.
-type Option func(*Options)
-
-// Options is the resolved form of the Option list. Vendor packages read it
-// through NewOptions; callers normally use the With* functions instead.
-type Options struct {
-	// HTTPClient sends every request. Its Transport is used as is (TLS
-	// verification is never turned off by this module); its Timeout is
-	// replaced by the per-attempt Timeout.
-	HTTPClient *http.Client
-	// Endpoint, when set, replaces the scheme://host of every request the
-	// client makes, auth included.
-	Endpoint string
-	// Retry is the retry policy for temporary failures.
-	Retry RetryPolicy
-	// Timeout bounds one HTTP attempt (not the whole Push).
-	Timeout time.Duration
-	// Logger receives debug records of each attempt; secrets are never
-	// logged. nil discards.
-	Logger *slog.Logger
-	// Concurrency bounds the requests one client has in flight at once,
-	// across all Push calls. 0 means the vendor's default.
-	Concurrency int
-	// TokenSource, when set, replaces the vendor's own access-token fetch:
-	// use it to share tokens between clients or processes. It is still
-	// cached and refreshed by the client.
-	TokenSource oauth2.TokenSource
-	// TokenStore, when set, shares access tokens between processes.
-	TokenStore TokenStore
-	// StrictLength rejects a Title or Desc over the vendor's limit with
-	// ErrInvalidMessage instead of truncating it.
-	StrictLength bool
-	// DefaultTitle is the title used where a vendor requires one and the
-	// message has none (see OfflinePushInfo.Title).
-	DefaultTitle string
-	// MisconfigGuard is the number of dead-token verdicts in a row, with no
-	// token accepted in between, after which a client reports further ones
-	// as ErrAuth (a likely misconfiguration) instead of ErrInvalidToken.
-	// 0 or less turns the guard off.
-	MisconfigGuard int
-}
+type Option func(*settings.Settings)
 
 // RetryPolicy bounds retries of temporary failures (connection errors, 5xx,
 // 429 and the vendors' own "busy" codes). Permanent errors are never retried.
@@ -75,77 +38,67 @@ type RetryPolicy struct {
 }
 
 // DefaultRetry is the policy used when WithRetry is not given: three retries
-// with 200ms..5s jittered backoff, honouring Retry-After up to 10s.
-var DefaultRetry = RetryPolicy{MaxRetries: 3, MinBackoff: 200 * time.Millisecond, MaxBackoff: 5 * time.Second, MaxRetryAfter: 10 * time.Second}
+// with 200ms..5s jittered backoff, honouring Retry-After up to 10s. It is a
+// copy for callers to start from; changing it changes no client.
+var DefaultRetry = RetryPolicy(settings.DefaultRetry())
 
 // NoRetry disables retries.
 var NoRetry = RetryPolicy{}
 
 // DefaultTimeout bounds one HTTP attempt when WithTimeout is not given.
-const DefaultTimeout = 15 * time.Second
-
-// NewOptions applies opts over the production defaults.
-func NewOptions(opts ...Option) Options {
-	o := Options{Retry: DefaultRetry, Timeout: DefaultTimeout, MisconfigGuard: DefaultMisconfigGuard}
-	for _, opt := range opts {
-		if opt != nil {
-			opt(&o)
-		}
-	}
-	if o.Timeout <= 0 {
-		o.Timeout = DefaultTimeout
-	}
-	if o.Retry.MaxRetries < 0 {
-		o.Retry.MaxRetries = 0
-	}
-	return o
-}
+const DefaultTimeout = settings.DefaultTimeout
 
 // WithHTTPClient sends requests through c (for proxies, custom TLS roots or
 // HTTP/2 settings). The per-attempt timeout still applies.
-func WithHTTPClient(c *http.Client) Option { return func(o *Options) { o.HTTPClient = c } }
+func WithHTTPClient(c *http.Client) Option { return func(o *settings.Settings) { o.HTTPClient = c } }
 
 // WithEndpoint sends every request of the client, auth included, to baseURL
 // (scheme://host[:port]) instead of the vendor's hosts: for tests, proxies
 // and regional hosts. Paths are kept.
-func WithEndpoint(baseURL string) Option { return func(o *Options) { o.Endpoint = baseURL } }
+func WithEndpoint(baseURL string) Option { return func(o *settings.Settings) { o.Endpoint = baseURL } }
 
 // WithRetry sets the retry policy for temporary failures.
-func WithRetry(p RetryPolicy) Option { return func(o *Options) { o.Retry = p } }
+func WithRetry(p RetryPolicy) Option {
+	return func(o *settings.Settings) { o.Retry = settings.Retry(p) }
+}
 
 // WithTimeout bounds each HTTP attempt: connecting, sending and reading
 // the whole answer. An attempt it cuts is an ErrUnavailable whose cause is
 // a net.Error with Timeout() true, never context.DeadlineExceeded, so it
 // is not mistaken for the end of the caller's own context.
-func WithTimeout(d time.Duration) Option { return func(o *Options) { o.Timeout = d } }
+func WithTimeout(d time.Duration) Option { return func(o *settings.Settings) { o.Timeout = d } }
 
 // WithLogger logs each HTTP attempt at debug level (never secrets or bodies).
-func WithLogger(l *slog.Logger) Option { return func(o *Options) { o.Logger = l } }
+func WithLogger(l *slog.Logger) Option { return func(o *settings.Settings) { o.Logger = l } }
 
 // WithConcurrency bounds the requests a client has in flight at once.
-func WithConcurrency(n int) Option { return func(o *Options) { o.Concurrency = n } }
+func WithConcurrency(n int) Option { return func(o *settings.Settings) { o.Concurrency = n } }
 
 // WithTokenSource replaces the vendor's own access-token fetch with ts, to
 // share one token between several clients or processes. Ignored by vendors
 // without access tokens (Xiaomi, Meizu).
-func WithTokenSource(ts oauth2.TokenSource) Option { return func(o *Options) { o.TokenSource = ts } }
+func WithTokenSource(ts oauth2.TokenSource) Option {
+	return func(o *settings.Settings) { o.TokenSource = ts }
+}
 
 // WithStrictLength refuses a Title or Desc longer than the vendor allows,
 // or a message over the vendor's body limit, with ErrInvalidMessage instead
 // of shortening the text to fit (the default: a chat message reaches the
 // phone, its text cut at a character boundary and ended with "…").
-func WithStrictLength() Option { return func(o *Options) { o.StrictLength = true } }
+func WithStrictLength() Option { return func(o *settings.Settings) { o.StrictLength = true } }
 
 // WithDefaultTitle sets the title used where a vendor requires a title
 // (Xiaomi, HarmonyOS, Honor, OPPO, vivo, Meizu) and the message has none:
 // normally the app's name, as the phone would show it. Without it, such a
 // message is titled with its own Desc. Vendors that accept an empty title
 // send none.
-func WithDefaultTitle(title string) Option { return func(o *Options) { o.DefaultTitle = title } }
+func WithDefaultTitle(title string) Option {
+	return func(o *settings.Settings) { o.DefaultTitle = title }
+}
 
 // DefaultMisconfigGuard is the misconfiguration guard's threshold when
 // WithMisconfigGuard is not given.
-const DefaultMisconfigGuard = 10
+const DefaultMisconfigGuard = settings.DefaultMisconfigGuard
 
 // WithMisconfigGuard sets how many dead-token verdicts in a row, with no
 // token accepted in between, a client reports as ErrInvalidToken before it
@@ -156,4 +109,4 @@ const DefaultMisconfigGuard = 10
 // accepting any is judged as a whole. n <= 0 turns the guard off: every
 // verdict is reported as the vendor gave it. The default is
 // DefaultMisconfigGuard.
-func WithMisconfigGuard(n int) Option { return func(o *Options) { o.MisconfigGuard = n } }
+func WithMisconfigGuard(n int) Option { return func(o *settings.Settings) { o.MisconfigGuard = n } }

@@ -108,18 +108,6 @@ type ClickAction struct {
 	Activity string
 }
 
-// Resolve returns c, or def when c is the zero ClickDefault, or "open app"
-// when both are unset. Vendor clients call it with their Config.Click.
-func (c ClickAction) Resolve(def ClickAction) ClickAction {
-	if c.Kind != ClickDefault {
-		return c
-	}
-	if def.Kind != ClickDefault {
-		return def
-	}
-	return ClickAction{Kind: ClickOpenApp}
-}
-
 // Pusher is what every vendor client implements.
 type Pusher interface {
 	// Vendor names the channel.

@@ -65,24 +65,6 @@ func TestValidate(t *testing.T) {
 	assert.ErrorIs(t, nilInfo.Validate(), push.ErrInvalidMessage)
 }
 
-func TestResolveClick(t *testing.T) {
-	def := push.ClickAction{Kind: push.ClickOpenURL, URL: "https://d"}
-	assert.Equal(t, def, push.ClickAction{}.Resolve(def))
-	assert.Equal(t, push.ClickAction{Kind: push.ClickOpenApp}, push.ClickAction{}.Resolve(push.ClickAction{}))
-	own := push.ClickAction{Kind: push.ClickOpenApp}
-	assert.Equal(t, own, own.Resolve(def))
-}
-
-func TestPageActivity(t *testing.T) {
-	a, err := push.ClickAction{Kind: push.ClickOpenPage, Intent: "intent:#Intent;component=com.a/.Chat;end"}.PageActivity()
-	assert.NoError(t, err)
-	assert.Equal(t, "com.a.Chat", a)
-	a, _ = push.ClickAction{Kind: push.ClickOpenPage, Activity: "com.b.Main", Intent: "intent:#Intent;component=com.a/.Chat;end"}.PageActivity()
-	assert.Equal(t, "com.b.Main", a)
-	_, err = push.ClickAction{Kind: push.ClickOpenPage, Intent: "intent:#Intent;action=x;end"}.PageActivity()
-	assert.ErrorIs(t, err, push.ErrInvalidMessage)
-}
-
 func TestVendorError(t *testing.T) {
 	e := &push.VendorError{Vendor: push.Huawei, HTTPStatus: 200, Code: "80300007", Message: "all tokens invalid", Kind: push.ErrInvalidToken}
 	assert.True(t, errors.Is(e, push.ErrInvalidToken))
@@ -131,30 +113,15 @@ func TestResultHelpers(t *testing.T) {
 }
 
 func TestFieldError(t *testing.T) {
-	err := push.OPPO.InvalidConfig("ChannelID", "is required")
+	err := error(&push.FieldError{Kind: push.ErrConfig, Vendor: push.OPPO, Field: "ChannelID", Rule: "is required"})
 	assert.ErrorIs(t, err, push.ErrConfig)
 	assert.Equal(t, "oppo: invalid config: ChannelID is required", err.Error())
-	err = push.Xiaomi.AsConfig(push.ClickAction{Kind: push.ClickOpenURL, URL: "ftp://x"}.Validate())
-	assert.ErrorIs(t, err, push.ErrConfig)
-	assert.Equal(t, "xiaomi: invalid config: Click.URL must use the http or https scheme", err.Error())
-	assert.Nil(t, push.Xiaomi.AsConfig(nil))
-	err = push.Huawei.InvalidMessage("Click.URL", "must use https")
+	err = push.ClickAction{Kind: push.ClickOpenURL, URL: "ftp://x"}.Validate()
 	assert.ErrorIs(t, err, push.ErrInvalidMessage)
+	assert.Equal(t, "push: invalid message: Click.URL must use the http or https scheme", err.Error())
 	var fe *push.FieldError
 	assert.True(t, errors.As(err, &fe))
 	assert.Equal(t, "Click.URL", fe.Field)
-}
-
-func TestOptions(t *testing.T) {
-	o := push.NewOptions()
-	assert.Equal(t, push.DefaultRetry, o.Retry)
-	assert.Equal(t, push.DefaultTimeout, o.Timeout)
-	o = push.NewOptions(push.WithRetry(push.NoRetry), push.WithTimeout(-1), push.WithConcurrency(3), push.WithEndpoint("http://x"), push.WithStrictLength(), nil)
-	assert.Zero(t, o.Retry.MaxRetries)
-	assert.Equal(t, push.DefaultTimeout, o.Timeout, "a non-positive timeout keeps the default")
-	assert.Equal(t, 3, o.Concurrency)
-	assert.Equal(t, "http://x", o.Endpoint)
-	assert.True(t, o.StrictLength)
 }
 
 func TestClickKindString(t *testing.T) {

@@ -74,7 +74,7 @@ func TestRouterGroupsAndKeepsOrder(t *testing.T) {
 
 func TestRouterVendorRefusalIsPerDevice(t *testing.T) {
 	r := push.NewRouter()
-	r.Register("a", &fakePusher{vendor: push.Huawei, err: push.Huawei.InvalidMessage("Click.URL", "must use https")})
+	r.Register("a", &fakePusher{vendor: push.Huawei, err: &push.FieldError{Kind: push.ErrInvalidMessage, Vendor: push.Huawei, Field: "Click.URL", Rule: "must use https"}})
 	r.Register("b", &fakePusher{vendor: push.Xiaomi})
 	res, err := r.Push(context.Background(), &push.OfflinePushInfo{Title: "t", Desc: "d"}, push.Device{"a", "1"}, push.Device{"b", "2"})
 	require.NoError(t, err)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/offlinepush/push/internal/settings"
+
 	"golang.org/x/oauth2"
 )
 
@@ -44,4 +46,4 @@ type BreakerStore interface {
 
 // WithTokenStore shares the client's access token through s (see
 // TokenStore). Ignored by vendors without access tokens (Xiaomi, Meizu).
-func WithTokenStore(s TokenStore) Option { return func(o *Options) { o.TokenStore = s } }
+func WithTokenStore(s TokenStore) Option { return func(o *settings.Settings) { o.TokenStore = s } }

@@ -5,7 +5,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/offlinepush/push/payload"
+	"github.com/offlinepush/push/internal/payload"
 )
 
 // Validate checks the vendor-neutral rules every channel shares. Vendor
@@ -13,73 +13,62 @@ import (
 // limits). The error names the field and the rule and unwraps to
 // ErrInvalidMessage.
 func (m *OfflinePushInfo) Validate() error {
-	var v Vendor // vendor-neutral
 	if m == nil {
-		return v.InvalidMessage("OfflinePushInfo", "must not be nil")
+		return invalidMessage("OfflinePushInfo", "must not be nil")
 	}
 	if strings.TrimSpace(m.Desc) == "" {
-		return v.InvalidMessage("Desc", "must not be empty (a message without Desc is not pushed)")
+		return invalidMessage("Desc", "must not be empty (a message without Desc is not pushed)")
 	}
 	for _, f := range []struct{ name, val string }{{"Title", m.Title}, {"Desc", m.Desc}, {"Ext", m.Ext}, {"IOSSound", m.IOSSound}, {"CollapseID", m.CollapseID}, {"ID", m.ID}} {
 		if !utf8.ValidString(f.val) {
-			return v.InvalidMessage(f.name, "must be valid UTF-8")
+			return invalidMessage(f.name, "must be valid UTF-8")
 		}
 	}
 	// These travel in HTTP headers and file names (apns-collapse-id, sound).
 	for _, f := range []struct{ name, val string }{{"CollapseID", m.CollapseID}, {"IOSSound", m.IOSSound}} {
 		if strings.ContainsFunc(f.val, unicode.IsControl) {
-			return v.InvalidMessage(f.name, "must not contain control characters")
+			return invalidMessage(f.name, "must not contain control characters")
 		}
 	}
 	if m.TTL < 0 {
-		return v.InvalidMessage("TTL", "must not be negative")
+		return invalidMessage("TTL", "must not be negative")
 	}
 	if m.Badge < 0 {
-		return v.InvalidMessage("Badge", "must not be negative")
+		return invalidMessage("Badge", "must not be negative")
 	}
 	return m.Click.Validate()
 }
 
 // Validate checks a click action on its own (also used for Config.Click).
 func (c ClickAction) Validate() error {
-	var v Vendor
 	switch c.Kind {
 	case ClickDefault, ClickOpenApp:
 		return nil
 	case ClickOpenURL:
 		if err := payload.CheckURL(c.URL, false); err != nil {
-			return v.InvalidMessage("Click.URL", err.Error())
+			return invalidMessage("Click.URL", err.Error())
 		}
 	case ClickOpenPage:
 		if c.Intent == "" && c.Activity == "" {
-			return v.InvalidMessage("Click", "open-page needs Intent or Activity")
+			return invalidMessage("Click", "open-page needs Intent or Activity")
 		}
 		if c.Intent != "" {
 			if err := payload.CheckIntent(c.Intent); err != nil {
-				return v.InvalidMessage("Click.Intent", err.Error())
+				return invalidMessage("Click.Intent", err.Error())
 			}
 		}
 		if c.Activity != "" {
 			if err := payload.CheckActivity(c.Activity); err != nil {
-				return v.InvalidMessage("Click.Activity", err.Error())
+				return invalidMessage("Click.Activity", err.Error())
 			}
 		}
 	default:
-		return v.InvalidMessage("Click.Kind", "must be one of ClickDefault, ClickOpenApp, ClickOpenURL, ClickOpenPage")
+		return invalidMessage("Click.Kind", "must be one of ClickDefault, ClickOpenApp, ClickOpenURL, ClickOpenPage")
 	}
 	return nil
 }
 
-// PageActivity returns the Activity class for an open-page action: Activity
-// when set, else the component of Intent. Vendors that open pages by class
-// name (OPPO, Meizu) use it.
-func (c ClickAction) PageActivity() (string, error) {
-	if c.Activity != "" {
-		return c.Activity, nil
-	}
-	a, err := payload.ActivityFromIntent(c.Intent)
-	if err != nil {
-		return "", Vendor("").InvalidMessage("Click.Intent", err.Error()+" (needed for the Activity; or set Click.Activity)")
-	}
-	return a, nil
+// invalidMessage names a vendor-neutral rule a message broke.
+func invalidMessage(field, rule string) error {
+	return &FieldError{Kind: ErrInvalidMessage, Field: field, Rule: rule}
 }

@@ -79,7 +79,9 @@ import (
 	"github.com/offlinepush/push/internal/auth"
 	"github.com/offlinepush/push/internal/batch"
 	"github.com/offlinepush/push/internal/ids"
+	"github.com/offlinepush/push/internal/reject"
 	"github.com/offlinepush/push/internal/secret"
+	"github.com/offlinepush/push/internal/settings"
 	"github.com/offlinepush/push/internal/shape"
 	"github.com/offlinepush/push/internal/transport"
 )
@@ -192,7 +194,7 @@ func (c Config) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String
 type Client struct {
 	cfg     Config // PrivateKey cleared; the parsed key lives in signer
 	host    string
-	opts    push.Options
+	opts    settings.Settings
 	http    *transport.Client
 	guard   *batch.Guard // trusts dead-token verdicts only when the vendor proves them
 	hc      *http.Client // the default HTTP client built by New, nil when WithHTTPClient was given
@@ -215,37 +217,37 @@ func bearer(jwt string) http.Header { return http.Header{"Authorization": {"bear
 func New(cfg Config, opts ...push.Option) (*Client, error) {
 	v := push.APNs
 	if err := checkID(cfg.TeamID); err != nil {
-		return nil, v.InvalidConfig("TeamID", err.Error())
+		return nil, reject.Config(v, "TeamID", err.Error())
 	}
 	if err := checkID(cfg.KeyID); err != nil {
-		return nil, v.InvalidConfig("KeyID", err.Error())
+		return nil, reject.Config(v, "KeyID", err.Error())
 	}
 	if len(bytes.TrimSpace(cfg.PrivateKey)) == 0 {
-		return nil, v.InvalidConfig("PrivateKey", "is required (the content of the .p8 key file)")
+		return nil, reject.Config(v, "PrivateKey", "is required (the content of the .p8 key file)")
 	}
 	key, err := parseKey(cfg.PrivateKey)
 	if err != nil {
-		return nil, v.InvalidConfig("PrivateKey", err.Error())
+		return nil, reject.Config(v, "PrivateKey", err.Error())
 	}
 	if err := checkTopic(cfg.Topic); err != nil {
-		return nil, v.InvalidConfig("Topic", err.Error())
+		return nil, reject.Config(v, "Topic", err.Error())
 	}
 	switch cfg.Priority {
 	case 0:
 		cfg.Priority = PriorityHigh
 	case PriorityHigh, PriorityNormal, PriorityLow:
 	default:
-		return nil, v.InvalidConfig("Priority", "must be 10, 5 or 1 (0 means 10)")
+		return nil, reject.Config(v, "Priority", "must be 10, 5 or 1 (0 means 10)")
 	}
 	if cfg.TTL < 0 {
-		return nil, v.InvalidConfig("TTL", "must not be negative")
+		return nil, reject.Config(v, "TTL", "must not be negative")
 	}
 	if err := cfg.Click.Validate(); err != nil {
-		return nil, v.AsConfig(err)
+		return nil, reject.AsConfig(v, err)
 	}
 	cfg.PrivateKey = nil
 
-	o := push.NewOptions(opts...)
+	o := settings.New(opts...)
 	c := &Client{cfg: cfg, host: HostProduction, opts: o, bearer: auth.NewHeader(bearer)}
 	if cfg.Sandbox {
 		c.host = HostSandbox
@@ -422,13 +424,13 @@ func (c *Client) Notification(info *push.OfflinePushInfo) (*Notification, error)
 		return nil, err
 	}
 	if len(info.CollapseID) > MaxCollapseID {
-		return nil, v.InvalidMessage("CollapseID", fmt.Sprintf("is %d bytes; apns-collapse-id allows %d", len(info.CollapseID), MaxCollapseID))
+		return nil, reject.Message(v, "CollapseID", fmt.Sprintf("is %d bytes; apns-collapse-id allows %d", len(info.CollapseID), MaxCollapseID))
 	}
 	// It is sent as a header value, where a control character cannot go:
 	// net/http would refuse the request, reported as a temporary failure
 	// (fuzz finding).
 	if strings.ContainsFunc(info.CollapseID, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-		return nil, v.InvalidMessage("CollapseID", "must not contain control characters (it is the apns-collapse-id header)")
+		return nil, reject.Message(v, "CollapseID", "must not contain control characters (it is the apns-collapse-id header)")
 	}
 	p := Payload{
 		APS: APS{
@@ -443,7 +445,7 @@ func (c *Client) Notification(info *push.OfflinePushInfo) (*Notification, error)
 	}
 	// iOS opens the app on a tap whatever the server says; a URL is handed
 	// to the app to open, an Android page cannot be expressed.
-	if click := info.Click.Resolve(c.cfg.Click); click.Kind == push.ClickOpenURL {
+	if click := shape.Click(info.Click, c.cfg.Click); click.Kind == push.ClickOpenURL {
 		p.URL = click.URL
 	}
 	body, err := c.fit(&p)
@@ -502,14 +504,14 @@ func (c *Client) fit(p *Payload) ([]byte, error) {
 			// is never cut.
 			var fe *push.FieldError
 			if errors.As(err, &fe) && fe.Field == "Ext" && len(p.URL) > len(p.Ext) {
-				return nil, v.InvalidMessage("Click.URL", fmt.Sprintf("leaves no room for the text: the APNs payload is %d bytes "+
+				return nil, reject.Message(v, "Click.URL", fmt.Sprintf("leaves no room for the text: the APNs payload is %d bytes "+
 					"with Title and Desc cut to one character, the limit is %d (Click.URL is never cut)", len(body), MaxPayload))
 			}
 			return nil, err
 		}
 	}
 	if encErr != nil {
-		return nil, v.InvalidMessage("OfflinePushInfo", "cannot be encoded as JSON: "+encErr.Error())
+		return nil, reject.Message(v, "OfflinePushInfo", "cannot be encoded as JSON: "+encErr.Error())
 	}
 	return body, nil
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/offlinepush/push"
 	"github.com/offlinepush/push/internal/pemkey"
+	"github.com/offlinepush/push/internal/reject"
 	"github.com/offlinepush/push/internal/transport"
 )
 
@@ -43,24 +44,24 @@ func parseServiceAccount(b []byte) (*serviceAccount, error) {
 		if errors.As(err, &se) {
 			rule += fmt.Sprintf(" (invalid JSON at byte %d)", se.Offset)
 		}
-		return nil, v.InvalidConfig("CredentialsJSON", rule)
+		return nil, reject.Config(v, "CredentialsJSON", rule)
 	}
 	switch {
 	case sa.Type != "service_account":
-		return nil, v.InvalidConfig("CredentialsJSON", fmt.Sprintf(`must be a service-account key ("type": "service_account"), not %q`, sa.Type))
+		return nil, reject.Config(v, "CredentialsJSON", fmt.Sprintf(`must be a service-account key ("type": "service_account"), not %q`, sa.Type))
 	case strings.TrimSpace(sa.ClientEmail) == "":
-		return nil, v.InvalidConfig("CredentialsJSON", "has no client_email")
+		return nil, reject.Config(v, "CredentialsJSON", "has no client_email")
 	case strings.TrimSpace(sa.PrivateKey) == "":
-		return nil, v.InvalidConfig("CredentialsJSON", "has no private_key")
+		return nil, reject.Config(v, "CredentialsJSON", "has no private_key")
 	}
 	if _, err := pemkey.RSA([]byte(sa.PrivateKey)); err != nil {
-		return nil, v.InvalidConfig("CredentialsJSON", "private_key "+err.Error()+" (Google signs with RS256, an RSA key)")
+		return nil, reject.Config(v, "CredentialsJSON", "private_key "+err.Error()+" (Google signs with RS256, an RSA key)")
 	}
 	if sa.TokenURI == "" {
 		sa.TokenURI = google.JWTTokenURL
 	}
 	if u, err := url.Parse(sa.TokenURI); err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return nil, v.InvalidConfig("CredentialsJSON", "token_uri must be an absolute http(s) URL")
+		return nil, reject.Config(v, "CredentialsJSON", "token_uri must be an absolute http(s) URL")
 	}
 	return &sa, nil
 }
@@ -85,7 +86,7 @@ func newTokenExchange(creds []byte, sa *serviceAccount, hc *transport.Client) (*
 	if err != nil {
 		// parseServiceAccount has accepted the same JSON; do not echo the
 		// library's text, which is not ours to keep free of key material.
-		return nil, push.FCM.InvalidConfig("CredentialsJSON", "is not a usable service-account key")
+		return nil, reject.Config(push.FCM, "CredentialsJSON", "is not a usable service-account key")
 	}
 	conf.TokenURL = hc.URL(sa.TokenURI)
 	return &tokenExchange{conf: conf, tokenURI: sa.TokenURI, http: hc}, nil

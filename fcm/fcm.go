@@ -66,10 +66,12 @@ import (
 	"github.com/offlinepush/push"
 	"github.com/offlinepush/push/internal/auth"
 	"github.com/offlinepush/push/internal/batch"
+	"github.com/offlinepush/push/internal/payload"
+	"github.com/offlinepush/push/internal/reject"
 	"github.com/offlinepush/push/internal/secret"
+	"github.com/offlinepush/push/internal/settings"
 	"github.com/offlinepush/push/internal/shape"
 	"github.com/offlinepush/push/internal/transport"
-	"github.com/offlinepush/push/payload"
 )
 
 // Endpoint and auth.
@@ -157,7 +159,7 @@ func (c Config) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String
 // Client sends to one Firebase project. It is safe for concurrent use.
 type Client struct {
 	cfg     Config
-	opts    push.Options
+	opts    settings.Settings
 	http    *transport.Client
 	guard   *batch.Guard // trusts dead-token verdicts only when the vendor proves them
 	auth    *auth.Cache
@@ -176,12 +178,12 @@ const earlyRefresh = time.Minute
 // fetches the access token.
 func New(cfg Config, opts ...push.Option) (*Client, error) {
 	v := push.FCM
-	o := push.NewOptions(opts...)
+	o := settings.New(opts...)
 	var sa *serviceAccount
 	if len(cfg.CredentialsJSON) == 0 {
 		// A shared token source (WithTokenSource) needs no key, only the project.
 		if o.TokenSource == nil || cfg.ProjectID == "" {
-			return nil, v.InvalidConfig("CredentialsJSON", "is required (the service-account key JSON)")
+			return nil, reject.Config(v, "CredentialsJSON", "is required (the service-account key JSON)")
 		}
 	} else {
 		var err error
@@ -195,11 +197,11 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	}
 	switch {
 	case strings.TrimSpace(project) == "":
-		return nil, v.InvalidConfig("ProjectID", "is required: the service-account JSON has no project_id")
+		return nil, reject.Config(v, "ProjectID", "is required: the service-account JSON has no project_id")
 	case strings.ContainsAny(project, "/?#% \t\r\n") || !utf8.ValidString(project):
-		return nil, v.InvalidConfig("ProjectID", "must be a project id or number, without '/', '?', '#', '%' or spaces")
+		return nil, reject.Config(v, "ProjectID", "must be a project id or number, without '/', '?', '#', '%' or spaces")
 	case cfg.TTL < 0:
-		return nil, v.InvalidConfig("TTL", "must not be negative")
+		return nil, reject.Config(v, "TTL", "must not be negative")
 	}
 	cfg.Priority = strings.ToLower(cfg.Priority)
 	switch cfg.Priority {
@@ -207,14 +209,14 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 		cfg.Priority = PriorityHigh
 	case PriorityHigh, PriorityNormal:
 	default:
-		return nil, v.InvalidConfig("Priority", `must be "high" or "normal"`)
+		return nil, reject.Config(v, "Priority", `must be "high" or "normal"`)
 	}
 	if err := cfg.Click.Validate(); err != nil {
-		return nil, v.AsConfig(err)
+		return nil, reject.AsConfig(v, err)
 	}
 	if cfg.Click.Kind == push.ClickOpenPage {
 		if _, err := clickAction(cfg.Click); err != nil {
-			return nil, v.AsConfig(err)
+			return nil, reject.AsConfig(v, err)
 		}
 	}
 	if o.HTTPClient == nil {
@@ -394,7 +396,7 @@ func (c *Client) Message(info *push.OfflinePushInfo) (*Message, error) {
 	}
 	if id := info.CollapseID; id != "" {
 		if len(id) > MaxCollapseID {
-			return nil, v.InvalidMessage("CollapseID", fmt.Sprintf("must be at most %d bytes (apns-collapse-id)", MaxCollapseID))
+			return nil, reject.Message(v, "CollapseID", fmt.Sprintf("must be at most %d bytes (apns-collapse-id)", MaxCollapseID))
 		}
 		m.Android.CollapseKey = id // offline: keep only the newest
 		an.Tag = id                // shown: the newest replaces the old
@@ -413,7 +415,7 @@ func (c *Client) Message(info *push.OfflinePushInfo) (*Message, error) {
 		ap.Aps.Badge = &blk.badge
 	}
 
-	switch click := info.Click.Resolve(c.cfg.Click); click.Kind {
+	switch click := shape.Click(info.Click, c.cfg.Click); click.Kind {
 	case push.ClickOpenURL:
 		if m.Data == nil {
 			m.Data = map[string]string{}
@@ -439,7 +441,7 @@ func (c *Client) Message(info *push.OfflinePushInfo) (*Message, error) {
 func clickAction(click push.ClickAction) (string, error) {
 	v := push.FCM
 	if click.Intent == "" {
-		return "", v.InvalidMessage("Click.Intent", "is required for FCM open-page: FCM opens a page by its intent-filter action (click_action), taken from the intent's action=")
+		return "", reject.Message(v, "Click.Intent", "is required for FCM open-page: FCM opens a page by its intent-filter action (click_action), taken from the intent's action=")
 	}
 	i := strings.Index(click.Intent, "#Intent;")
 	if i >= 0 {
@@ -452,7 +454,7 @@ func clickAction(click push.ClickAction) (string, error) {
 			}
 		}
 	}
-	return "", v.InvalidMessage("Click.Intent", "needs an action=… entry: FCM opens a page by its intent-filter action (click_action)")
+	return "", reject.Message(v, "Click.Intent", "needs an action=… entry: FCM opens a page by its intent-filter action (click_action)")
 }
 
 func ttlOf(msg, def time.Duration) time.Duration {
@@ -504,7 +506,7 @@ func (c *Client) fit(m *Message) error {
 	if url := m.Data[URLKey]; errors.As(err, &fe) && fe.Field == "Ext" && len(url) > len(m.Data[ExtKey]) {
 		// shape.Body blames Ext; here Click.URL is the other part that is
 		// never cut.
-		return v.InvalidMessage("Click.URL", fmt.Sprintf("leaves no room for the text: the message is %d bytes with Title "+
+		return reject.Message(v, "Click.URL", fmt.Sprintf("leaves no room for the text: the message is %d bytes with Title "+
 			"and Desc cut to one character, FCM allows %d (Click.URL is never cut)", size(), MaxPayload))
 	}
 	return err

@@ -34,12 +34,14 @@ import (
 	"github.com/offlinepush/push/internal/auth"
 	"github.com/offlinepush/push/internal/batch"
 	"github.com/offlinepush/push/internal/ids"
+	"github.com/offlinepush/push/internal/payload"
 	"github.com/offlinepush/push/internal/pemkey"
 	"github.com/offlinepush/push/internal/pushkit"
+	"github.com/offlinepush/push/internal/reject"
 	"github.com/offlinepush/push/internal/secret"
+	"github.com/offlinepush/push/internal/settings"
 	"github.com/offlinepush/push/internal/shape"
 	"github.com/offlinepush/push/internal/transport"
-	"github.com/offlinepush/push/payload"
 )
 
 // Host is the Push Kit API host.
@@ -143,7 +145,7 @@ type serviceAccount struct {
 // Client sends to one HarmonyOS NEXT project. It is safe for concurrent use.
 type Client struct {
 	cfg        Config
-	opts       push.Options
+	opts       settings.Settings
 	http       *transport.Client
 	guard      *batch.Guard // trusts dead-token verdicts only when the vendor proves them
 	tokens     *auth.Cache
@@ -159,51 +161,51 @@ type Client struct {
 func New(cfg Config, opts ...push.Option) (*Client, error) {
 	v := push.Harmony
 	if len(bytes.TrimSpace(cfg.CredentialsJSON)) == 0 {
-		return nil, v.InvalidConfig("CredentialsJSON", "is required (the service-account key file from the Huawei API Console)")
+		return nil, reject.Config(v, "CredentialsJSON", "is required (the service-account key file from the Huawei API Console)")
 	}
 	var sa serviceAccount
 	// The decoder's error text may quote the file, so it is not passed on.
 	if json.Unmarshal(cfg.CredentialsJSON, &sa) != nil {
-		return nil, v.InvalidConfig("CredentialsJSON", "is not a valid JSON object")
+		return nil, reject.Config(v, "CredentialsJSON", "is not a valid JSON object")
 	}
 	for _, f := range []struct{ name, val string }{{"project_id", sa.ProjectID}, {"key_id", sa.KeyID}, {"sub_account", sa.SubAccount}, {"private_key", sa.PrivateKey}} {
 		if strings.TrimSpace(f.val) == "" {
-			return nil, v.InvalidConfig("CredentialsJSON", "has no "+f.name)
+			return nil, reject.Config(v, "CredentialsJSON", "has no "+f.name)
 		}
 	}
 	if !pushkit.SafeID(sa.ProjectID) {
-		return nil, v.InvalidConfig("CredentialsJSON", "has a project_id with characters other than letters, digits, '.', '_' or '-'")
+		return nil, reject.Config(v, "CredentialsJSON", "has a project_id with characters other than letters, digits, '.', '_' or '-'")
 	}
 	key, err := pemkey.RSA([]byte(sa.PrivateKey))
 	if err != nil {
-		return nil, v.InvalidConfig("CredentialsJSON", "private_key "+err.Error()+" (HarmonyOS signs with PS256, an RSA key)")
+		return nil, reject.Config(v, "CredentialsJSON", "private_key "+err.Error()+" (HarmonyOS signs with PS256, an RSA key)")
 	}
 	if cfg.Category == "" {
 		cfg.Category = CategoryIM
 	}
 	switch {
 	case !categories[cfg.Category]:
-		return nil, v.InvalidConfig("Category", "must be one of the HarmonyOS notification categories, such as IM")
+		return nil, reject.Config(v, "Category", "must be one of the HarmonyOS notification categories, such as IM")
 	case cfg.PushType != PushTypeAlert && cfg.PushType != PushTypeExtension:
-		return nil, v.InvalidConfig("PushType", "must be 0 (alert) or 2 (notification extension); other push types carry payloads this package does not build")
+		return nil, reject.Config(v, "PushType", "must be 0 (alert) or 2 (notification extension); other push types carry payloads this package does not build")
 	case cfg.Category == "PLAY_VOICE" && cfg.PushType != PushTypeExtension:
-		return nil, v.InvalidConfig("Category", "PLAY_VOICE needs PushType 2 (notification extension)")
+		return nil, reject.Config(v, "Category", "PLAY_VOICE needs PushType 2 (notification extension)")
 	case cfg.TTL < 0:
-		return nil, v.InvalidConfig("TTL", "must not be negative")
+		return nil, reject.Config(v, "TTL", "must not be negative")
 	}
 	if err := cfg.Click.Validate(); err != nil {
-		return nil, push.Harmony.AsConfig(err)
+		return nil, reject.AsConfig(push.Harmony, err)
 	}
-	if _, err := clickAction(cfg.Click.Resolve(push.ClickAction{}), ""); err != nil {
-		return nil, push.Harmony.AsConfig(err)
+	if _, err := clickAction(shape.Click(cfg.Click, push.ClickAction{}), ""); err != nil {
+		return nil, reject.AsConfig(push.Harmony, err)
 	}
 	if cfg.Host == "" {
 		cfg.Host = Host
 	} else if err := payload.CheckURL(cfg.Host, false); err != nil {
-		return nil, v.InvalidConfig("Host", err.Error())
+		return nil, reject.Config(v, "Host", err.Error())
 	}
 	cfg.Host = strings.TrimSuffix(cfg.Host, "/")
-	o := push.NewOptions(opts...)
+	o := settings.New(opts...)
 	hc, err := transport.New(v, o, 16)
 	if err != nil {
 		return nil, err
@@ -323,7 +325,7 @@ func (c *Client) Build(info *push.OfflinePushInfo) (*Request, error) {
 	if err := info.Validate(); err != nil {
 		return nil, err
 	}
-	click, err := clickAction(info.Click.Resolve(c.cfg.Click), info.Ext)
+	click, err := clickAction(shape.Click(info.Click, c.cfg.Click), info.Ext)
 	if err != nil {
 		return nil, err
 	}
@@ -378,7 +380,7 @@ func clickAction(click push.ClickAction, ext string) (ClickAction, error) {
 	switch click.Kind {
 	case push.ClickOpenURL:
 		if err := payload.CheckURL(click.URL, true); err != nil {
-			return ClickAction{}, v.InvalidMessage("Click.URL", err.Error()+" (HarmonyOS opens https URLs only)")
+			return ClickAction{}, reject.Message(v, "Click.URL", err.Error()+" (HarmonyOS opens https URLs only)")
 		}
 		ca.ActionType, ca.URI = ActionOpenPage, click.URL
 	case push.ClickOpenPage:
@@ -387,7 +389,7 @@ func clickAction(click push.ClickAction, ext string) (ClickAction, error) {
 			ca.URI = intentDataURI(click.Intent)
 		}
 		if ca.Action == "" && ca.URI == "" {
-			return ClickAction{}, v.InvalidMessage("Click.Intent", "has no data URI for HarmonyOS (use intent://host/path#Intent;scheme=…;end, or set Click.Activity to the ability's skill action)")
+			return ClickAction{}, reject.Message(v, "Click.Intent", "has no data URI for HarmonyOS (use intent://host/path#Intent;scheme=…;end, or set Click.Activity to the ability's skill action)")
 		}
 	}
 	return ca, nil

@@ -20,7 +20,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/offlinepush/push/internal/lenient"
 	"net/url"
 	"strconv"
 	"strings"
@@ -32,10 +31,13 @@ import (
 	"github.com/offlinepush/push/internal/auth"
 	"github.com/offlinepush/push/internal/batch"
 	"github.com/offlinepush/push/internal/ids"
+	"github.com/offlinepush/push/internal/lenient"
+	"github.com/offlinepush/push/internal/payload"
+	"github.com/offlinepush/push/internal/reject"
 	"github.com/offlinepush/push/internal/secret"
+	"github.com/offlinepush/push/internal/settings"
 	"github.com/offlinepush/push/internal/shape"
 	"github.com/offlinepush/push/internal/transport"
-	"github.com/offlinepush/push/payload"
 )
 
 // Hosts and paths.
@@ -129,7 +131,7 @@ func (c Config) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String
 // Client sends to one Honor certificate. It is safe for concurrent use.
 type Client struct {
 	cfg    Config
-	opts   push.Options
+	opts   settings.Settings
 	http   *transport.Client
 	guard  *batch.Guard // trusts dead-token verdicts only when the vendor proves them
 	tokens *auth.Cache
@@ -144,45 +146,45 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	v := push.Honor
 	switch {
 	case strings.TrimSpace(cfg.AppID) == "":
-		return nil, v.InvalidConfig("AppID", "is required")
+		return nil, reject.Config(v, "AppID", "is required")
 	case strings.ContainsAny(cfg.AppID, "/?# \t\r\n"):
-		return nil, v.InvalidConfig("AppID", "must not contain '/', '?', '#' or white space")
+		return nil, reject.Config(v, "AppID", "must not contain '/', '?', '#' or white space")
 	case strings.TrimSpace(cfg.ClientID) == "":
-		return nil, v.InvalidConfig("ClientID", "is required")
+		return nil, reject.Config(v, "ClientID", "is required")
 	case strings.TrimSpace(cfg.ClientSecret) == "":
-		return nil, v.InvalidConfig("ClientSecret", "is required")
+		return nil, reject.Config(v, "ClientSecret", "is required")
 	case cfg.TTL < 0:
-		return nil, v.InvalidConfig("TTL", "must not be negative")
+		return nil, reject.Config(v, "TTL", "must not be negative")
 	}
 	switch cfg.Importance {
 	case "":
 		cfg.Importance = ImportanceNormal
 	case ImportanceNormal, ImportanceLow:
 	default:
-		return nil, v.InvalidConfig("Importance", `must be "NORMAL" (IM) or "LOW"`)
+		return nil, reject.Config(v, "Importance", `must be "NORMAL" (IM) or "LOW"`)
 	}
 	if cfg.BadgeClass != "" {
 		if err := payload.CheckActivity(cfg.BadgeClass); err != nil {
-			return nil, v.InvalidConfig("BadgeClass", err.Error())
+			return nil, reject.Config(v, "BadgeClass", err.Error())
 		}
 	}
 	if err := cfg.Click.Validate(); err != nil {
-		return nil, v.AsConfig(err)
+		return nil, reject.AsConfig(v, err)
 	}
 	if cfg.Click.Kind == push.ClickOpenURL {
 		if err := payload.CheckURL(cfg.Click.URL, true); err != nil {
-			return nil, v.InvalidConfig("Click.URL", err.Error())
+			return nil, reject.Config(v, "Click.URL", err.Error())
 		}
 	}
 	if cfg.Click.Kind == push.ClickOpenPage && cfg.Click.Intent == "" {
-		return nil, v.InvalidConfig("Click.Intent", "is required for Honor open-page (clickAction.intent)")
+		return nil, reject.Config(v, "Click.Intent", "is required for Honor open-page (clickAction.intent)")
 	}
 	if cfg.TokenURL == "" {
 		cfg.TokenURL = DefaultTokenURL
 	} else if err := payload.CheckURL(cfg.TokenURL, true); err != nil {
-		return nil, v.InvalidConfig("TokenURL", err.Error())
+		return nil, reject.Config(v, "TokenURL", err.Error())
 	}
-	o := push.NewOptions(opts...)
+	o := settings.New(opts...)
 	hc, err := transport.New(v, o, 8)
 	if err != nil {
 		return nil, err
@@ -294,15 +296,15 @@ func (c *Client) Message(info *push.OfflinePushInfo) (*Message, error) {
 		Importance: c.cfg.Importance,
 		NotifyID:   ids.NotifyID(info.CollapseID), // same CollapseID, same slot; else a new one
 	}
-	switch click := info.Click.Resolve(c.cfg.Click); click.Kind {
+	switch click := shape.Click(info.Click, c.cfg.Click); click.Kind {
 	case push.ClickOpenURL:
 		if err := payload.CheckURL(click.URL, true); err != nil {
-			return nil, v.InvalidMessage("Click.URL", err.Error())
+			return nil, reject.Message(v, "Click.URL", err.Error())
 		}
 		n.ClickAction = ClickAction{Type: ClickTypeURL, URL: click.URL}
 	case push.ClickOpenPage:
 		if click.Intent == "" {
-			return nil, v.InvalidMessage("Click.Intent", "is required for Honor open-page (clickAction.intent; Honor cannot open a page by class name)")
+			return nil, reject.Message(v, "Click.Intent", "is required for Honor open-page (clickAction.intent; Honor cannot open a page by class name)")
 		}
 		n.ClickAction = ClickAction{Type: ClickTypePage, Intent: click.Intent}
 	default:

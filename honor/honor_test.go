@@ -23,8 +23,8 @@ import (
 	"github.com/offlinepush/push/internal/auth"
 	"github.com/offlinepush/push/internal/golden"
 	"github.com/offlinepush/push/internal/ids"
+	"github.com/offlinepush/push/internal/payload"
 	"github.com/offlinepush/push/internal/transport"
-	"github.com/offlinepush/push/payload"
 	"github.com/offlinepush/push/pushtest"
 )
 

@@ -29,11 +29,13 @@ import (
 	"github.com/offlinepush/push/internal/auth"
 	"github.com/offlinepush/push/internal/batch"
 	"github.com/offlinepush/push/internal/ids"
+	"github.com/offlinepush/push/internal/payload"
 	"github.com/offlinepush/push/internal/pushkit"
+	"github.com/offlinepush/push/internal/reject"
 	"github.com/offlinepush/push/internal/secret"
+	"github.com/offlinepush/push/internal/settings"
 	"github.com/offlinepush/push/internal/shape"
 	"github.com/offlinepush/push/internal/transport"
-	"github.com/offlinepush/push/payload"
 )
 
 // Hosts. No regional send host is documented; the legacy hosts
@@ -134,7 +136,7 @@ func (c Config) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String
 // Client sends to one Huawei certificate. It is safe for concurrent use.
 type Client struct {
 	cfg     Config
-	opts    push.Options
+	opts    settings.Settings
 	http    *transport.Client
 	guard   *batch.Guard // trusts dead-token verdicts only when the vendor proves them
 	tokens  *auth.Cache
@@ -155,36 +157,36 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	}
 	switch {
 	case strings.TrimSpace(cfg.AppID) == "":
-		return nil, v.InvalidConfig("AppID", "is required")
+		return nil, reject.Config(v, "AppID", "is required")
 	case !pushkit.SafeID(cfg.AppID):
-		return nil, v.InvalidConfig("AppID", "must be the app's client id (letters, digits, '.', '_' or '-')")
+		return nil, reject.Config(v, "AppID", "must be the app's client id (letters, digits, '.', '_' or '-')")
 	case strings.TrimSpace(cfg.AppSecret) == "":
-		return nil, v.InvalidConfig("AppSecret", "is required")
+		return nil, reject.Config(v, "AppSecret", "is required")
 	case !categories[cfg.Category]:
-		return nil, v.InvalidConfig("Category", "must be one of Huawei's notification categories, such as IM")
+		return nil, reject.Config(v, "Category", "must be one of Huawei's notification categories, such as IM")
 	case cfg.Importance != ImportanceLow && cfg.Importance != ImportanceNormal && cfg.Importance != ImportanceHigh:
-		return nil, v.InvalidConfig("Importance", "must be LOW, NORMAL or HIGH")
+		return nil, reject.Config(v, "Importance", "must be LOW, NORMAL or HIGH")
 	case cfg.TTL < 0:
-		return nil, v.InvalidConfig("TTL", "must not be negative")
+		return nil, reject.Config(v, "TTL", "must not be negative")
 	}
 	if cfg.BadgeClass != "" {
 		if err := payload.CheckActivity(cfg.BadgeClass); err != nil {
-			return nil, v.InvalidConfig("BadgeClass", err.Error())
+			return nil, reject.Config(v, "BadgeClass", err.Error())
 		}
 	}
 	if err := cfg.Click.Validate(); err != nil {
-		return nil, push.Huawei.AsConfig(err)
+		return nil, reject.AsConfig(push.Huawei, err)
 	}
-	if _, err := clickAction(cfg.Click.Resolve(push.ClickAction{})); err != nil {
-		return nil, push.Huawei.AsConfig(err)
+	if _, err := clickAction(shape.Click(cfg.Click, push.ClickAction{})); err != nil {
+		return nil, reject.AsConfig(push.Huawei, err)
 	}
 	if cfg.Host == "" {
 		cfg.Host = Host
 	} else if err := payload.CheckURL(cfg.Host, false); err != nil {
-		return nil, v.InvalidConfig("Host", err.Error())
+		return nil, reject.Config(v, "Host", err.Error())
 	}
 	cfg.Host = strings.TrimSuffix(cfg.Host, "/")
-	o := push.NewOptions(opts...)
+	o := settings.New(opts...)
 	hc, err := transport.New(v, o, 16)
 	if err != nil {
 		return nil, err
@@ -312,7 +314,7 @@ func (c *Client) Build(info *push.OfflinePushInfo) (*Request, error) {
 	if err := info.Validate(); err != nil {
 		return nil, err
 	}
-	click, err := clickAction(info.Click.Resolve(c.cfg.Click))
+	click, err := clickAction(shape.Click(info.Click, c.cfg.Click))
 	if err != nil {
 		return nil, err
 	}
@@ -349,14 +351,14 @@ func clickAction(click push.ClickAction) (ClickAction, error) {
 	switch click.Kind {
 	case push.ClickOpenURL:
 		if err := payload.CheckURL(click.URL, true); err != nil {
-			return ClickAction{}, v.InvalidMessage("Click.URL", err.Error()+" (Huawei opens https URLs only)")
+			return ClickAction{}, reject.Message(v, "Click.URL", err.Error()+" (Huawei opens https URLs only)")
 		}
 		return ClickAction{Type: ClickTypeURL, URL: click.URL}, nil
 	case push.ClickOpenPage:
 		if click.Intent == "" {
 			// type 1 also takes an Activity action string, which a class name
 			// is not; an intent URI names the Activity precisely.
-			return ClickAction{}, v.InvalidMessage("Click.Intent", "is required for Huawei open-page (click_action.intent)")
+			return ClickAction{}, reject.Message(v, "Click.Intent", "is required for Huawei open-page (click_action.intent)")
 		}
 		return ClickAction{Type: ClickTypePage, Intent: click.Intent}, nil
 	default:

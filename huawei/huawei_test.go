@@ -19,8 +19,8 @@ import (
 	"github.com/offlinepush/push"
 	"github.com/offlinepush/push/huawei"
 	"github.com/offlinepush/push/internal/golden"
+	"github.com/offlinepush/push/internal/payload"
 	"github.com/offlinepush/push/internal/pushkit"
-	"github.com/offlinepush/push/payload"
 	"github.com/offlinepush/push/pushtest"
 )
 

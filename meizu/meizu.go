@@ -44,10 +44,12 @@ import (
 	"github.com/offlinepush/push/internal/batch"
 	"github.com/offlinepush/push/internal/form"
 	"github.com/offlinepush/push/internal/ids"
+	"github.com/offlinepush/push/internal/payload"
+	"github.com/offlinepush/push/internal/reject"
 	"github.com/offlinepush/push/internal/secret"
+	"github.com/offlinepush/push/internal/settings"
 	"github.com/offlinepush/push/internal/shape"
 	"github.com/offlinepush/push/internal/transport"
-	"github.com/offlinepush/push/payload"
 )
 
 // Hosts of the push API. HTTPS only: Meizu's Java SDK 1.2.13 (2025-04) dropped
@@ -146,7 +148,7 @@ func (c Config) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String
 // Client sends to one Meizu certificate. It is safe for concurrent use.
 type Client struct {
 	cfg     Config
-	opts    push.Options
+	opts    settings.Settings
 	http    *transport.Client
 	guard   *batch.Guard // trusts dead-token verdicts only when the vendor proves them
 	sendURL string
@@ -157,29 +159,29 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	v := push.Meizu
 	switch {
 	case strings.TrimSpace(cfg.AppID) == "":
-		return nil, v.InvalidConfig("AppID", "is required")
+		return nil, reject.Config(v, "AppID", "is required")
 	case !digits(cfg.AppID):
-		return nil, v.InvalidConfig("AppID", "must be the numeric appId from the Flyme push console")
+		return nil, reject.Config(v, "AppID", "must be the numeric appId from the Flyme push console")
 	case strings.TrimSpace(cfg.AppSecret) == "":
-		return nil, v.InvalidConfig("AppSecret", "is required")
+		return nil, reject.Config(v, "AppSecret", "is required")
 	case cfg.NoticeMsgType != NoticeDefault && cfg.NoticeMsgType != NoticePrivate && cfg.NoticeMsgType != NoticePublic:
-		return nil, v.InvalidConfig("NoticeMsgType", "must be NoticeDefault, NoticePrivate or NoticePublic")
+		return nil, reject.Config(v, "NoticeMsgType", "must be NoticeDefault, NoticePrivate or NoticePublic")
 	case cfg.TTL < 0:
-		return nil, v.InvalidConfig("TTL", "must not be negative")
+		return nil, reject.Config(v, "TTL", "must not be negative")
 	}
 	if cfg.Host == "" {
 		cfg.Host = HostChina
 	} else if err := payload.CheckURL(cfg.Host, false); err != nil {
-		return nil, v.InvalidConfig("Host", err.Error())
+		return nil, reject.Config(v, "Host", err.Error())
 	}
 	cfg.Host = strings.TrimSuffix(cfg.Host, "/")
 	if err := cfg.Click.Validate(); err != nil {
-		return nil, push.Meizu.AsConfig(err)
+		return nil, reject.AsConfig(push.Meizu, err)
 	}
-	if _, err := clickInfo(cfg.Click.Resolve(push.ClickAction{})); err != nil {
-		return nil, push.Meizu.AsConfig(err)
+	if _, err := clickInfo(shape.Click(cfg.Click, push.ClickAction{})); err != nil {
+		return nil, reject.AsConfig(push.Meizu, err)
 	}
-	o := push.NewOptions(opts...)
+	o := settings.New(opts...)
 	hc, err := transport.New(v, o, 8)
 	if err != nil {
 		return nil, err
@@ -193,7 +195,7 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 // meizuField restates a vendor-neutral field error as Meizu's.
 func meizuField(err error) error {
 	if fe, ok := err.(*push.FieldError); ok {
-		return push.Meizu.InvalidMessage(fe.Field, fe.Rule)
+		return reject.Message(push.Meizu, fe.Field, fe.Rule)
 	}
 	return err
 }
@@ -304,7 +306,7 @@ func (c *Client) Message(info *push.OfflinePushInfo) (*Message, error) {
 	if err != nil {
 		return nil, err
 	}
-	click, err := clickInfo(info.Click.Resolve(c.cfg.Click))
+	click, err := clickInfo(shape.Click(info.Click, c.cfg.Click))
 	if err != nil {
 		return nil, err
 	}
@@ -348,16 +350,16 @@ func clickInfo(click push.ClickAction) (ClickTypeInfo, error) {
 	switch click.Kind {
 	case push.ClickOpenURL:
 		if len(click.URL) > MaxClickTarget {
-			return ClickTypeInfo{}, v.InvalidMessage("Click.URL", fmt.Sprintf("is %d bytes; Meizu allows %d", len(click.URL), MaxClickTarget))
+			return ClickTypeInfo{}, reject.Message(v, "Click.URL", fmt.Sprintf("is %d bytes; Meizu allows %d", len(click.URL), MaxClickTarget))
 		}
 		return ClickTypeInfo{ClickType: ClickTypeURL, URL: click.URL}, nil
 	case push.ClickOpenPage:
-		act, err := click.PageActivity()
+		act, err := shape.PageActivity(v, click)
 		if err != nil {
 			return ClickTypeInfo{}, meizuField(err)
 		}
 		if len(act) > MaxClickTarget {
-			return ClickTypeInfo{}, v.InvalidMessage("Click.Activity", fmt.Sprintf("is %d bytes; Meizu allows %d", len(act), MaxClickTarget))
+			return ClickTypeInfo{}, reject.Message(v, "Click.Activity", fmt.Sprintf("is %d bytes; Meizu allows %d", len(act), MaxClickTarget))
 		}
 		return ClickTypeInfo{ClickType: ClickTypeActivity, Activity: act}, nil
 	}
@@ -421,7 +423,7 @@ func Sign(params url.Values, appSecret string) string {
 // for tools that show the wire request (dry run).
 func (c *Client) Form(info *push.OfflinePushInfo, pushIDs ...string) (url.Values, error) {
 	if len(pushIDs) == 0 || len(pushIDs) > MaxTokens {
-		return nil, push.Meizu.InvalidMessage("pushIds", fmt.Sprintf("must hold 1..%d ids per request, got %d", MaxTokens, len(pushIDs)))
+		return nil, reject.Message(push.Meizu, "pushIds", fmt.Sprintf("must hold 1..%d ids per request, got %d", MaxTokens, len(pushIDs)))
 	}
 	msg, err := c.MessageJSON(info)
 	if err != nil {

@@ -28,7 +28,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/offlinepush/push/internal/lenient"
 	"math"
 	"net/url"
 	"strconv"
@@ -42,10 +41,13 @@ import (
 	"github.com/offlinepush/push/internal/batch"
 	"github.com/offlinepush/push/internal/form"
 	"github.com/offlinepush/push/internal/ids"
+	"github.com/offlinepush/push/internal/lenient"
+	"github.com/offlinepush/push/internal/payload"
+	"github.com/offlinepush/push/internal/reject"
 	"github.com/offlinepush/push/internal/secret"
+	"github.com/offlinepush/push/internal/settings"
 	"github.com/offlinepush/push/internal/shape"
 	"github.com/offlinepush/push/internal/transport"
-	"github.com/offlinepush/push/payload"
 )
 
 // Hosts. A device registered outside China must be pushed through the
@@ -152,7 +154,7 @@ func (c Config) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String
 // Client sends to one OPPO certificate. It is safe for concurrent use.
 type Client struct {
 	cfg    Config
-	opts   push.Options
+	opts   settings.Settings
 	http   *transport.Client
 	guard  *batch.Guard // trusts dead-token verdicts only when the vendor proves them
 	tokens *auth.Cache
@@ -165,38 +167,38 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	v := push.OPPO
 	switch {
 	case strings.TrimSpace(cfg.AppKey) == "":
-		return nil, v.InvalidConfig("AppKey", "is required")
+		return nil, reject.Config(v, "AppKey", "is required")
 	case strings.TrimSpace(cfg.MasterSecret) == "":
-		return nil, v.InvalidConfig("MasterSecret", "is required (the server secret that signs the auth request, not the AppSecret)")
+		return nil, reject.Config(v, "MasterSecret", "is required (the server secret that signs the auth request, not the AppSecret)")
 	case strings.TrimSpace(cfg.ChannelID) == "":
-		return nil, v.InvalidConfig("ChannelID", "is required (the notification channel registered in the OPPO console; Android 9+ shows nothing without one)")
+		return nil, reject.Config(v, "ChannelID", "is required (the notification channel registered in the OPPO console; Android 9+ shows nothing without one)")
 	case cfg.TTL < 0:
-		return nil, v.InvalidConfig("TTL", "must not be negative")
+		return nil, reject.Config(v, "TTL", "must not be negative")
 	}
 	if cfg.Category == "" {
 		cfg.Category = CategoryIM
 	}
 	if cfg.Category != CategoryNone && !isCategory(cfg.Category) {
-		return nil, v.InvalidConfig("Category", `must be an OPPO category in capitals such as "IM", or CategoryNone`)
+		return nil, reject.Config(v, "Category", `must be an OPPO category in capitals such as "IM", or CategoryNone`)
 	}
 	switch cfg.NotifyLevel {
 	case 0:
 		cfg.NotifyLevel = NotifyLockScreen
 	case NotifyShade, NotifyLockScreen, NotifyHeadsUpRing:
 	default:
-		return nil, v.InvalidConfig("NotifyLevel", "must be 1, 2 or 16")
+		return nil, reject.Config(v, "NotifyLevel", "must be 1, 2 or 16")
 	}
 	if err := cfg.Click.Validate(); err != nil {
-		return nil, v.AsConfig(err)
+		return nil, reject.AsConfig(v, err)
 	}
 	if cfg.Host == "" {
 		cfg.Host = HostChina
 	}
 	if u, err := url.Parse(cfg.Host); err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") || (u.Path != "" && u.Path != "/") {
-		return nil, v.InvalidConfig("Host", "must be a base URL such as "+HostChina)
+		return nil, reject.Config(v, "Host", "must be a base URL such as "+HostChina)
 	}
 	cfg.Host = strings.TrimSuffix(cfg.Host, "/")
-	o := push.NewOptions(opts...)
+	o := settings.New(opts...)
 	hc, err := transport.New(v, o, 8)
 	if err != nil {
 		return nil, err
@@ -314,29 +316,29 @@ func (c *Client) Notification(info *push.OfflinePushInfo) (*Notification, error)
 	}
 
 	withExt := true
-	switch click := info.Click.Resolve(c.cfg.Click); click.Kind {
+	switch click := shape.Click(info.Click, c.cfg.Click); click.Kind {
 	case push.ClickOpenURL:
 		if payload.Len(click.URL, payload.UTF16) > MaxClickTarget {
-			return nil, v.InvalidMessage("Click.URL", fmt.Sprintf("must be at most %d characters", MaxClickTarget))
+			return nil, reject.Message(v, "Click.URL", fmt.Sprintf("must be at most %d characters", MaxClickTarget))
 		}
 		n.ClickActionType, n.ClickActionURL = clickURL, click.URL
 		// OPPO appends action_parameters to a URL as its query: the app
 		// never sees them and the web site would receive the chat's Ext.
 		withExt = false
 	case push.ClickOpenPage:
-		act, err := click.PageActivity()
+		act, err := shape.PageActivity(v, click)
 		if err != nil {
 			var fe *push.FieldError
 			if errors.As(err, &fe) {
-				return nil, v.InvalidMessage(fe.Field, fe.Rule)
+				return nil, reject.Message(v, fe.Field, fe.Rule)
 			}
-			return nil, v.InvalidMessage("Click", err.Error())
+			return nil, reject.Message(v, "Click", err.Error())
 		}
 		if err := payload.CheckActivity(act); err != nil {
-			return nil, v.InvalidMessage("Click.Intent", "component "+err.Error())
+			return nil, reject.Message(v, "Click.Intent", "component "+err.Error())
 		}
 		if payload.Len(act, payload.UTF16) > MaxClickTarget {
-			return nil, v.InvalidMessage("Click.Activity", fmt.Sprintf("must be at most %d characters", MaxClickTarget))
+			return nil, reject.Message(v, "Click.Activity", fmt.Sprintf("must be at most %d characters", MaxClickTarget))
 		}
 		n.ClickActionType, n.ClickActionActivity = clickActivity, act
 	default:
@@ -349,7 +351,7 @@ func (c *Client) Notification(info *push.OfflinePushInfo) (*Notification, error)
 		// or not, and the 4000 limit, predictable.)
 		n.ActionParameters = payload.ExtJSON(info.Ext)
 		if l := payload.Len(n.ActionParameters, payload.UTF16); l > MaxActionParameters {
-			return nil, v.InvalidMessage("Ext", fmt.Sprintf("is too long: carried as action_parameters it is %d characters, OPPO allows %d", l, MaxActionParameters))
+			return nil, reject.Message(v, "Ext", fmt.Sprintf("is too long: carried as action_parameters it is %d characters, OPPO allows %d", l, MaxActionParameters))
 		}
 	}
 	return n, nil
@@ -368,7 +370,7 @@ func ttlOf(msg, def time.Duration) time.Duration {
 // tools can show the wire request (dry run).
 func (c *Client) Form(info *push.OfflinePushInfo, tokens ...string) (path string, form url.Values, err error) {
 	if len(tokens) == 0 || len(tokens) > MaxTokens {
-		return "", nil, push.OPPO.InvalidMessage("tokens", fmt.Sprintf("must number 1 to %d per request", MaxTokens))
+		return "", nil, reject.Message(push.OPPO, "tokens", fmt.Sprintf("must number 1 to %d per request", MaxTokens))
 	}
 	n, err := c.Notification(info)
 	if err != nil {
@@ -388,7 +390,7 @@ func marshal(v any) ([]byte, error) {
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
-		return nil, push.OPPO.InvalidMessage("notification", "cannot be encoded: "+err.Error())
+		return nil, reject.Message(push.OPPO, "notification", "cannot be encoded: "+err.Error())
 	}
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }

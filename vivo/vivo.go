@@ -39,7 +39,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/offlinepush/push/internal/lenient"
 	"net/http"
 	"strconv"
 	"strings"
@@ -53,10 +52,13 @@ import (
 	"github.com/offlinepush/push/internal/auth"
 	"github.com/offlinepush/push/internal/batch"
 	"github.com/offlinepush/push/internal/ids"
+	"github.com/offlinepush/push/internal/lenient"
+	"github.com/offlinepush/push/internal/payload"
+	"github.com/offlinepush/push/internal/reject"
 	"github.com/offlinepush/push/internal/secret"
+	"github.com/offlinepush/push/internal/settings"
 	"github.com/offlinepush/push/internal/shape"
 	"github.com/offlinepush/push/internal/transport"
-	"github.com/offlinepush/push/payload"
 )
 
 // HostChina is vivo's API host (no overseas host is documented).
@@ -204,7 +206,7 @@ type Client struct {
 	cfg            Config
 	appID          int64
 	classification int // the wire value
-	opts           push.Options
+	opts           settings.Settings
 	http           *transport.Client
 	guard          *batch.Guard // trusts dead-token verdicts only when the vendor proves them
 	tokens         *auth.Cache
@@ -224,23 +226,23 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	cfg.AppKey = strings.TrimSpace(cfg.AppKey)
 	cfg.AppSecret = strings.TrimSpace(cfg.AppSecret)
 	if cfg.AppID == "" {
-		return nil, v.InvalidConfig("AppID", "is required")
+		return nil, reject.Config(v, "AppID", "is required")
 	}
 	appID, err := strconv.ParseInt(cfg.AppID, 10, 64)
 	if err != nil || appID <= 0 || cfg.AppID[0] < '0' || cfg.AppID[0] > '9' {
-		return nil, v.InvalidConfig("AppID", "must be vivo's numeric app id (it is sent as a JSON number), such as 10004")
+		return nil, reject.Config(v, "AppID", "must be vivo's numeric app id (it is sent as a JSON number), such as 10004")
 	}
 	switch {
 	case cfg.AppKey == "":
-		return nil, v.InvalidConfig("AppKey", "is required")
+		return nil, reject.Config(v, "AppKey", "is required")
 	case cfg.AppSecret == "":
-		return nil, v.InvalidConfig("AppSecret", "is required")
+		return nil, reject.Config(v, "AppSecret", "is required")
 	case cfg.PushMode != Production && cfg.PushMode != Test:
-		return nil, v.InvalidConfig("PushMode", "must be Production (0) or Test (1)")
+		return nil, reject.Config(v, "PushMode", "must be Production (0) or Test (1)")
 	case cfg.NotifyType < 0 || cfg.NotifyType > NotifyRingVibrate:
-		return nil, v.InvalidConfig("NotifyType", "must be 1 (none), 2 (ring), 3 (vibrate) or 4 (ring and vibrate); 0 means 4")
+		return nil, reject.Config(v, "NotifyType", "must be 1 (none), 2 (ring), 3 (vibrate) or 4 (ring and vibrate); 0 means 4")
 	case cfg.TTL < 0:
-		return nil, v.InvalidConfig("TTL", "must not be negative")
+		return nil, reject.Config(v, "TTL", "must not be negative")
 	}
 	cfg.Category = strings.ToUpper(strings.TrimSpace(cfg.Category))
 	if cfg.Category == "" {
@@ -248,36 +250,36 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	}
 	for _, r := range cfg.Category {
 		if !(r >= 'A' && r <= 'Z' || r == '_') {
-			return nil, v.InvalidConfig("Category", "must be a vivo category such as IM, ACCOUNT, TODO or MARKETING")
+			return nil, reject.Config(v, "Category", "must be a vivo category such as IM, ACCOUNT, TODO or MARKETING")
 		}
 	}
 	class, known := categories[cfg.Category]
 	switch cfg.Classification {
 	case ClassificationDefault:
 		if !known {
-			return nil, v.InvalidConfig("Classification", "must be set (System or Operational) for category "+cfg.Category+", whose class this package does not know")
+			return nil, reject.Config(v, "Classification", "must be set (System or Operational) for category "+cfg.Category+", whose class this package does not know")
 		}
 	case System, Operational:
 		if known && cfg.Classification != class {
-			return nil, v.InvalidConfig("Classification", "does not match category "+cfg.Category+" (vivo answers 10097)")
+			return nil, reject.Config(v, "Classification", "does not match category "+cfg.Category+" (vivo answers 10097)")
 		}
 		class = cfg.Classification
 	default:
-		return nil, v.InvalidConfig("Classification", "must be ClassificationDefault, System or Operational")
+		return nil, reject.Config(v, "Classification", "must be ClassificationDefault, System or Operational")
 	}
 	if cfg.NotifyType == 0 {
 		cfg.NotifyType = NotifyRingVibrate
 	}
 	if err := cfg.Click.Validate(); err != nil {
-		return nil, v.AsConfig(err)
+		return nil, reject.AsConfig(v, err)
 	}
 	if cfg.Click.Kind == push.ClickOpenPage && cfg.Click.Intent == "" {
-		return nil, v.InvalidConfig("Click.Intent", "is required for open-page: vivo opens app pages by intent URI (skipType 4)")
+		return nil, reject.Config(v, "Click.Intent", "is required for open-page: vivo opens app pages by intent URI (skipType 4)")
 	}
 	if cfg.Host == "" {
 		cfg.Host = HostChina
 	}
-	o := push.NewOptions(opts...)
+	o := settings.New(opts...)
 	hc, err := transport.New(v, o, 16)
 	if err != nil {
 		return nil, err
@@ -393,18 +395,18 @@ func (c *Client) Message(info *push.OfflinePushInfo) (*Message, error) {
 	if ttl := ttlOf(info.TTL, c.cfg.TTL); ttl > 0 {
 		m.TimeToLive = int(max(ttl, MinTTL) / time.Second)
 	}
-	switch click := info.Click.Resolve(c.cfg.Click); click.Kind {
+	switch click := shape.Click(info.Click, c.cfg.Click); click.Kind {
 	case push.ClickOpenURL:
 		if n := payload.Len(click.URL, payload.Runes); n > MaxURL {
-			return nil, v.InvalidMessage("Click.URL", fmt.Sprintf("is %d characters; vivo allows %d", n, MaxURL))
+			return nil, reject.Message(v, "Click.URL", fmt.Sprintf("is %d characters; vivo allows %d", n, MaxURL))
 		}
 		m.SkipType, m.SkipContent = 2, click.URL
 	case push.ClickOpenPage:
 		if click.Intent == "" {
-			return nil, v.InvalidMessage("Click.Intent", "is required for open-page: vivo opens app pages by intent URI (skipType 4)")
+			return nil, reject.Message(v, "Click.Intent", "is required for open-page: vivo opens app pages by intent URI (skipType 4)")
 		}
 		if n := payload.Len(click.Intent, payload.Runes); n > MaxIntent {
-			return nil, v.InvalidMessage("Click.Intent", fmt.Sprintf("is %d characters; vivo allows %d", n, MaxIntent))
+			return nil, reject.Message(v, "Click.Intent", fmt.Sprintf("is %d characters; vivo allows %d", n, MaxIntent))
 		}
 		m.SkipType, m.SkipContent = 4, click.Intent
 	default:
@@ -413,7 +415,7 @@ func (c *Client) Message(info *push.OfflinePushInfo) (*Message, error) {
 	if info.Ext != "" {
 		// ≤10 pairs, and keys plus values ≤1024 characters in all.
 		if n := len(payload.ExtKey) + payload.Len(info.Ext, payload.Runes); n > MaxCustom {
-			return nil, v.InvalidMessage("Ext", fmt.Sprintf("is %d characters; vivo allows %d for clientCustomMap keys and values together", n-len(payload.ExtKey), MaxCustom-len(payload.ExtKey)))
+			return nil, reject.Message(v, "Ext", fmt.Sprintf("is %d characters; vivo allows %d for clientCustomMap keys and values together", n-len(payload.ExtKey), MaxCustom-len(payload.ExtKey)))
 		}
 		m.ClientCustomMap = payload.ExtMap(info.Ext)
 	}

@@ -21,7 +21,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/offlinepush/push/internal/lenient"
 	"net/url"
 	"slices"
 	"strconv"
@@ -33,10 +32,13 @@ import (
 	"github.com/offlinepush/push/internal/batch"
 	"github.com/offlinepush/push/internal/form"
 	"github.com/offlinepush/push/internal/ids"
+	"github.com/offlinepush/push/internal/lenient"
+	"github.com/offlinepush/push/internal/payload"
+	"github.com/offlinepush/push/internal/reject"
 	"github.com/offlinepush/push/internal/secret"
+	"github.com/offlinepush/push/internal/settings"
 	"github.com/offlinepush/push/internal/shape"
 	"github.com/offlinepush/push/internal/transport"
-	"github.com/offlinepush/push/payload"
 )
 
 // Hosts. Global devices must be pushed through the host of their region.
@@ -103,7 +105,7 @@ func (c Config) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String
 // Client sends to one Xiaomi certificate. It is safe for concurrent use.
 type Client struct {
 	cfg   Config
-	opts  push.Options
+	opts  settings.Settings
 	http  *transport.Client
 	guard *batch.Guard // trusts dead-token verdicts only when the vendor proves them
 	auth  []string     // the Authorization header value
@@ -115,21 +117,21 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	v := push.Xiaomi
 	switch {
 	case strings.TrimSpace(cfg.AppSecret) == "":
-		return nil, v.InvalidConfig("AppSecret", "is required")
+		return nil, reject.Config(v, "AppSecret", "is required")
 	case strings.TrimSpace(cfg.PackageName) == "":
-		return nil, v.InvalidConfig("PackageName", "is required")
+		return nil, reject.Config(v, "PackageName", "is required")
 	case strings.TrimSpace(cfg.ChannelID) == "":
-		return nil, v.InvalidConfig("ChannelID", "is required (the private-message channel registered with Xiaomi)")
+		return nil, reject.Config(v, "ChannelID", "is required (the private-message channel registered with Xiaomi)")
 	case cfg.TTL < 0:
-		return nil, v.InvalidConfig("TTL", "must not be negative")
+		return nil, reject.Config(v, "TTL", "must not be negative")
 	}
 	if err := cfg.Click.Validate(); err != nil {
-		return nil, v.AsConfig(err)
+		return nil, reject.AsConfig(v, err)
 	}
 	if cfg.Host == "" {
 		cfg.Host = HostChina
 	}
-	o := push.NewOptions(opts...)
+	o := settings.New(opts...)
 	hc, err := transport.New(v, o, 8)
 	if err != nil {
 		return nil, err
@@ -212,18 +214,18 @@ func (c *Client) fields(info *push.OfflinePushInfo) ([]field, error) {
 
 	// Always send notify_effect: since 2024-09-30 a notification without one
 	// only launches the home screen and its extras are lost.
-	switch click := info.Click.Resolve(c.cfg.Click); click.Kind {
+	switch click := shape.Click(info.Click, c.cfg.Click); click.Kind {
 	case push.ClickOpenURL:
 		if payload.Len(click.URL, unit) > MaxExtra {
-			return nil, v.InvalidMessage("Click.URL", fmt.Sprintf("must be at most %d characters", MaxExtra))
+			return nil, reject.Message(v, "Click.URL", fmt.Sprintf("must be at most %d characters", MaxExtra))
 		}
 		f = append(f, field{"extra.notify_effect", "3"}, field{"extra.web_uri", click.URL})
 	case push.ClickOpenPage:
 		if click.Intent == "" {
-			return nil, v.InvalidMessage("Click.Intent", "is required for Xiaomi open-page (extra.intent_uri)")
+			return nil, reject.Message(v, "Click.Intent", "is required for Xiaomi open-page (extra.intent_uri)")
 		}
 		if payload.Len(click.Intent, unit) > MaxExtra {
-			return nil, v.InvalidMessage("Click.Intent", fmt.Sprintf("must be at most %d characters", MaxExtra))
+			return nil, reject.Message(v, "Click.Intent", fmt.Sprintf("must be at most %d characters", MaxExtra))
 		}
 		f = append(f, field{"extra.notify_effect", "2"}, field{"extra.intent_uri", click.Intent})
 	default:
@@ -232,7 +234,7 @@ func (c *Client) fields(info *push.OfflinePushInfo) ([]field, error) {
 	if info.Ext != "" {
 		// Ext is never cut (the app could not parse a cut one).
 		if n := payload.Len(info.Ext, unit); n > MaxExtra {
-			return nil, v.InvalidMessage("Ext", fmt.Sprintf("is %d characters (UTF-16 units); Xiaomi allows %d per extra value (Ext is never cut)", n, MaxExtra))
+			return nil, reject.Message(v, "Ext", fmt.Sprintf("is %d characters (UTF-16 units); Xiaomi allows %d per extra value (Ext is never cut)", n, MaxExtra))
 		}
 		f = append(f, field{"extra." + payload.ExtKey, info.Ext}) // the client reads getExtra().get("ext")
 	}

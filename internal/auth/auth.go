@@ -20,6 +20,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/offlinepush/push"
+	"github.com/offlinepush/push/internal/settings"
 )
 
 // Source fetches a fresh token. ctx bounds the fetch.
@@ -366,7 +367,7 @@ func Do[T any](ctx context.Context, c *Cache, send func(ctx context.Context, tok
 // vendor's own fetch; shared with the fleet under key when a TokenStore
 // was given. key names the credential (never a secret), starting with the
 // vendor's name and a slash ("huawei/<app id>").
-func For(o push.Options, key string, own Source, early time.Duration) *Cache {
+func For(o settings.Settings, key string, own Source, early time.Duration) *Cache {
 	src := own
 	if o.TokenSource != nil {
 		src = FromTokenSource(o.TokenSource)

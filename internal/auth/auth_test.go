@@ -16,6 +16,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/offlinepush/push"
+	"github.com/offlinepush/push/internal/settings"
 )
 
 // counting is a Source that hands out tok-1, tok-2, … valid for ttl.
@@ -249,7 +250,7 @@ func TestUnsendableTokenIsNotCached(t *testing.T) {
 			now := time.Unix(1_700_000_000, 0)
 			clock := func() time.Time { return now }
 			var n atomic.Int64
-			c := For(push.Options{}, "huawei/104536617", SourceFunc(func(context.Context) (*oauth2.Token, error) {
+			c := For(settings.Settings{}, "huawei/104536617", SourceFunc(func(context.Context) (*oauth2.Token, error) {
 				if n.Add(1) == 1 {
 					return &oauth2.Token{AccessToken: bad, Expiry: clock().Add(24 * time.Hour)}, nil
 				}

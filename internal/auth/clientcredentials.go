@@ -11,8 +11,8 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/offlinepush/push"
+	"github.com/offlinepush/push/internal/payload"
 	"github.com/offlinepush/push/internal/transport"
-	"github.com/offlinepush/push/payload"
 )
 
 // ClientCredentials buys OAuth2 access tokens with the client-credentials

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/offlinepush/push"
+	"github.com/offlinepush/push/internal/settings"
 	"github.com/offlinepush/push/pushtest"
 )
 
@@ -27,7 +28,7 @@ func fleet(n int, store push.TokenStore) ([]*Cache, *atomic.Int64) {
 	})
 	caches := make([]*Cache, n)
 	for i := range caches {
-		caches[i] = For(push.Options{TokenStore: store}, "vendor/app1", src, time.Minute)
+		caches[i] = For(settings.Settings{TokenStore: store}, "vendor/app1", src, time.Minute)
 	}
 	return caches, &fetches
 }
@@ -157,7 +158,7 @@ func TestUnsendableTokenIsNotShared(t *testing.T) {
 	assert.Equal(t, "fleet-tok-1", stored.AccessToken, "the store's bad token is overwritten")
 
 	store = pushtest.NewTokenStore()
-	c := For(push.Options{TokenStore: store}, "vendor/app1", SourceFunc(func(context.Context) (*oauth2.Token, error) {
+	c := For(settings.Settings{TokenStore: store}, "vendor/app1", SourceFunc(func(context.Context) (*oauth2.Token, error) {
 		return &oauth2.Token{AccessToken: "bad\ntoken", Expiry: time.Now().Add(time.Hour)}, nil
 	}), time.Minute)
 	_, err = c.Token(ctx)

@@ -14,6 +14,7 @@ import (
 	"github.com/offlinepush/push"
 	"github.com/offlinepush/push/internal/auth"
 	"github.com/offlinepush/push/internal/secret/secrettest"
+	"github.com/offlinepush/push/internal/settings"
 	"github.com/offlinepush/push/internal/transport"
 )
 
@@ -85,7 +86,7 @@ func TestSecretsUnderEveryVerb(t *testing.T) {
 // cache and the header cache, each holding a token.
 func TestSecretsUnderEveryVerbInternal(t *testing.T) {
 	const clientSecret, clientID, token = "internal-client-secret-0a9b8c7d", "internal-client-id-6e5f4a3b", "issued-access-token-1f2e3d4c"
-	hc, err := transport.New(push.Huawei, push.NewOptions(push.WithEndpoint("https://user:proxy-pass-9d8c7b6a@proxy.example.com")), 1)
+	hc, err := transport.New(push.Huawei, settings.New(push.WithEndpoint("https://user:proxy-pass-9d8c7b6a@proxy.example.com")), 1)
 	if err != nil {
 		t.Fatal(err)
 	}

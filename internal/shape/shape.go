@@ -8,7 +8,9 @@ import (
 	"strings"
 
 	"github.com/offlinepush/push"
-	"github.com/offlinepush/push/payload"
+	"github.com/offlinepush/push/internal/payload"
+	"github.com/offlinepush/push/internal/reject"
+	"github.com/offlinepush/push/internal/settings"
 )
 
 // Limits are a vendor's title and body limits.
@@ -23,18 +25,18 @@ type Limits struct {
 // to the limit, a text padded with white space would keep only the
 // padding, which vendors refuse as blank. The vendors using it require a
 // title: an empty one is replaced by Title.
-func Texts(v push.Vendor, info *push.OfflinePushInfo, lim Limits, o push.Options) (title, desc string, err error) {
+func Texts(v push.Vendor, info *push.OfflinePushInfo, lim Limits, o settings.Settings) (title, desc string, err error) {
 	if err := info.Validate(); err != nil {
 		return "", "", err
 	}
 	strict := o.StrictLength
 	title, err = payload.Fit(Title(info, o), lim.Title, lim.Unit, strict)
 	if err != nil {
-		return "", "", v.InvalidMessage("Title", err.Error())
+		return "", "", reject.Message(v, "Title", err.Error())
 	}
 	desc, err = payload.Fit(strings.TrimSpace(info.Desc), lim.Desc, lim.Unit, strict)
 	if err != nil {
-		return "", "", v.InvalidMessage("Desc", err.Error())
+		return "", "", reject.Message(v, "Desc", err.Error())
 	}
 	return title, desc, nil
 }
@@ -42,7 +44,7 @@ func Texts(v push.Vendor, info *push.OfflinePushInfo, lim Limits, o push.Options
 // Title is the title a vendor that requires one shows: the message's own
 // (trimmed), else the client's default title (push.WithDefaultTitle), else
 // the message's Desc, so a chat message is never refused for lacking one.
-func Title(info *push.OfflinePushInfo, o push.Options) string {
+func Title(info *push.OfflinePushInfo, o settings.Settings) string {
 	if t := strings.TrimSpace(info.Title); t != "" {
 		return t
 	}
@@ -65,7 +67,7 @@ func Body(v push.Vendor, limit int, what string, strict bool, title, desc *strin
 		return nil
 	}
 	if strict {
-		return v.InvalidMessage("Title+Desc+Ext", fmt.Sprintf("make %s %d bytes; %s allows %d", what, n, v, limit))
+		return reject.Message(v, "Title+Desc+Ext", fmt.Sprintf("make %s %d bytes; %s allows %d", what, n, v, limit))
 	}
 	for _, text := range []*string{desc, title} {
 		if n <= limit || text == nil || *text == "" {
@@ -90,7 +92,7 @@ func Body(v push.Vendor, limit int, what string, strict bool, title, desc *strin
 		n = set(lo)
 	}
 	if n > limit {
-		return v.InvalidMessage("Ext", fmt.Sprintf("leaves no room for the text: %s is %d bytes with Title and Desc cut to one character, %s allows %d (Ext is never cut)", what, n, v, limit))
+		return reject.Message(v, "Ext", fmt.Sprintf("leaves no room for the text: %s is %d bytes with Title and Desc cut to one character, %s allows %d (Ext is never cut)", what, n, v, limit))
 	}
 	return nil
 }
@@ -102,4 +104,31 @@ func firstRune(s string) string {
 		}
 	}
 	return s
+}
+
+// Click returns the tap action a message gets: its own, or def (the
+// certificate's Config.Click) when it has the zero ClickDefault, or "open
+// the app" when both are unset.
+func Click(c, def push.ClickAction) push.ClickAction {
+	if c.Kind != push.ClickDefault {
+		return c
+	}
+	if def.Kind != push.ClickDefault {
+		return def
+	}
+	return push.ClickAction{Kind: push.ClickOpenApp}
+}
+
+// PageActivity returns the Activity class for an open-page action: Activity
+// when set, else the component of Intent. Vendors that open pages by class
+// name (OPPO, Meizu) use it.
+func PageActivity(v push.Vendor, c push.ClickAction) (string, error) {
+	if c.Activity != "" {
+		return c.Activity, nil
+	}
+	a, err := payload.ActivityFromIntent(c.Intent)
+	if err != nil {
+		return "", reject.Message(v, "Click.Intent", err.Error()+" (needed for the Activity; or set Click.Activity)")
+	}
+	return a, nil
 }

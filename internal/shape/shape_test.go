@@ -9,12 +9,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/offlinepush/push"
-	"github.com/offlinepush/push/payload"
+	"github.com/offlinepush/push/internal/payload"
+	"github.com/offlinepush/push/internal/settings"
 )
 
 func TestTexts(t *testing.T) {
 	lim := Limits{Title: 3, Desc: 4, Unit: payload.Runes}
-	loose, strict := push.Options{}, push.Options{StrictLength: true}
+	loose, strict := settings.Settings{}, settings.Settings{StrictLength: true}
 	title, desc, err := Texts(push.Vivo, &push.OfflinePushInfo{Title: "  你好世界 ", Desc: "\tabcdef"}, lim, loose)
 	require.NoError(t, err)
 	assert.Equal(t, "你好…", title)
@@ -41,7 +42,7 @@ func TestTextsTitleFallback(t *testing.T) {
 		{"blank default: the Desc", "", "  ", "See y…"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			title, desc, err := Texts(push.Vivo, &push.OfflinePushInfo{Title: tt.title, Desc: "See you at 8?"}, lim, push.Options{DefaultTitle: tt.def})
+			title, desc, err := Texts(push.Vivo, &push.OfflinePushInfo{Title: tt.title, Desc: "See you at 8?"}, lim, settings.Settings{DefaultTitle: tt.def})
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, title)
 			assert.Equal(t, "See you at 8?", desc)
@@ -96,4 +97,23 @@ func TestBody(t *testing.T) {
 		assert.ErrorIs(t, err, push.ErrInvalidMessage)
 		assert.ErrorContains(t, err, "invalid message: Ext leaves no room")
 	})
+}
+
+func TestClick(t *testing.T) {
+	def := push.ClickAction{Kind: push.ClickOpenURL, URL: "https://x"}
+	assert.Equal(t, def, Click(push.ClickAction{}, def))
+	assert.Equal(t, push.ClickAction{Kind: push.ClickOpenApp}, Click(push.ClickAction{}, push.ClickAction{}))
+	own := push.ClickAction{Kind: push.ClickOpenApp}
+	assert.Equal(t, own, Click(own, def))
+}
+
+func TestPageActivity(t *testing.T) {
+	a, err := PageActivity(push.OPPO, push.ClickAction{Kind: push.ClickOpenPage, Intent: "intent:#Intent;component=com.a/.Chat;end"})
+	assert.NoError(t, err)
+	assert.Equal(t, "com.a.Chat", a)
+	a, _ = PageActivity(push.OPPO, push.ClickAction{Kind: push.ClickOpenPage, Activity: "com.b.Main", Intent: "intent:#Intent;component=com.a/.Chat;end"})
+	assert.Equal(t, "com.b.Main", a)
+	_, err = PageActivity(push.OPPO, push.ClickAction{Kind: push.ClickOpenPage, Intent: "intent:#Intent;action=x;end"})
+	assert.ErrorIs(t, err, push.ErrInvalidMessage)
+	assert.ErrorContains(t, err, "oppo: invalid message: Click.Intent")
 }

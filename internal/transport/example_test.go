@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/offlinepush/push"
+	"github.com/offlinepush/push/internal/settings"
 	"github.com/offlinepush/push/internal/transport"
 )
 
@@ -32,7 +33,7 @@ func vendor(bodies ...string) *httptest.Server {
 // client sends every request to srv, with a millisecond backoff to keep the
 // examples fast.
 func client(srv *httptest.Server) *transport.Client {
-	c, err := transport.New(push.Xiaomi, push.NewOptions(push.WithEndpoint(srv.URL),
+	c, err := transport.New(push.Xiaomi, settings.New(push.WithEndpoint(srv.URL),
 		push.WithRetry(push.RetryPolicy{MaxRetries: 2, MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond})), 4)
 	if err != nil {
 		log.Fatal(err)

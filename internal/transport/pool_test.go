@@ -25,6 +25,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/offlinepush/push"
+	"github.com/offlinepush/push/internal/settings"
 )
 
 // h2Server starts an HTTP/2 TLS server counting the connections it accepts.
@@ -269,7 +270,7 @@ func TestPoolCloseIdleConnections(t *testing.T) {
 func TestPoolThroughClient(t *testing.T) {
 	srv, conns := h2Server(t, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(204) }, nil)
 	p := poolFor(t, rootsOf(srv), PoolConfig{})
-	o := push.NewOptions(push.WithEndpoint(srv.URL), push.WithRetry(fast), push.WithHTTPClient(&http.Client{Transport: p}))
+	o := settings.New(push.WithEndpoint(srv.URL), push.WithRetry(fast), push.WithHTTPClient(&http.Client{Transport: p}))
 	c, err := New("testvendor", o, 8)
 	require.NoError(t, err)
 	var wg sync.WaitGroup

@@ -29,6 +29,8 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 
 	"github.com/offlinepush/push"
+	"github.com/offlinepush/push/internal/reject"
+	"github.com/offlinepush/push/internal/settings"
 )
 
 // MaxResponseBytes bounds how much of a vendor answer is read. Vendor
@@ -76,7 +78,7 @@ type Client struct {
 	endpoint *url.URL
 	prefix   string // scheme://host/path of endpoint
 	log      *slog.Logger
-	retry    push.RetryPolicy
+	retry    settings.Retry
 	sem      chan struct{}
 
 	attempts atomic.Int64 // HTTP attempts made, for tests and benchmarks
@@ -246,12 +248,12 @@ func newDefaultTransport() *http.Transport {
 
 // New builds a Client for vendor from the resolved options.
 // defaultConcurrency applies when o.Concurrency is 0.
-func New(vendor push.Vendor, o push.Options, defaultConcurrency int) (*Client, error) {
+func New(vendor push.Vendor, o settings.Settings, defaultConcurrency int) (*Client, error) {
 	c := &Client{vendor: vendor, retry: o.Retry, log: o.Logger}
 	if o.Endpoint != "" {
 		u, err := url.Parse(o.Endpoint)
 		if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-			return nil, vendor.InvalidConfig("WithEndpoint", "must be an absolute http(s) URL such as https://proxy.example.com")
+			return nil, reject.Config(vendor, "WithEndpoint", "must be an absolute http(s) URL such as https://proxy.example.com")
 		}
 		u.Path, u.RawPath = strings.TrimSuffix(u.Path, "/"), strings.TrimSuffix(u.RawPath, "/")
 		c.endpoint = u

@@ -21,13 +21,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/offlinepush/push"
+	"github.com/offlinepush/push/internal/settings"
 )
 
 var fast = push.RetryPolicy{MaxRetries: 3, MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond, MaxRetryAfter: 2 * time.Second}
 
 func newClient(t *testing.T, endpoint string, opts ...push.Option) *Client {
 	t.Helper()
-	o := push.NewOptions(append([]push.Option{push.WithEndpoint(endpoint), push.WithRetry(fast)}, opts...)...)
+	o := settings.New(append([]push.Option{push.WithEndpoint(endpoint), push.WithRetry(fast)}, opts...)...)
 	c, err := New("testvendor", o, 4)
 	require.NoError(t, err)
 	return c
@@ -270,7 +271,7 @@ func TestReadBody(t *testing.T) {
 
 func TestContextCancelEndsPromptly(t *testing.T) {
 	srv, _ := script(t, status(503, ""))
-	o := push.NewOptions(push.WithEndpoint(srv.URL), push.WithRetry(push.RetryPolicy{MaxRetries: 5, MinBackoff: 10 * time.Second, MaxBackoff: 10 * time.Second}))
+	o := settings.New(push.WithEndpoint(srv.URL), push.WithRetry(push.RetryPolicy{MaxRetries: 5, MinBackoff: 10 * time.Second, MaxBackoff: 10 * time.Second}))
 	c, err := New("testvendor", o, 1)
 	require.NoError(t, err)
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
@@ -289,7 +290,7 @@ func TestEndpointRewrite(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "/prefix/v1/app%2F1/messages:send?x=1", got)
 
-	_, err = New("v", push.NewOptions(push.WithEndpoint("not a url")), 1)
+	_, err = New("v", settings.New(push.WithEndpoint("not a url")), 1)
 	assert.ErrorIs(t, err, push.ErrConfig)
 }
 
@@ -309,7 +310,7 @@ func TestURL(t *testing.T) {
 		if tt.endpoint != "" {
 			opts = append(opts, push.WithEndpoint(tt.endpoint))
 		}
-		c, err := New("v", push.NewOptions(opts...), 1)
+		c, err := New("v", settings.New(opts...), 1)
 		require.NoError(t, err)
 		assert.Equal(t, tt.want, c.URL(tt.vendor), "%s + %s", tt.endpoint, tt.vendor)
 	}

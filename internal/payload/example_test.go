@@ -3,7 +3,7 @@ package payload_test
 import (
 	"fmt"
 
-	"github.com/offlinepush/push/payload"
+	"github.com/offlinepush/push/internal/payload"
 )
 
 func ExampleTruncate() {
