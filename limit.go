@@ -31,6 +31,11 @@ type Limits struct {
 	// Breaker shares the breaker with the rest of the fleet; nil keeps it
 	// in this process.
 	Breaker BreakerStore
+	// BreakerRecheck is how long an answer from Breaker is trusted, so a
+	// push does not cost a store round trip every time, and a breaker
+	// deleted from the store reopens every instance soon after. 0 means
+	// DefaultBreakerRecheck.
+	BreakerRecheck time.Duration
 	// Name keys the breaker in Breaker; the Router sets it to the
 	// certificate ID.
 	Name string
@@ -72,10 +77,8 @@ type limited struct {
 	checked time.Time // when the fleet's breaker was last read
 }
 
-// BreakerRecheck is how long an answer from the fleet's BreakerStore is
-// trusted, so a push does not cost a store round trip every time, and a
-// breaker deleted from the store reopens every instance soon after.
-var BreakerRecheck = time.Second
+// DefaultBreakerRecheck is Limits.BreakerRecheck when it is not set.
+const DefaultBreakerRecheck = time.Second
 
 func (lp *limited) Vendor() Vendor { return lp.p.Vendor() }
 
@@ -96,7 +99,11 @@ func (lp *limited) open(ctx context.Context) time.Time {
 	}
 	now := time.Now()
 	lp.mu.Lock()
-	own, u, fresh := lp.until, lp.fleet, now.Sub(lp.checked) < BreakerRecheck
+	recheck := lp.l.BreakerRecheck
+	if recheck <= 0 {
+		recheck = DefaultBreakerRecheck
+	}
+	own, u, fresh := lp.until, lp.fleet, now.Sub(lp.checked) < recheck
 	lp.mu.Unlock()
 	if own.After(now) {
 		return own

@@ -156,13 +156,12 @@ func TestQuotaBreakerResets(t *testing.T) {
 // TestQuotaBreakerFollowsTheStore: a breaker time from the fleet's store
 // later than the next quota reset is cut to it and repaired in the store,
 // and a breaker closed in the store (deleted) reopens every instance, the
-// one that tripped it included, within BreakerRecheck.
+// one that tripped it included, within Limits.BreakerRecheck.
 func TestQuotaBreakerFollowsTheStore(t *testing.T) {
-	defer func(d time.Duration) { push.BreakerRecheck = d }(push.BreakerRecheck)
-	push.BreakerRecheck = 50 * time.Millisecond
+	const recheck = 50 * time.Millisecond
 	const key = "quota/xiaomi/mi"
 	reset := time.Now().Add(time.Hour).Truncate(time.Millisecond)
-	limits := push.Limits{QuotaBreaker: true, QuotaReset: func(time.Time) time.Time { return reset }, Name: "mi"}
+	limits := push.Limits{QuotaBreaker: true, QuotaReset: func(time.Time) time.Time { return reset }, Name: "mi", BreakerRecheck: recheck}
 	info := &push.OfflinePushInfo{Title: "t", Desc: "d"}
 	cases := []struct {
 		name string
@@ -194,7 +193,7 @@ func TestQuotaBreakerFollowsTheStore(t *testing.T) {
 			assert.True(t, until.Equal(reset), "the store holds the reset, not %v", until)
 
 			require.NoError(t, store.Trip(context.Background(), key, time.Time{})) // closed in the store
-			time.Sleep(2 * push.BreakerRecheck)
+			time.Sleep(2 * recheck)
 			res, err = lp.Push(context.Background(), info, "c")
 			require.NoError(t, err)
 			assert.NoError(t, res.Outcomes[0].Err, "reopened with the store")

@@ -510,7 +510,7 @@ var openUntil = regexp.MustCompile(`open until (\S+) \(`)
 // future (as a Trip from a broken clock writes it, or a foreign value
 // without expiry) stops the fleet only until the next quota reset, and the
 // stored value is repaired to it; once the key is deleted every instance
-// sends again within BreakerRecheck.
+// sends again within Limits.BreakerRecheck.
 func TestFleetBreakerFarFutureThenDeleted(t *testing.T) {
 	far := time.Date(5138, 11, 16, 0, 0, 0, 0, time.UTC)
 	cases := map[string]func(s *redisstore.Store, rdb *redis.Client, bk string) error{
@@ -524,8 +524,7 @@ func TestFleetBreakerFarFutureThenDeleted(t *testing.T) {
 	for name, write := range cases {
 		t.Run(name, func(t *testing.T) {
 			needRedis(t)
-			defer func(d time.Duration) { push.BreakerRecheck = d }(push.BreakerRecheck)
-			push.BreakerRecheck = 100 * time.Millisecond
+			const recheck = 100 * time.Millisecond
 			srv := pushtest.NewXiaomi("mi-app-secret", "com.example.chat")
 			defer srv.Close()
 			v := fakeVendor{newClient: func(push.TokenStore) (push.Pusher, error) {
@@ -534,7 +533,7 @@ func TestFleetBreakerFarFutureThenDeleted(t *testing.T) {
 			}}
 			prefix := testPrefix(t)
 			bk := prefix + "breaker:quota/xiaomi/" + cert
-			routers, stores := newFleet(t, instances, prefix, v, &push.Limits{QuotaBreaker: true})
+			routers, stores := newFleet(t, instances, prefix, v, &push.Limits{QuotaBreaker: true, BreakerRecheck: recheck})
 			rdb := newClient(t)
 			require.NoError(t, write(stores[0], rdb, bk))
 			devices := []string{"regid-alice-phone", "regid-alice-tablet"}
@@ -554,7 +553,7 @@ func TestFleetBreakerFarFutureThenDeleted(t *testing.T) {
 			assert.Empty(t, srv.Sends())
 
 			require.NoError(t, rdb.Del(context.Background(), bk).Err()) // an operator reopens it
-			time.Sleep(2 * push.BreakerRecheck)
+			time.Sleep(2 * recheck)
 			requireDelivered(t, load(t, routers, devices, 1))
 			assert.Len(t, srv.Sends(), instances, "every instance sends again")
 		})

@@ -406,7 +406,7 @@ return {v, redis.call('PTTL', KEYS[1])}
 // or the zero time when it is closed. The answer never outlives the key:
 // a value later than the key's expiry (not one Trip wrote) is cut to the
 // expiry, measured by Redis's clock. push.Limit caps what it gets at the
-// next quota reset and reads the store again after push.BreakerRecheck, so
+// next quota reset and reads the store again after Limits.BreakerRecheck, so
 // a breaker key deleted in Redis reopens every instance.
 func (s *Store) Tripped(ctx context.Context, key string) (time.Time, error) {
 	bk := s.breakerKey(key)
