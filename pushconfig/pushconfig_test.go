@@ -150,7 +150,7 @@ func TestRouterOverEveryVendor(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, res.Outcomes, len(devices))
 	for i, o := range res.Outcomes {
-		require.Equal(t, devices[i], o.Device)
+		require.Equal(t, devices[i], o.Device())
 	}
 	last := res.Outcomes[len(res.Outcomes)-1]
 	assert.ErrorIs(t, last.Err, push.ErrUnknownCertificate)

@@ -209,7 +209,7 @@ func load(t *testing.T, routers []*push.Router, devices []string, perInstance in
 				mu.Lock()
 				defer mu.Unlock()
 				if err != nil {
-					failed = append(failed, push.DeviceOutcome{Err: err})
+					failed = append(failed, push.DeviceOutcome{Outcome: push.Outcome{Err: err}})
 					return
 				}
 				failed = append(failed, res.Failed()...)
