@@ -87,7 +87,6 @@ func (r *Router) SetLimits(certificateID string, l Limits) {
 	if r.limits == nil {
 		r.limits = map[string]Limits{}
 	}
-	l.Name = certificateID
 	r.limits[certificateID] = l
 	if p, ok := r.plain[certificateID]; ok {
 		r.pushers[certificateID] = r.wrap(certificateID, p)
@@ -96,7 +95,7 @@ func (r *Router) SetLimits(certificateID string, l Limits) {
 
 func (r *Router) wrap(certificateID string, p Pusher) Pusher {
 	if l, ok := r.limits[certificateID]; ok {
-		return Limit(p, l)
+		return newLimited(p, l, certificateID)
 	}
 	return p
 }
