@@ -113,7 +113,7 @@ func TestRouterManyCertificatesConcurrently(t *testing.T) {
 	r := push.NewRouter(push.WithRouterConcurrency(3))
 	var devices []push.Device
 	for c := range 8 {
-		r.Register(fmt.Sprint("cert-", c), &fakePusher{vendor: push.Vendors[c]})
+		r.Register(fmt.Sprint("cert-", c), &fakePusher{vendor: push.Vendors()[c]})
 		for i := range 100 {
 			devices = append(devices, push.Device{fmt.Sprint("cert-", c), fmt.Sprint("tok-", c, "-", i)})
 		}

@@ -258,7 +258,7 @@ func parseCertificate(entry json.RawMessage, i int) (Certificate, error) {
 	}
 	allowed, ok := Keys[push.Vendor(vendor)]
 	if !ok {
-		return Certificate{}, &Error{Certificate: name, Key: "vendor", Rule: fmt.Sprintf("%q is not one of %v", vendor, push.Vendors)}
+		return Certificate{}, &Error{Certificate: name, Key: "vendor", Rule: fmt.Sprintf("%q is not one of %v", vendor, push.Vendors())}
 	}
 	for k := range keys {
 		if !slices.Contains(allowed, k) && !slices.Contains(commonKeys, k) {
