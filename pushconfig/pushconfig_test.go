@@ -209,3 +209,18 @@ func TestCheckAuthAgainstAFake(t *testing.T) {
 	assert.NoError(t, res[2].Err)
 	assert.False(t, res[2].Authenticated, "xiaomi has no access token")
 }
+
+// TestKeysIsACopy: every vendor has its keys, an unknown one none, and
+// changing what Keys returned changes no config check (Keys used to be an
+// exported map the parser read).
+func TestKeysIsACopy(t *testing.T) {
+	for _, v := range push.Vendors() {
+		t.Run(string(v), func(t *testing.T) {
+			keys := pushconfig.Keys(v)
+			require.NotEmpty(t, keys)
+			keys[0] = "changed"
+			assert.NotContains(t, pushconfig.Keys(v), "changed")
+		})
+	}
+	assert.Nil(t, pushconfig.Keys("nokia"))
+}
