@@ -67,6 +67,9 @@ type Cache struct {
 
 	// vendor names the client in errors this package makes itself.
 	vendor push.Vendor
+	// lockTTL and poll tune the store's lock (see defaultLockTTL); fields,
+	// not package state, so a test may shorten them for its caches alone.
+	lockTTL, poll time.Duration
 
 	mu       sync.Mutex
 	tok      *oauth2.Token
@@ -91,7 +94,7 @@ type call struct {
 // New returns a Cache that refreshes a token `early` before it expires
 // (a token without expiry is kept until invalidated).
 func New(src Source, early time.Duration) *Cache {
-	return &Cache{src: src, early: early, now: time.Now}
+	return &Cache{src: src, early: early, now: time.Now, lockTTL: defaultLockTTL, poll: defaultPollInterval}
 }
 
 // SetClock replaces the clock, for tests.
@@ -267,11 +270,12 @@ func (c *Cache) Invalidate(rejected string) {
 	}
 }
 
-// Store tuning: how long one fetcher may hold the fleet's lock, and how
+// Store tuning: how long one fetcher may hold the fleet's lock (a store
+// may renew it while the fetch runs, and may choose its own TTL), and how
 // often the others look for the token it publishes.
-var (
-	LockTTL      = 15 * time.Second
-	PollInterval = 50 * time.Millisecond
+const (
+	defaultLockTTL      = 15 * time.Second
+	defaultPollInterval = 50 * time.Millisecond
 )
 
 // obtain gets a fresh token: from the fleet's store when it has one, else by
@@ -287,7 +291,7 @@ func (c *Cache) obtain(ctx context.Context) (*oauth2.Token, error) {
 		} else if c.usable(tok) {
 			return tok, nil
 		}
-		unlock, ok, err := c.store.Lock(ctx, c.key, LockTTL)
+		unlock, ok, err := c.store.Lock(ctx, c.key, c.lockTTL)
 		if err != nil {
 			return c.src.Fetch(ctx)
 		}
@@ -295,7 +299,7 @@ func (c *Cache) obtain(ctx context.Context) (*oauth2.Token, error) {
 			return c.fetchLocked(ctx, unlock)
 		}
 		select { // another process is fetching: look again shortly
-		case <-time.After(PollInterval):
+		case <-time.After(c.poll):
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}

@@ -88,15 +88,16 @@ func TestFleetInvalidationRefetchesOnce(t *testing.T) {
 }
 
 func TestFleetSurvivesACrashedLockHolder(t *testing.T) {
-	old := LockTTL
-	LockTTL = 300 * time.Millisecond
-	defer func() { LockTTL = old }()
+	const lockTTL = 300 * time.Millisecond
 	store := pushtest.NewTokenStore()
 	// A process took the lock and died without releasing it.
-	_, ok, err := store.Lock(context.Background(), "vendor/app1", LockTTL)
+	_, ok, err := store.Lock(context.Background(), "vendor/app1", lockTTL)
 	require.NoError(t, err)
 	require.True(t, ok)
 	caches, fetches := fleet(4, store)
+	for _, c := range caches {
+		c.lockTTL = lockTTL
+	}
 	start := time.Now()
 	got := hammer(caches, 5)
 	waited := time.Since(start)
