@@ -253,10 +253,14 @@ func (c *Cache) authError(msg string) error {
 	return &push.VendorError{Vendor: c.vendor, Kind: push.ErrAuth, Message: msg}
 }
 
+// invalidateTimeout bounds the store's part of Invalidate within ctx.
+const invalidateTimeout = 5 * time.Second
+
 // Invalidate drops the cached token if it is still the rejected one, so that
 // of many callers rejected with the same token only the first causes a
-// re-fetch (fleet-wide, with a store).
-func (c *Cache) Invalidate(rejected string) {
+// re-fetch (fleet-wide, with a store: ctx, bounded by invalidateTimeout,
+// bounds the store call).
+func (c *Cache) Invalidate(ctx context.Context, rejected string) {
 	c.mu.Lock()
 	if c.tok != nil && c.tok.AccessToken == rejected {
 		c.tok = nil
@@ -264,7 +268,7 @@ func (c *Cache) Invalidate(rejected string) {
 	c.rejected = rejected
 	c.mu.Unlock()
 	if c.store != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		ctx, cancel := context.WithTimeout(ctx, invalidateTimeout)
 		defer cancel()
 		_ = c.store.Invalidate(ctx, c.key, rejected) // a stale store token is rejected again and retried
 	}
@@ -358,7 +362,7 @@ func Do[T any](ctx context.Context, c *Cache, send func(ctx context.Context, tok
 	if !errors.Is(err, ErrExpired) {
 		return v, err
 	}
-	c.Invalidate(tok.AccessToken)
+	c.Invalidate(ctx, tok.AccessToken)
 	tok, err = c.Token(ctx)
 	if err != nil {
 		return zero, err
