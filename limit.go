@@ -36,9 +36,6 @@ type Limits struct {
 	// deleted from the store reopens every instance soon after. 0 means
 	// DefaultBreakerRecheck.
 	BreakerRecheck time.Duration
-	// Name keys the breaker in Breaker; the Router sets it to the
-	// certificate ID.
-	Name string
 }
 
 var chinaTime = time.FixedZone("CST", 8*3600)
@@ -50,9 +47,16 @@ func NextMidnightChina(now time.Time) time.Time {
 }
 
 // Limit wraps p with rate limiting and the quota breaker of l. The Router
-// does this for certificates given limits with SetLimits.
-func Limit(p Pusher, l Limits) Pusher {
-	lp := &limited{p: p, l: l}
+// does this for certificates given limits with SetLimits, and keys a shared
+// Breaker by certificate ID; Limit alone has no certificate ID, so its
+// Breaker key is the vendor's alone ("quota/<vendor>/"): pushers of one
+// vendor that must trip apart need Breakers of their own (another prefix)
+// or a Router.
+func Limit(p Pusher, l Limits) Pusher { return newLimited(p, l, "") }
+
+// newLimited is Limit with the breaker keyed by certificateID.
+func newLimited(p Pusher, l Limits, certificateID string) *limited {
+	lp := &limited{p: p, l: l, cert: certificateID}
 	if l.Rate > 0 {
 		burst := l.Burst
 		if burst <= 0 {
@@ -67,9 +71,10 @@ func Limit(p Pusher, l Limits) Pusher {
 }
 
 type limited struct {
-	p   Pusher
-	l   Limits
-	lim *rate.Limiter
+	p    Pusher
+	l    Limits
+	cert string // keys the breaker in l.Breaker; empty for Limit
+	lim  *rate.Limiter
 
 	mu      sync.Mutex
 	until   time.Time // this process's breaker, when the fleet's store did not take it: open until then
@@ -85,12 +90,12 @@ func (lp *limited) Vendor() Vendor { return lp.p.Vendor() }
 // String names the vendor and the limits, never the wrapped client's
 // fields (they hold its credentials); Format keeps every verb on it.
 func (lp *limited) String() string {
-	return fmt.Sprintf("push.Limit{Vendor:%s Name:%q Rate:%g QuotaBreaker:%t}", lp.p.Vendor(), lp.l.Name, lp.l.Rate, lp.l.QuotaBreaker)
+	return fmt.Sprintf("push.Limit{Vendor:%s Certificate:%q Rate:%g QuotaBreaker:%t}", lp.p.Vendor(), lp.cert, lp.l.Rate, lp.l.QuotaBreaker)
 }
 
 func (lp *limited) Format(f fmt.State, verb rune) { secret.Format(f, verb, lp.String()) }
 
-func (lp *limited) breakerKey() string { return "quota/" + string(lp.p.Vendor()) + "/" + lp.l.Name }
+func (lp *limited) breakerKey() string { return "quota/" + string(lp.p.Vendor()) + "/" + lp.cert }
 
 // open returns until when the breaker is open (zero: closed).
 func (lp *limited) open(ctx context.Context) time.Time {

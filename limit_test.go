@@ -156,12 +156,13 @@ func TestQuotaBreakerResets(t *testing.T) {
 // TestQuotaBreakerFollowsTheStore: a breaker time from the fleet's store
 // later than the next quota reset is cut to it and repaired in the store,
 // and a breaker closed in the store (deleted) reopens every instance, the
-// one that tripped it included, within Limits.BreakerRecheck.
+// one that tripped it included, within Limits.BreakerRecheck. The Router
+// keys the breaker by certificate ID.
 func TestQuotaBreakerFollowsTheStore(t *testing.T) {
 	const recheck = 50 * time.Millisecond
 	const key = "quota/xiaomi/mi"
 	reset := time.Now().Add(time.Hour).Truncate(time.Millisecond)
-	limits := push.Limits{QuotaBreaker: true, QuotaReset: func(time.Time) time.Time { return reset }, Name: "mi", BreakerRecheck: recheck}
+	limits := push.Limits{QuotaBreaker: true, QuotaReset: func(time.Time) time.Time { return reset }, BreakerRecheck: recheck}
 	info := &push.OfflinePushInfo{Title: "t", Desc: "d"}
 	cases := []struct {
 		name string
@@ -181,7 +182,11 @@ func TestQuotaBreakerFollowsTheStore(t *testing.T) {
 			store, vendor := pushtest.NewTokenStore(), &countingPusher{}
 			l := limits
 			l.Breaker = store
-			lp := push.Limit(vendor, l)
+			r := push.NewRouter() // keys the breaker by certificate ID
+			r.Register("mi", vendor)
+			r.SetLimits("mi", l)
+			lp, ok := r.Pusher("mi")
+			require.True(t, ok)
 			c.trip(store, lp, vendor)
 			calls := vendor.calls.Load()
 
@@ -232,4 +237,40 @@ func TestNextMidnightChina(t *testing.T) {
 	assert.Equal(t, time.Date(2026, 11, 25, 16, 0, 0, 0, time.UTC), push.NextMidnightChina(now).UTC())
 	now = time.Date(2026, 11, 25, 16, 0, 1, 0, time.UTC)
 	assert.Equal(t, time.Date(2026, 11, 26, 16, 0, 0, 0, time.UTC), push.NextMidnightChina(now).UTC())
+}
+
+// TestBreakerKey: the Router keys a shared breaker by certificate ID, so
+// two certificates of one vendor trip apart; Limit alone, which has no
+// certificate ID, keys it by the vendor.
+func TestBreakerKey(t *testing.T) {
+	info := &push.OfflinePushInfo{Title: "t", Desc: "d"}
+	cases := []struct {
+		name string
+		wrap func(store *pushtest.TokenStore, vendor *countingPusher) push.Pusher
+		key  string
+	}{
+		{"router", func(store *pushtest.TokenStore, vendor *countingPusher) push.Pusher {
+			r := push.NewRouter()
+			r.Register("mi-prod", vendor)
+			r.SetLimits("mi-prod", push.Limits{QuotaBreaker: true, Breaker: store})
+			p, _ := r.Pusher("mi-prod")
+			return p
+		}, "quota/xiaomi/mi-prod"},
+		{"limit alone", func(store *pushtest.TokenStore, vendor *countingPusher) push.Pusher {
+			return push.Limit(vendor, push.Limits{QuotaBreaker: true, Breaker: store})
+		}, "quota/xiaomi/"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			store, vendor := pushtest.NewTokenStore(), &countingPusher{}
+			p := c.wrap(store, vendor)
+			vendor.quota.Store(true)
+			_, err := p.Push(context.Background(), info, "a")
+			require.NoError(t, err)
+			until, err := store.Tripped(context.Background(), c.key)
+			require.NoError(t, err)
+			assert.True(t, until.After(time.Now()), "tripped under %q", c.key)
+			assert.Contains(t, fmt.Sprint(p), "push.Limit{Vendor:xiaomi")
+		})
+	}
 }

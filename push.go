@@ -22,8 +22,11 @@ const (
 	APNs    Vendor = "apns"
 )
 
-// Vendors lists every channel, in a stable order.
-var Vendors = []Vendor{Xiaomi, Huawei, Harmony, Honor, OPPO, Vivo, Meizu, FCM, APNs}
+// Vendors lists every channel, in a stable order. The slice is new on every
+// call: a caller may change it without changing anyone else's.
+func Vendors() []Vendor {
+	return []Vendor{Xiaomi, Huawei, Harmony, Honor, OPPO, Vivo, Meizu, FCM, APNs}
+}
 
 // OfflinePushInfo is the one vendor-neutral notification an IM server hands
 // to every channel. It mirrors Tencent IM's OfflinePushInfo: the zero value of

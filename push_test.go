@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/offlinepush/push"
 )
@@ -127,4 +128,14 @@ func TestFieldError(t *testing.T) {
 func TestClickKindString(t *testing.T) {
 	assert.Equal(t, "open-url", push.ClickOpenURL.String())
 	assert.True(t, strings.HasPrefix(push.ClickKind(42).String(), "ClickKind("))
+}
+
+// TestVendorsIsACopy: changing the list a caller got changes no one
+// else's (it used to be an exported slice every caller shared).
+func TestVendorsIsACopy(t *testing.T) {
+	got := push.Vendors()
+	require.Len(t, got, 9)
+	assert.Equal(t, push.Xiaomi, got[0])
+	got[0] = "changed"
+	assert.Equal(t, push.Xiaomi, push.Vendors()[0])
 }

@@ -2,7 +2,6 @@ package push
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -30,9 +29,7 @@ type Device struct {
 // A Router is safe for concurrent use; Register may be called while pushes
 // are in flight.
 type Router struct {
-	// Concurrency bounds how many certificates are pushed at once by one
-	// Push call (each client bounds its own requests). 0 means 16.
-	Concurrency int
+	concurrency int // set by NewRouter only: read without the lock
 
 	mu      sync.RWMutex
 	pushers map[string]Pusher // as used: wrapped by Limit when limits are set
@@ -40,8 +37,30 @@ type Router struct {
 	limits  map[string]Limits
 }
 
-// NewRouter returns an empty Router.
-func NewRouter() *Router { return &Router{} }
+// DefaultRouterConcurrency is how many certificates one Push sends to at
+// once when WithRouterConcurrency is not given.
+const DefaultRouterConcurrency = 16
+
+// RouterOption configures a Router made by NewRouter.
+type RouterOption func(*Router)
+
+// WithRouterConcurrency bounds how many certificates one Push sends to at
+// once (each client bounds its own requests in turn); n <= 0 keeps
+// DefaultRouterConcurrency. It is fixed for the Router's life, so pushes in
+// flight never see it change.
+func WithRouterConcurrency(n int) RouterOption {
+	return func(r *Router) { r.concurrency = n }
+}
+
+// NewRouter returns an empty Router. The zero Router works too, with the
+// defaults.
+func NewRouter(opts ...RouterOption) *Router {
+	r := &Router{}
+	for _, o := range opts {
+		o(r)
+	}
+	return r
+}
 
 // Register makes p serve certificateID, replacing any earlier one.
 // A nil p removes the certificate.
@@ -68,7 +87,6 @@ func (r *Router) SetLimits(certificateID string, l Limits) {
 	if r.limits == nil {
 		r.limits = map[string]Limits{}
 	}
-	l.Name = certificateID
 	r.limits[certificateID] = l
 	if p, ok := r.plain[certificateID]; ok {
 		r.pushers[certificateID] = r.wrap(certificateID, p)
@@ -77,7 +95,7 @@ func (r *Router) SetLimits(certificateID string, l Limits) {
 
 func (r *Router) wrap(certificateID string, p Pusher) Pusher {
 	if l, ok := r.limits[certificateID]; ok {
-		return Limit(p, l)
+		return newLimited(p, l, certificateID)
 	}
 	return p
 }
@@ -132,70 +150,13 @@ func (r *Router) String() string {
 // client's fields, secrets included, under %s, %d and the like.
 func (r *Router) Format(f fmt.State, verb rune) { secret.Format(f, verb, r.String()) }
 
-// DeviceOutcome is what happened to one device.
-type DeviceOutcome struct {
-	Device
-	Vendor    Vendor // empty for an unknown certificate
-	MessageID string
-	Err       error
-}
-
-// DeviceResult holds one DeviceOutcome per device, in input order.
-type DeviceResult struct {
-	Outcomes []DeviceOutcome
-}
-
-// Delivered counts the devices the vendors accepted.
-func (r *DeviceResult) Delivered() int {
-	n := 0
-	for _, o := range r.Outcomes {
-		if o.Err == nil {
-			n++
-		}
-	}
-	return n
-}
-
-// InvalidTokens returns, per certificate ID, the tokens the vendors reported
-// dead: delete them from the device registry.
-func (r *DeviceResult) InvalidTokens() map[string][]string {
-	out := map[string][]string{}
-	for _, o := range r.Outcomes {
-		if errors.Is(o.Err, ErrInvalidToken) {
-			out[o.CertificateID] = append(out[o.CertificateID], o.Token)
-		}
-	}
-	return out
-}
-
-// Failed returns every device outcome with an error.
-func (r *DeviceResult) Failed() []DeviceOutcome {
-	var out []DeviceOutcome
-	for _, o := range r.Outcomes {
-		if o.Err != nil {
-			out = append(out, o)
-		}
-	}
-	return out
-}
-
-// Retryable returns the failed devices a later retry could reach.
-func (r *DeviceResult) Retryable() []DeviceOutcome {
-	var out []DeviceOutcome
-	for _, o := range r.Outcomes {
-		if IsRetryable(o.Err) {
-			out = append(out, o)
-		}
-	}
-	return out
-}
-
 // Push delivers info to every device: devices are grouped by certificate,
 // each certificate's client batches its tokens, and certificates are pushed
 // concurrently. The result has one outcome per device in input order.
 // err != nil only when nothing could be attempted (an invalid message, a
 // context already done); a message one vendor refuses becomes the outcome
-// of that vendor's devices.
+// of that vendor's devices, and so does a ctx that ends while certificates
+// wait for their turn.
 func (r *Router) Push(ctx context.Context, info *OfflinePushInfo, devices ...Device) (*DeviceResult, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -204,60 +165,99 @@ func (r *Router) Push(ctx context.Context, info *OfflinePushInfo, devices ...Dev
 		return nil, err
 	}
 	res := &DeviceResult{Outcomes: make([]DeviceOutcome, len(devices))}
-	type group struct {
-		p     Pusher
-		idx   []int
-		token []string
-	}
-	groups := map[string]*group{}
-	var order []string
+	r.fanOut(ctx, info, r.group(devices, res.Outcomes), res.Outcomes)
+	return res, nil
+}
+
+// group is one certificate's share of a push: its Pusher, its tokens, and
+// where their outcomes go in the result.
+type group struct {
+	p      Pusher
+	idx    []int
+	tokens []string
+}
+
+// group splits devices by certificate, in the order each certificate first
+// appears, and fills out's devices; a device of an unknown certificate gets
+// its outcome here and joins no group.
+func (r *Router) group(devices []Device, out []DeviceOutcome) []*group {
+	byID := map[string]*group{}
+	var groups []*group
 	r.mu.RLock()
+	defer r.mu.RUnlock()
 	for i, d := range devices {
-		res.Outcomes[i].Device = d
-		g, ok := groups[d.CertificateID]
+		out[i].CertificateID, out[i].Token = d.CertificateID, d.Token
+		g, ok := byID[d.CertificateID]
 		if !ok {
 			p, found := r.pushers[d.CertificateID]
 			if !found {
-				res.Outcomes[i].Err = fmt.Errorf("certificate %q: %w", d.CertificateID, ErrUnknownCertificate)
+				out[i].Err = fmt.Errorf("certificate %q: %w", d.CertificateID, ErrUnknownCertificate)
 				continue
 			}
 			g = &group{p: p}
-			groups[d.CertificateID] = g
-			order = append(order, d.CertificateID)
+			byID[d.CertificateID] = g
+			groups = append(groups, g)
 		}
 		g.idx = append(g.idx, i)
-		g.token = append(g.token, d.Token)
+		g.tokens = append(g.tokens, d.Token)
 	}
-	r.mu.RUnlock()
+	return groups
+}
 
-	limit := r.Concurrency
+// fanOut pushes the groups, at most the Router's concurrency at once, and
+// writes their outcomes into out. When ctx ends, the groups still waiting
+// for a slot are not sent: their devices get ctx's error at once.
+func (r *Router) fanOut(ctx context.Context, info *OfflinePushInfo, groups []*group, out []DeviceOutcome) {
+	limit := r.concurrency
 	if limit <= 0 {
-		limit = 16
+		limit = DefaultRouterConcurrency
 	}
 	sem := make(chan struct{}, limit)
 	var wg sync.WaitGroup
-	for _, id := range order {
-		g := groups[id]
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			vendor := g.p.Vendor()
-			out, err := g.p.Push(ctx, info, g.token...)
-			for k, i := range g.idx {
-				o := &res.Outcomes[i]
-				o.Vendor = vendor
-				switch {
-				case err != nil:
-					o.Err = err
-				case out == nil || len(out.Outcomes) != len(g.token):
-					o.Err = &VendorError{Vendor: vendor, Kind: ErrUnavailable, Message: "the client returned a wrong number of outcomes"}
-				default:
-					o.MessageID, o.Err = out.Outcomes[k].MessageID, out.Outcomes[k].Err
-				}
+	defer wg.Wait()
+	for i, g := range groups {
+		if err := acquire(ctx, sem); err != nil {
+			for _, g := range groups[i:] {
+				g.record(out, nil, err)
 			}
-		}()
+			return
+		}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			res, err := g.p.Push(ctx, info, g.tokens...)
+			g.record(out, res, err)
+		})
 	}
-	wg.Wait()
-	return res, nil
+}
+
+// acquire takes a slot of sem, or returns ctx's error when ctx ends first
+// (or has ended: a free slot does not send a push that cannot go).
+func acquire(ctx context.Context, sem chan struct{}) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	select {
+	case sem <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// record writes the group's outcomes into out: the client's, or err for
+// every device when the client attempted nothing.
+func (g *group) record(out []DeviceOutcome, res *Result, err error) {
+	vendor := g.p.Vendor()
+	for k, i := range g.idx {
+		o := &out[i]
+		o.Vendor = vendor
+		switch {
+		case err != nil:
+			o.Err = err
+		case res == nil || len(res.Outcomes) != len(g.tokens):
+			o.Err = &VendorError{Vendor: vendor, Kind: ErrUnavailable, Message: "the client returned a wrong number of outcomes"}
+		default:
+			o.MessageID, o.Err = res.Outcomes[k].MessageID, res.Outcomes[k].Err
+		}
+	}
 }

@@ -175,7 +175,7 @@ func (c *Certificate) build(opts []push.Option) (push.Pusher, error) {
 			p, err = apns.New(cfg, opts...)
 		}
 	default:
-		return nil, &Error{Certificate: quote(c.ID), Key: "vendor", Rule: fmt.Sprintf("%q is not one of %v", c.Vendor, push.Vendors)}
+		return nil, &Error{Certificate: quote(c.ID), Key: "vendor", Rule: fmt.Sprintf("%q is not one of %v", c.Vendor, push.Vendors())}
 	}
 	if err != nil {
 		return nil, c.wrap(err)

@@ -68,7 +68,7 @@ func TestDefaultTitleKey(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, `pushconfig.Certificate{id:"mi" vendor:xiaomi appSecret:<redacted> packageName:"com.example.chat" channelId:"im" defaultTitle:"Chat" misconfigGuard:0}`, f.Certificates[0].String())
 	for _, v := range []push.Vendor{push.Xiaomi, push.Harmony, push.Honor, push.OPPO, push.Vivo, push.Meizu} {
-		assert.Contains(t, pushconfig.Keys[v], "defaultTitle", v)
+		assert.Contains(t, pushconfig.Keys(v), "defaultTitle", v)
 	}
 }
 

@@ -150,13 +150,17 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 // MarshalJSON writes the duration as text.
 func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
 
-// Keys lists the keys each vendor accepts besides id, vendor, click, ttl,
-// endpoint, timeout, concurrency and misconfigGuard.
+// Keys lists the keys vendor accepts besides id, vendor, click, ttl,
+// endpoint, timeout, concurrency and misconfigGuard; nil for a vendor it
+// does not know. The slice is new on every call: changing it changes no
+// config check.
 //
 // defaultTitle belongs to the vendors that require a title; Huawei, FCM
 // and APNs send a message without one as it is (the phone shows the app's
 // name), so there it would be a setting without effect.
-var Keys = map[push.Vendor][]string{
+func Keys(vendor push.Vendor) []string { return slices.Clone(vendorKeys[vendor]) }
+
+var vendorKeys = map[push.Vendor][]string{
 	push.Xiaomi:  {"appSecret", "packageName", "channelId", "host", "defaultTitle"},
 	push.Huawei:  {"appId", "appSecret", "category", "importance", "badgeClass", "channelId", "host"},
 	push.Harmony: {"credentialsJson", "category", "pushType", "host", "defaultTitle"},
@@ -256,9 +260,9 @@ func parseCertificate(entry json.RawMessage, i int) (Certificate, error) {
 	if v, ok := keys["vendor"]; !ok || json.Unmarshal(v, &vendor) != nil {
 		return Certificate{}, &Error{Certificate: name, Key: "vendor", Rule: "is required"}
 	}
-	allowed, ok := Keys[push.Vendor(vendor)]
+	allowed, ok := vendorKeys[push.Vendor(vendor)]
 	if !ok {
-		return Certificate{}, &Error{Certificate: name, Key: "vendor", Rule: fmt.Sprintf("%q is not one of %v", vendor, push.Vendors)}
+		return Certificate{}, &Error{Certificate: name, Key: "vendor", Rule: fmt.Sprintf("%q is not one of %v", vendor, push.Vendors())}
 	}
 	for k := range keys {
 		if !slices.Contains(allowed, k) && !slices.Contains(commonKeys, k) {

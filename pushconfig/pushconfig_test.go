@@ -150,7 +150,7 @@ func TestRouterOverEveryVendor(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, res.Outcomes, len(devices))
 	for i, o := range res.Outcomes {
-		require.Equal(t, devices[i], o.Device)
+		require.Equal(t, devices[i], o.Device())
 	}
 	last := res.Outcomes[len(res.Outcomes)-1]
 	assert.ErrorIs(t, last.Err, push.ErrUnknownCertificate)
@@ -208,4 +208,19 @@ func TestCheckAuthAgainstAFake(t *testing.T) {
 	assert.NotContains(t, res[1].Err.Error(), "wrong-secret")
 	assert.NoError(t, res[2].Err)
 	assert.False(t, res[2].Authenticated, "xiaomi has no access token")
+}
+
+// TestKeysIsACopy: every vendor has its keys, an unknown one none, and
+// changing what Keys returned changes no config check (Keys used to be an
+// exported map the parser read).
+func TestKeysIsACopy(t *testing.T) {
+	for _, v := range push.Vendors() {
+		t.Run(string(v), func(t *testing.T) {
+			keys := pushconfig.Keys(v)
+			require.NotEmpty(t, keys)
+			keys[0] = "changed"
+			assert.NotContains(t, pushconfig.Keys(v), "changed")
+		})
+	}
+	assert.Nil(t, pushconfig.Keys("nokia"))
 }

@@ -83,7 +83,7 @@ func main() {
 	defer closeAll()
 	srv := &Server{Store: NewMemoryStore(), Router: router, Auth: auth, Log: log}
 	log.Info("listening", "addr", *addr, "certificates", router.Certificates())
-	if err := newHTTPServer(*addr, srv.Handler(), DefaultTimeouts).ListenAndServe(); err != nil {
+	if err := newHTTPServer(*addr, srv.Handler(), DefaultTimeouts()).ListenAndServe(); err != nil {
 		fmt.Fprintln(os.Stderr, "imserver:", err)
 		os.Exit(1)
 	}
@@ -124,7 +124,9 @@ type Timeouts struct {
 
 // DefaultTimeouts allow a message's push (bounded at MessageTimeout) to
 // finish within Write.
-var DefaultTimeouts = Timeouts{Header: 5 * time.Second, Read: 15 * time.Second, Write: MessageTimeout + 15*time.Second, Idle: time.Minute}
+func DefaultTimeouts() Timeouts {
+	return Timeouts{Header: 5 * time.Second, Read: 15 * time.Second, Write: MessageTimeout + 15*time.Second, Idle: time.Minute}
+}
 
 // newHTTPServer returns the server for h with every timeout set.
 func newHTTPServer(addr string, h http.Handler, t Timeouts) *http.Server {

@@ -325,7 +325,7 @@ func TestTokenMovesToItsNewUser(t *testing.T) {
 // TestServerTimeouts: every timeout of the server is set, and the push of a
 // message fits in the write timeout.
 func TestServerTimeouts(t *testing.T) {
-	hs := newHTTPServer(":0", http.NotFoundHandler(), DefaultTimeouts)
+	hs := newHTTPServer(":0", http.NotFoundHandler(), DefaultTimeouts())
 	assert.Positive(t, hs.ReadHeaderTimeout)
 	assert.Positive(t, hs.ReadTimeout)
 	assert.Positive(t, hs.IdleTimeout)

@@ -47,7 +47,7 @@ func run() error {
 	fmt.Printf("OfflinePushInfo: title=%q desc=%q ext=%s click=%s %s\n\n", info.Title, info.Desc, info.Ext, info.Click.Kind, info.Click.URL)
 
 	slices.SortFunc(demos, func(a, b demo) int {
-		return slices.Index(push.Vendors, a.vendor) - slices.Index(push.Vendors, b.vendor)
+		return slices.Index(push.Vendors(), a.vendor) - slices.Index(push.Vendors(), b.vendor)
 	})
 	failed := 0
 	for _, d := range demos {

@@ -67,6 +67,9 @@ type Cache struct {
 
 	// vendor names the client in errors this package makes itself.
 	vendor push.Vendor
+	// lockTTL and poll tune the store's lock (see defaultLockTTL); fields,
+	// not package state, so a test may shorten them for its caches alone.
+	lockTTL, poll time.Duration
 
 	mu       sync.Mutex
 	tok      *oauth2.Token
@@ -91,7 +94,7 @@ type call struct {
 // New returns a Cache that refreshes a token `early` before it expires
 // (a token without expiry is kept until invalidated).
 func New(src Source, early time.Duration) *Cache {
-	return &Cache{src: src, early: early, now: time.Now}
+	return &Cache{src: src, early: early, now: time.Now, lockTTL: defaultLockTTL, poll: defaultPollInterval}
 }
 
 // SetClock replaces the clock, for tests.
@@ -250,10 +253,14 @@ func (c *Cache) authError(msg string) error {
 	return &push.VendorError{Vendor: c.vendor, Kind: push.ErrAuth, Message: msg}
 }
 
+// invalidateTimeout bounds the store's part of Invalidate within ctx.
+const invalidateTimeout = 5 * time.Second
+
 // Invalidate drops the cached token if it is still the rejected one, so that
 // of many callers rejected with the same token only the first causes a
-// re-fetch (fleet-wide, with a store).
-func (c *Cache) Invalidate(rejected string) {
+// re-fetch (fleet-wide, with a store: ctx, bounded by invalidateTimeout,
+// bounds the store call).
+func (c *Cache) Invalidate(ctx context.Context, rejected string) {
 	c.mu.Lock()
 	if c.tok != nil && c.tok.AccessToken == rejected {
 		c.tok = nil
@@ -261,17 +268,18 @@ func (c *Cache) Invalidate(rejected string) {
 	c.rejected = rejected
 	c.mu.Unlock()
 	if c.store != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		ctx, cancel := context.WithTimeout(ctx, invalidateTimeout)
 		defer cancel()
 		_ = c.store.Invalidate(ctx, c.key, rejected) // a stale store token is rejected again and retried
 	}
 }
 
-// Store tuning: how long one fetcher may hold the fleet's lock, and how
+// Store tuning: how long one fetcher may hold the fleet's lock (a store
+// may renew it while the fetch runs, and may choose its own TTL), and how
 // often the others look for the token it publishes.
-var (
-	LockTTL      = 15 * time.Second
-	PollInterval = 50 * time.Millisecond
+const (
+	defaultLockTTL      = 15 * time.Second
+	defaultPollInterval = 50 * time.Millisecond
 )
 
 // obtain gets a fresh token: from the fleet's store when it has one, else by
@@ -287,7 +295,7 @@ func (c *Cache) obtain(ctx context.Context) (*oauth2.Token, error) {
 		} else if c.usable(tok) {
 			return tok, nil
 		}
-		unlock, ok, err := c.store.Lock(ctx, c.key, LockTTL)
+		unlock, ok, err := c.store.Lock(ctx, c.key, c.lockTTL)
 		if err != nil {
 			return c.src.Fetch(ctx)
 		}
@@ -295,7 +303,7 @@ func (c *Cache) obtain(ctx context.Context) (*oauth2.Token, error) {
 			return c.fetchLocked(ctx, unlock)
 		}
 		select { // another process is fetching: look again shortly
-		case <-time.After(PollInterval):
+		case <-time.After(c.poll):
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}
@@ -354,7 +362,7 @@ func Do[T any](ctx context.Context, c *Cache, send func(ctx context.Context, tok
 	if !errors.Is(err, ErrExpired) {
 		return v, err
 	}
-	c.Invalidate(tok.AccessToken)
+	c.Invalidate(ctx, tok.AccessToken)
 	tok, err = c.Token(ctx)
 	if err != nil {
 		return zero, err

@@ -94,7 +94,7 @@ func TestInvalidateRefetchesExactlyOnce(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c.Invalidate(tok.AccessToken)
+			c.Invalidate(context.Background(), tok.AccessToken)
 			_, _ = c.Token(context.Background())
 		}()
 	}
@@ -102,7 +102,7 @@ func TestInvalidateRefetchesExactlyOnce(t *testing.T) {
 	assert.EqualValues(t, 2, src.n.Load(), "invalidation must cause exactly one re-fetch")
 
 	// A stale rejection of the old token must not drop the new one.
-	c.Invalidate(tok.AccessToken)
+	c.Invalidate(context.Background(), tok.AccessToken)
 	_, _ = c.Token(context.Background())
 	assert.EqualValues(t, 2, src.n.Load())
 }
@@ -172,7 +172,7 @@ func TestFailureBackoffGrowsAndIsCapped(t *testing.T) {
 	src.fail.Store(false)
 	waitFor()
 	src.fail.Store(true)
-	c.Invalidate("tok-" + string(rune('0'+src.n.Load())))
+	c.Invalidate(context.Background(), "tok-"+string(rune('0'+src.n.Load())))
 	_, err := c.Token(context.Background())
 	require.Error(t, err)
 	assert.LessOrEqual(t, waitFor(), FailureBackoff+50*time.Millisecond, "a success resets the back-off")

@@ -76,7 +76,7 @@ func TestFleetInvalidationRefetchesOnce(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c.Invalidate("fleet-tok-1")
+			c.Invalidate(context.Background(), "fleet-tok-1")
 			_, _ = c.Token(context.Background())
 		}()
 	}
@@ -88,15 +88,16 @@ func TestFleetInvalidationRefetchesOnce(t *testing.T) {
 }
 
 func TestFleetSurvivesACrashedLockHolder(t *testing.T) {
-	old := LockTTL
-	LockTTL = 300 * time.Millisecond
-	defer func() { LockTTL = old }()
+	const lockTTL = 300 * time.Millisecond
 	store := pushtest.NewTokenStore()
 	// A process took the lock and died without releasing it.
-	_, ok, err := store.Lock(context.Background(), "vendor/app1", LockTTL)
+	_, ok, err := store.Lock(context.Background(), "vendor/app1", lockTTL)
 	require.NoError(t, err)
 	require.True(t, ok)
 	caches, fetches := fleet(4, store)
+	for _, c := range caches {
+		c.lockTTL = lockTTL
+	}
 	start := time.Now()
 	got := hammer(caches, 5)
 	waited := time.Since(start)
@@ -166,4 +167,48 @@ func TestUnsendableTokenIsNotShared(t *testing.T) {
 	stored, err = store.Get(ctx, "vendor/app1")
 	require.NoError(t, err)
 	assert.Nil(t, stored, "not shared with the fleet")
+}
+
+// ctxStore records the context its Invalidate was called with, and that
+// context's error then.
+type ctxStore struct {
+	push.TokenStore
+	got    context.Context
+	gotErr error
+}
+
+func (s *ctxStore) Invalidate(ctx context.Context, key, rejected string) error {
+	s.got, s.gotErr = ctx, ctx.Err()
+	return s.TokenStore.Invalidate(ctx, key, rejected)
+}
+
+type ctxKey struct{}
+
+// TestInvalidateUsesTheCallersContext: the store's part of Invalidate runs
+// under the caller's ctx (its values, its cancellation), bounded by
+// invalidateTimeout; it used context.Background().
+func TestInvalidateUsesTheCallersContext(t *testing.T) {
+	cancelled, cancel := context.WithCancel(context.WithValue(context.Background(), ctxKey{}, "trace-1"))
+	cancel()
+	cases := []struct {
+		name    string
+		ctx     context.Context
+		wantErr error
+	}{
+		{"live", context.WithValue(context.Background(), ctxKey{}, "trace-1"), nil},
+		{"cancelled", cancelled, context.Canceled},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			store := &ctxStore{TokenStore: pushtest.NewTokenStore()}
+			caches, _ := fleet(1, store)
+			caches[0].Invalidate(c.ctx, "fleet-tok-1")
+			require.NotNil(t, store.got)
+			assert.Equal(t, "trace-1", store.got.Value(ctxKey{}))
+			assert.ErrorIs(t, store.gotErr, c.wantErr)
+			deadline, ok := store.got.Deadline()
+			require.True(t, ok, "bounded")
+			assert.WithinDuration(t, time.Now().Add(invalidateTimeout), deadline, time.Second)
+		})
+	}
 }

@@ -22,7 +22,7 @@ import (
 // pointer), its *Client (after a push, so it holds an access token), a
 // Router holding the client (plain and with limits) and the Pusher the
 // Router hands out, alone and inside a slice, a map and an exported struct
-// field, under every fmt verb (secrettest.Verbs), and finds no credential
+// field, under every fmt verb (secrettest.Render), and finds no credential
 // or issued token in any form (raw, quoted, hex, byte numbers). fmt calls
 // String only for %v %s %q %x %X; %d, %t… printed the fields themselves.
 func TestSecretsUnderEveryVerb(t *testing.T) {

@@ -28,10 +28,10 @@ type Seed struct {
 	collapse, id            string
 }
 
-// Seeds are realistic messages and the edges every vendor meets: CJK,
+// seeds are realistic messages and the edges every vendor meets: CJK,
 // emoji, invalid UTF-8, over-long text, http/https/ftp URLs, intents with
 // and without a component, odd TTLs, badges and kinds.
-var Seeds = []Seed{
+var seeds = []Seed{
 	{"Alice", "See you at 8?", `{"entity":{"chatType":1,"sender":"alice"}}`, "default", 0, "", "", "", 0, 0, "", ""},
 	{"张三", "你好，今晚八点见？", `{"会话":"c2c_张三"}`, "", int(push.ClickOpenApp), "", "", "", 3600, 1, "c2c_张三", "msg-1"},
 	{"🎉 Party", "👍🏽🔥 emoji body 😀", `{"e":"😀"}`, "ding.caf", int(push.ClickOpenURL), "https://example.com/chat/alice?x=1&y=2#frag", "", "", 60, 5, "conv-1", "id-1"},
@@ -71,9 +71,9 @@ var Seeds = []Seed{
 	{"ctl", "control characters", "\x00\x1f", "\r\n", 0, "", "", "", 0, 0, "a\x7f\tb\n", "\x00"},
 }
 
-// AddMappingSeeds adds every Seed to a mapping fuzz target.
+// AddMappingSeeds adds every seed to a mapping fuzz target.
 func AddMappingSeeds(f *testing.F) {
-	for _, s := range Seeds {
+	for _, s := range seeds {
 		f.Add(s.title, s.desc, s.ext, s.sound, s.kind, s.url, s.intent, s.activity, s.ttl, s.badge, s.collapse, s.id)
 	}
 }

@@ -29,7 +29,6 @@ import (
 	"github.com/offlinepush/push/harmony"
 	"github.com/offlinepush/push/honor"
 	"github.com/offlinepush/push/huawei"
-	"github.com/offlinepush/push/internal/auth"
 	"github.com/offlinepush/push/oppo"
 	"github.com/offlinepush/push/pushtest"
 	redisstore "github.com/offlinepush/push/tokenstore/redis"
@@ -158,7 +157,7 @@ func apnsDevice(name string) string {
 }
 
 // newFleet starts n instances sharing the Redis under prefix.
-func newFleet(t *testing.T, n int, prefix string, v fakeVendor, limits *push.Limits) ([]*push.Router, []*redisstore.Store) {
+func newFleet(t *testing.T, n int, prefix string, v fakeVendor, limits *push.Limits, opts ...redisstore.Option) ([]*push.Router, []*redisstore.Store) {
 	t.Helper()
 	var routers []*push.Router
 	var stores []*redisstore.Store
@@ -167,7 +166,7 @@ func newFleet(t *testing.T, n int, prefix string, v fakeVendor, limits *push.Lim
 		// its own token: correct, but not what these tests count. The
 		// bound is generous so that a loaded CI machine (-race, 2 CPUs)
 		// does not trip it; TestRedisHungFailsWithinTimeout tests it.
-		store, _ := newStore(t, prefix, redisstore.WithTimeout(30*time.Second))
+		store, _ := newStore(t, prefix, append([]redisstore.Option{redisstore.WithTimeout(30 * time.Second)}, opts...)...)
 		client, err := v.newClient(store)
 		require.NoError(t, err)
 		r := push.NewRouter()
@@ -209,7 +208,7 @@ func load(t *testing.T, routers []*push.Router, devices []string, perInstance in
 				mu.Lock()
 				defer mu.Unlock()
 				if err != nil {
-					failed = append(failed, push.DeviceOutcome{Err: err})
+					failed = append(failed, push.DeviceOutcome{Outcome: push.Outcome{Err: err}})
 					return
 				}
 				failed = append(failed, res.Failed()...)
@@ -449,8 +448,7 @@ func (s slowTokens) RoundTrip(r *http.Request) (*http.Response, error) {
 // the fetcher's lock is renewed meanwhile, so no other instance fetches.
 func TestFleetSlowFetchKeepsTheLock(t *testing.T) {
 	needRedis(t)
-	defer func(d time.Duration) { auth.LockTTL = d }(auth.LockTTL)
-	auth.LockTTL = 600 * time.Millisecond
+	const lockTTL = 600 * time.Millisecond
 	const fetch = 1800 * time.Millisecond
 	srv := pushtest.NewHuawei("104536617", "hw-app-secret")
 	defer srv.Close()
@@ -462,11 +460,11 @@ func TestFleetSlowFetchKeepsTheLock(t *testing.T) {
 			push.WithEndpoint(srv.URL()), push.WithHTTPClient(hc), push.WithTokenStore(s))
 	}
 	prefix := testPrefix(t)
-	routers, _ := newFleet(t, instances, prefix, v, nil)
+	routers, _ := newFleet(t, instances, prefix, v, nil, redisstore.WithLockTTL(lockTTL))
 	start := time.Now()
 	requireDelivered(t, load(t, routers, v.devices, perInstance))
 	t.Logf("a %v token fetch under a %v lock: %d fetch(es) fleet-wide, all pushes done after %v",
-		fetch, auth.LockTTL, srv.TokenRequests(), time.Since(start).Round(time.Millisecond))
+		fetch, lockTTL, srv.TokenRequests(), time.Since(start).Round(time.Millisecond))
 	assert.Equal(t, 1, srv.TokenRequests(), "one fetch: the lock was renewed while it ran")
 	assert.Zero(t, newClient(t).Exists(context.Background(), prefix+"lock:"+v.key).Val(), "released after the fetch")
 }

@@ -77,6 +77,7 @@ type Store struct {
 	rdb     redis.UniversalClient
 	prefix  string
 	timeout time.Duration
+	lockTTL time.Duration // 0: the TTL each Lock caller asks for
 }
 
 var (
@@ -99,6 +100,12 @@ func WithPrefix(prefix string) Option { return func(s *Store) { s.prefix = prefi
 // the breaker, send, so the bound is how long a push may wait for a Redis
 // that is down or hung.
 func WithTimeout(d time.Duration) Option { return func(s *Store) { s.timeout = d } }
+
+// WithLockTTL sets how long a token fetcher's lock outlives a fetcher that
+// crashed, in place of the TTL the push clients ask for (15 s); 0 or less
+// keeps theirs. Shorter frees the fleet sooner after a crash, at the cost
+// of a renewal every TTL/3 while a fetch runs.
+func WithLockTTL(d time.Duration) Option { return func(s *Store) { s.lockTTL = d } }
 
 // New returns a Store on client (a *redis.Client, *redis.ClusterClient,
 // *redis.Ring or failover client). The store does not close the client.
@@ -284,8 +291,11 @@ const unlockTimeout = 5 * time.Second
 // lost, so a holder that crashed or hangs past its ctx frees the fleet
 // within ttl. The returned unlock deletes the lock only if it still holds
 // this caller's random value. When another holds the lock, ok is false and
-// unlock does nothing.
+// unlock does nothing. WithLockTTL, when given, replaces ttl.
 func (s *Store) Lock(ctx context.Context, key string, ttl time.Duration) (unlock func(), ok bool, err error) {
+	if s.lockTTL > 0 {
+		ttl = s.lockTTL
+	}
 	if ttl < time.Millisecond {
 		return nil, false, fmt.Errorf("redisstore: lock %q: ttl %v is not positive", key, ttl)
 	}

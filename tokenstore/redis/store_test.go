@@ -159,6 +159,39 @@ func TestLockIsExclusiveAndExpires(t *testing.T) {
 // TestLockRenewedWhileHeld: a holder slower than the TTL keeps the lock
 // (renewed every ttl/3), and renewal stops at unlock: a value put back
 // under the lock afterwards expires on its own.
+// TestWithLockTTL: the store's lock TTL replaces the one the caller asks
+// for (the push clients ask for 15 s), for the lock and its renewals;
+// without it the caller's stands.
+func TestWithLockTTL(t *testing.T) {
+	cases := []struct {
+		name string
+		opts []redisstore.Option
+		ask  time.Duration
+		want time.Duration
+	}{
+		{"store's TTL", []redisstore.Option{redisstore.WithLockTTL(300 * time.Millisecond)}, 15 * time.Second, 300 * time.Millisecond},
+		{"caller's TTL", nil, 400 * time.Millisecond, 400 * time.Millisecond},
+		{"zero keeps the caller's", []redisstore.Option{redisstore.WithLockTTL(0)}, 400 * time.Millisecond, 400 * time.Millisecond},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			prefix := testPrefix(t)
+			s, rdb := newStore(t, prefix, c.opts...)
+			lk := prefix + "lock:huawei/ttl"
+			unlock, ok, err := s.Lock(bg, "huawei/ttl", c.ask)
+			require.NoError(t, err)
+			require.True(t, ok)
+			defer unlock()
+			for range 3 { // the first TTL, then renewed ones (past the first TTL)
+				pttl := rdb.PTTL(bg, lk).Val()
+				assert.Greater(t, pttl, time.Duration(0), "held")
+				assert.LessOrEqual(t, pttl, c.want, "by the TTL, not more")
+				time.Sleep(c.want * 2 / 3)
+			}
+		})
+	}
+}
+
 func TestLockRenewedWhileHeld(t *testing.T) {
 	prefix := testPrefix(t)
 	a, rdb := newStore(t, prefix)

@@ -10,22 +10,22 @@ import (
 	"strings"
 )
 
-// Verbs are the formats a caller might log a value with: every fmt verb
+// verbs are the formats a caller might log a value with: every fmt verb
 // of every kind, with common flags, widths and precisions, and a verb fmt
 // does not know.
-var Verbs = []string{
+var verbs = []string{
 	"%v", "%+v", "%#v", "%s", "%q", "%+q", "%#q", "%x", "%X", "% x", "%#x",
 	"%d", "%+d", "%t", "%b", "%o", "%O", "%c", "%U", "%#U",
 	"%e", "%E", "%f", "%F", "%g", "%G", "%T",
 	"%10d", "%-40s", "%.3s", "%08x", "%z",
 }
 
-// Render returns v formatted under each of Verbs, keyed by the format;
+// Render returns v formatted under each of verbs, keyed by the format;
 // %p too when v is a pointer (fmt prints a non-pointer's fields raw under
 // %p before any method is asked, and go vet reports that call).
 func Render(v any) map[string]string {
-	out := make(map[string]string, len(Verbs)+1)
-	for _, f := range Verbs {
+	out := make(map[string]string, len(verbs)+1)
+	for _, f := range verbs {
 		out[f] = fmt.Sprintf(f, v)
 	}
 	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer {
