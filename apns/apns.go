@@ -84,6 +84,7 @@ import (
 	"github.com/offlinepush/push/internal/settings"
 	"github.com/offlinepush/push/internal/shape"
 	"github.com/offlinepush/push/internal/transport"
+	"github.com/offlinepush/push/internal/wire"
 )
 
 // Hosts. Device tokens belong to one environment: a token of a development
@@ -483,17 +484,10 @@ func (c *Client) Notification(info *push.OfflinePushInfo) (*Notification, error)
 // oversize payload instead.
 func (c *Client) fit(p *Payload) ([]byte, error) {
 	v := push.APNs
-	var buf bytes.Buffer
 	var body []byte
 	var encErr error
-	size := func() int { // encodes p into body
-		buf.Reset()
-		enc := json.NewEncoder(&buf)
-		enc.SetEscapeHTML(false) // "<", ">" and "&" as is: smaller, and what the user wrote
-		if err := enc.Encode(p); err != nil {
-			encErr = err
-		}
-		body = bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	size := func() int { // encodes p into body, "<", ">" and "&" as is: smaller, and what the user wrote
+		body, encErr = wire.JSON(p)
 		return len(body)
 	}
 	if size() > MaxPayload { // else, the usual case, it is encoded once

@@ -42,6 +42,7 @@ import (
 	"github.com/offlinepush/push/internal/settings"
 	"github.com/offlinepush/push/internal/shape"
 	"github.com/offlinepush/push/internal/transport"
+	"github.com/offlinepush/push/internal/wire"
 )
 
 // Host is the Push Kit API host.
@@ -440,15 +441,8 @@ func (r *Request) Body(tokens []string) []byte {
 	if cp.Target.Token == nil {
 		cp.Target.Token = []string{}
 	}
-	return marshal(&cp)
-}
-
-func marshal(v any) []byte {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v) // plain structs of strings and numbers cannot fail
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	b, _ := wire.JSON(&cp) // plain structs of strings and numbers cannot fail
+	return b
 }
 
 // ---- auth: the service-account JWT ----

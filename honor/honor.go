@@ -38,6 +38,7 @@ import (
 	"github.com/offlinepush/push/internal/settings"
 	"github.com/offlinepush/push/internal/shape"
 	"github.com/offlinepush/push/internal/transport"
+	"github.com/offlinepush/push/internal/wire"
 )
 
 // Hosts and paths.
@@ -323,7 +324,7 @@ func (c *Client) Message(info *push.OfflinePushInfo) (*Message, error) {
 		m.Android.TTL = strconv.FormatInt(int64((ttl+time.Second-1)/time.Second), 10) + "s"
 	}
 	if err := shape.Body(v, MaxBodyBytes, "the body without tokens", c.opts.StrictLength, &n.Title, &n.Body,
-		func() int { return len(encode(m)) }); err != nil {
+		func() int { b, _ := wire.JSON(m); return len(b) }); err != nil {
 		return nil, err
 	}
 	return m, nil
@@ -353,24 +354,14 @@ func (c *Client) prepare(info *push.OfflinePushInfo) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return encode(m), nil
-}
-
-// encode is json.Marshal without HTML escaping (URLs and intents keep their
-// '&', which also keeps the size honest) and without the trailing newline.
-func encode(v any) []byte {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v) // plain structs and string slices cannot fail
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	return wire.JSON(m)
 }
 
 // withTokens appends "token":[…] to an encoded Message without tokens. The
 // result equals encoding the Message with Token set, because Token is its
 // last field.
 func withTokens(head []byte, tokens []string) []byte {
-	list := encode(tokens)
+	list, _ := wire.JSON(tokens) // a string slice cannot fail
 	b := make([]byte, 0, len(head)+len(list)+10)
 	b = append(b, head[:len(head)-1]...)
 	b = append(b, `,"token":`...)

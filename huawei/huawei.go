@@ -14,9 +14,7 @@
 package huawei
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -36,6 +34,7 @@ import (
 	"github.com/offlinepush/push/internal/settings"
 	"github.com/offlinepush/push/internal/shape"
 	"github.com/offlinepush/push/internal/transport"
+	"github.com/offlinepush/push/internal/wire"
 )
 
 // Hosts. No regional send host is documented; the legacy hosts
@@ -384,15 +383,8 @@ func ttlString(msg, def time.Duration) string {
 func (r *Request) Body(tokens []string) []byte {
 	cp := *r
 	cp.Message.Token = tokens
-	return marshal(&cp)
-}
-
-func marshal(v any) []byte {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v) // plain structs of strings and numbers cannot fail
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	b, _ := wire.JSON(&cp) // plain structs of strings and numbers cannot fail
+	return b
 }
 
 // ---- auth ----

@@ -50,6 +50,7 @@ import (
 	"github.com/offlinepush/push/internal/settings"
 	"github.com/offlinepush/push/internal/shape"
 	"github.com/offlinepush/push/internal/transport"
+	"github.com/offlinepush/push/internal/wire"
 )
 
 // Hosts of the push API. HTTPS only: Meizu's Java SDK 1.2.13 (2025-04) dropped
@@ -337,11 +338,8 @@ func (c *Client) MessageJSON(info *push.OfflinePushInfo) (string, error) {
 // JSON returns m as compact JSON. HTML characters are left as they are (as
 // the Java SDK writes them), so a URL reads the same on the wire.
 func (m *Message) JSON() string {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(m) // structs of strings and ints cannot fail
-	return string(bytes.TrimSuffix(b.Bytes(), []byte("\n")))
+	b, _ := wire.JSON(m) // structs of strings and ints cannot fail
+	return string(b)
 }
 
 // clickInfo maps a resolved click action onto clickTypeInfo.

@@ -13,6 +13,7 @@ import (
 	"github.com/offlinepush/push"
 	"github.com/offlinepush/push/internal/auth"
 	"github.com/offlinepush/push/internal/transport"
+	"github.com/offlinepush/push/internal/wire"
 )
 
 func TestCodeClasses(t *testing.T) {
@@ -211,14 +212,14 @@ func TestEncodeMatchesMessage(t *testing.T) {
 	path, key, val := encode(nj, toks)
 	assert.Equal(t, BatchPath, path)
 	assert.Equal(t, "messages", key)
-	want, err := marshal([]Message{{2, toks[0], n}, {2, toks[1], n}})
+	want, err := wire.JSON([]Message{{2, toks[0], n}, {2, toks[1], n}})
 	require.NoError(t, err)
 	assert.Equal(t, string(want), string(val))
 
 	path, key, val = encode(nj, toks[:1])
 	assert.Equal(t, UnicastPath, path)
 	assert.Equal(t, "message", key)
-	want, _ = marshal(Message{2, toks[0], n})
+	want, _ = wire.JSON(Message{2, toks[0], n})
 	assert.Equal(t, string(want), string(val))
 }
 

@@ -21,7 +21,6 @@
 package oppo
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -48,6 +47,7 @@ import (
 	"github.com/offlinepush/push/internal/settings"
 	"github.com/offlinepush/push/internal/shape"
 	"github.com/offlinepush/push/internal/transport"
+	"github.com/offlinepush/push/internal/wire"
 )
 
 // Hosts. A device registered outside China must be pushed through the
@@ -384,15 +384,14 @@ func (c *Client) Form(info *push.OfflinePushInfo, tokens ...string) (path string
 	return path, url.Values{key: {string(val)}}, nil
 }
 
-// marshal writes JSON without HTML escaping, so URLs read as sent.
-func marshal(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+// marshal writes the notification's JSON, without HTML escaping so that
+// URLs read as sent.
+func marshal(n *Notification) ([]byte, error) {
+	b, err := wire.JSON(n)
+	if err != nil {
 		return nil, reject.Message(push.OPPO, "notification", "cannot be encoded: "+err.Error())
 	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+	return b, nil
 }
 
 // encode builds the JSON of one request from the notification's JSON

@@ -32,7 +32,6 @@
 package vivo
 
 import (
-	"bytes"
 	"context"
 	"crypto/md5"
 	"encoding/hex"
@@ -59,6 +58,7 @@ import (
 	"github.com/offlinepush/push/internal/settings"
 	"github.com/offlinepush/push/internal/shape"
 	"github.com/offlinepush/push/internal/transport"
+	"github.com/offlinepush/push/internal/wire"
 )
 
 // HostChina is vivo's API host (no overseas host is documented).
@@ -627,22 +627,13 @@ type text = lenient.Scalar
 
 const contentType = "application/json;charset=UTF-8"
 
-// encode marshals a body without HTML escaping, as vivo's Java SDK does, so
-// a URL's "&" goes over the wire as is.
-func encode(v any) []byte {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	enc.Encode(v) // plain structs of strings and numbers cannot fail
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
-}
-
 // call sends one body to path with a valid token, once more with a fresh
 // token if vivo says the token is no longer valid. Every call carries a
 // requestId vivo dedupes on (or has no side effect), so it is Idempotent:
 // the transport may retry it even after the request reached vivo.
 func (c *Client) call(ctx context.Context, path string, body any) (*answer, error) {
-	b := encode(body)
+	// Not HTML-escaped, as vivo's Java SDK writes it: a URL's "&" goes as is.
+	b, _ := wire.JSON(body) // plain structs of strings and numbers cannot fail
 	return auth.Do(ctx, c.tokens, func(ctx context.Context, token string) (*answer, error) {
 		resp, err := c.http.Do(ctx, &transport.Request{
 			URL: c.cfg.Host + path,
@@ -698,12 +689,13 @@ func (c *Client) fetchToken(ctx context.Context) (*oauth2.Token, error) {
 }
 
 func (c *Client) authBody(timestamp int64) []byte {
-	return encode(authRequest{
+	b, _ := wire.JSON(authRequest{
 		AppID:     c.appID,
 		AppKey:    c.cfg.AppKey,
 		Timestamp: timestamp,
 		Sign:      Sign(strconv.FormatInt(c.appID, 10), c.cfg.AppKey, timestamp, c.cfg.AppSecret),
 	})
+	return b
 }
 
 // busy reports vivo's "sending too fast" inside an HTTP 200: the request

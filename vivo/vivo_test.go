@@ -17,6 +17,7 @@ import (
 
 	"github.com/offlinepush/push"
 	"github.com/offlinepush/push/internal/golden"
+	"github.com/offlinepush/push/internal/wire"
 	"github.com/offlinepush/push/pushtest"
 )
 
@@ -932,6 +933,6 @@ func BenchmarkMessage(b *testing.B) {
 		}
 		m.RegID = "12345678901234567890123"
 		m.RequestID = requestID("id:"+in.ID, "send", []string{m.RegID})
-		encode(m)
+		_, _ = wire.JSON(m)
 	}
 }
