@@ -455,14 +455,10 @@ func (c *Client) Notification(info *push.OfflinePushInfo) (*Notification, error)
 	}
 
 	h := maps.Clone(c.headers)
-	ttl := info.TTL
-	if ttl == 0 {
-		ttl = c.cfg.TTL
-	}
-	if ttl > 0 {
+	if ttl := shape.TTL(info.TTL, c.cfg.TTL, MaxTTL); ttl > 0 {
 		// 0 would mean "deliver now or never" and lose the message for an
 		// offline device, so no TTL sends no header (APNs stores it).
-		exp := c.now().Add(min(ttl, MaxTTL))
+		exp := c.now().Add(ttl)
 		s := exp.Unix()
 		if exp.Nanosecond() > 0 {
 			s++ // never expire before the TTL asked for

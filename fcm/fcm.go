@@ -389,7 +389,7 @@ func (c *Client) Message(info *push.OfflinePushInfo) (*Message, error) {
 	*m = Message{Notification: &blk.n, Data: payload.ExtMap(info.Ext), Android: &blk.a, APNS: &blk.apns}
 
 	// TTL: zero keeps FCM's default (four weeks), the rest is capped there.
-	if ttl := ttlOf(info.TTL, c.cfg.TTL); ttl > 0 {
+	if ttl := shape.TTL(info.TTL, c.cfg.TTL, MaxTTL); ttl > 0 {
 		m.Android.TTL = Duration(ttl)
 		// APNs has no TTL, only an expiry time.
 		m.APNS.Headers["apns-expiration"] = strconv.FormatInt(c.now().Add(ttl).Unix(), 10)
@@ -455,14 +455,6 @@ func clickAction(click push.ClickAction) (string, error) {
 		}
 	}
 	return "", reject.Message(v, "Click.Intent", "needs an action=… entry: FCM opens a page by its intent-filter action (click_action)")
-}
-
-func ttlOf(msg, def time.Duration) time.Duration {
-	ttl := msg
-	if ttl == 0 {
-		ttl = def
-	}
-	return min(ttl, MaxTTL)
 }
 
 // Duration formats d as a protobuf Duration in JSON: whole seconds, or 3,

@@ -15,6 +15,7 @@ package harmony
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto"
 	"crypto/rand"
@@ -345,7 +346,9 @@ func (c *Client) Build(info *push.OfflinePushInfo) (*Request, error) {
 	if info.Badge > 0 {
 		n.Badge = &Badge{AddNum: min(info.Badge, MaxBadge)}
 	}
-	req := &Request{Payload: Payload{Notification: n}, PushOptions: &PushOptions{TTL: ttlSeconds(info.TTL, c.cfg.TTL)}}
+	req := &Request{Payload: Payload{Notification: n}, PushOptions: &PushOptions{
+		TTL: shape.Seconds(shape.TTL(info.TTL, cmp.Or(c.cfg.TTL, DefaultTTL), MaxTTL)), // always sent: DefaultTTL without one
+	}}
 	if c.cfg.PushType == PushTypeExtension {
 		req.Payload.ExtraData = info.Ext
 	}
@@ -419,18 +422,6 @@ func intentDataURI(intent string) string {
 		return ""
 	}
 	return scheme + ":" + rest
-}
-
-func ttlSeconds(msg, def time.Duration) int64 {
-	ttl := msg
-	if ttl == 0 {
-		ttl = def
-	}
-	if ttl == 0 {
-		ttl = DefaultTTL
-	}
-	ttl = min(ttl, MaxTTL)
-	return int64((ttl + time.Second - 1) / time.Second) // whole seconds, at least 1
 }
 
 // Body returns the JSON body for tokens. HTML characters are not escaped

@@ -320,22 +320,14 @@ func (c *Client) Message(info *push.OfflinePushInfo) (*Message, error) {
 		Data:    payload.ExtJSON(info.Ext),
 		Android: &Android{Notification: n},
 	}
-	if ttl := ttlOf(info.TTL, c.cfg.TTL); ttl > 0 {
-		m.Android.TTL = strconv.FormatInt(int64((ttl+time.Second-1)/time.Second), 10) + "s"
+	if ttl := shape.TTL(info.TTL, c.cfg.TTL, MaxTTL); ttl > 0 {
+		m.Android.TTL = strconv.FormatInt(shape.Seconds(ttl), 10) + "s"
 	}
 	if err := shape.Body(v, MaxBodyBytes, "the body without tokens", c.opts.StrictLength, &n.Title, &n.Body,
 		func() int { b, _ := wire.JSON(m); return len(b) }); err != nil {
 		return nil, err
 	}
 	return m, nil
-}
-
-func ttlOf(msg, def time.Duration) time.Duration {
-	ttl := msg
-	if ttl == 0 {
-		ttl = def
-	}
-	return min(ttl, MaxTTL)
 }
 
 // Body returns the exact JSON body sent for one batch of tokens.

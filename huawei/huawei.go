@@ -14,6 +14,7 @@
 package huawei
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/url"
@@ -365,17 +366,11 @@ func clickAction(click push.ClickAction) (ClickAction, error) {
 	}
 }
 
+// ttlString is android.ttl: always sent, DefaultTTL when neither the
+// message nor the Config sets one.
 func ttlString(msg, def time.Duration) string {
-	ttl := msg
-	if ttl == 0 {
-		ttl = def
-	}
-	if ttl == 0 {
-		ttl = DefaultTTL
-	}
-	ttl = min(ttl, MaxTTL)
-	s := int64((ttl + time.Second - 1) / time.Second) // whole seconds, at least 1
-	return strconv.FormatInt(s, 10) + "s"
+	ttl := shape.TTL(msg, cmp.Or(def, DefaultTTL), MaxTTL)
+	return strconv.FormatInt(shape.Seconds(ttl), 10) + "s"
 }
 
 // Body returns the JSON body for tokens. HTML characters are not escaped

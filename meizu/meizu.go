@@ -367,18 +367,11 @@ func clickInfo(click push.ClickAction) (ClickTypeInfo, error) {
 // validTime turns a TTL into whole hours, rounded up so a message is never
 // kept shorter than asked, within Meizu's 1..72.
 func validTime(msg, def time.Duration) int {
-	ttl := msg
-	if ttl == 0 {
-		ttl = def
-	}
+	ttl := shape.TTL(msg, def, MaxValidTime*time.Hour)
 	if ttl <= 0 {
 		return DefaultValidTime
 	}
-	h := ttl / time.Hour
-	if ttl%time.Hour != 0 {
-		h++
-	}
-	return int(min(max(h, MinValidTime), MaxValidTime))
+	return int(max((ttl+time.Hour-1)/time.Hour, MinValidTime))
 }
 
 // notifyKey returns the collapse id itself when Meizu accepts it as a

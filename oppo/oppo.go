@@ -308,8 +308,8 @@ func (c *Client) Notification(info *push.OfflinePushInfo) (*Notification, error)
 	if c.cfg.Category != CategoryNone {
 		n.Category, n.NotifyLevel = c.cfg.Category, c.cfg.NotifyLevel
 	}
-	if ttl := ttlOf(info.TTL, c.cfg.TTL); ttl > 0 {
-		n.OffLineTTL = int((ttl + time.Second - 1) / time.Second)
+	if ttl := shape.TTL(info.TTL, c.cfg.TTL, MaxTTL); ttl > 0 {
+		n.OffLineTTL = int(shape.Seconds(ttl))
 	}
 	if info.CollapseID != "" {
 		n.NotifyID = ids.NotifyID(info.CollapseID)
@@ -355,14 +355,6 @@ func (c *Client) Notification(info *push.OfflinePushInfo) (*Notification, error)
 		}
 	}
 	return n, nil
-}
-
-func ttlOf(msg, def time.Duration) time.Duration {
-	ttl := msg
-	if ttl == 0 {
-		ttl = def
-	}
-	return min(ttl, MaxTTL)
 }
 
 // Form returns the path and form body of the request that sends info to

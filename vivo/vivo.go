@@ -392,8 +392,8 @@ func (c *Client) Message(info *push.OfflinePushInfo) (*Message, error) {
 		Category:       c.cfg.Category,
 		PushMode:       int(c.cfg.PushMode),
 	}
-	if ttl := ttlOf(info.TTL, c.cfg.TTL); ttl > 0 {
-		m.TimeToLive = int(max(ttl, MinTTL) / time.Second)
+	if ttl := shape.TTL(info.TTL, c.cfg.TTL, MaxTTL); ttl > 0 {
+		m.TimeToLive = int(max(shape.Seconds(ttl), int64(MinTTL/time.Second)))
 	}
 	switch click := shape.Click(info.Click, c.cfg.Click); click.Kind {
 	case push.ClickOpenURL:
@@ -423,18 +423,6 @@ func (c *Client) Message(info *push.OfflinePushInfo) (*Message, error) {
 		m.NotifyID = ids.NotifyID(info.CollapseID)
 	}
 	return m, nil
-}
-
-func ttlOf(msg, def time.Duration) time.Duration {
-	ttl := msg
-	if ttl == 0 {
-		ttl = def
-	}
-	if ttl <= 0 {
-		return 0
-	}
-	ttl = (ttl + time.Second - 1).Truncate(time.Second) // whole seconds, rounded up
-	return min(ttl, MaxTTL)
 }
 
 // Push sends info to every regId. One regId goes through /message/send;

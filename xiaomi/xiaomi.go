@@ -208,7 +208,7 @@ func (c *Client) fields(info *push.OfflinePushInfo) ([]field, error) {
 		// we (or the caller, with the same ID) send again is not shown twice.
 		field{"extra.jobkey", ids.Key(info.ID, 20)},
 	)
-	if ttl := ttlOf(info.TTL, c.cfg.TTL); ttl > 0 {
+	if ttl := shape.TTL(info.TTL, c.cfg.TTL, MaxTTL); ttl > 0 {
 		f = append(f, field{"time_to_live", strconv.FormatInt(ttl.Milliseconds(), 10)})
 	}
 
@@ -244,14 +244,6 @@ func (c *Client) fields(info *push.OfflinePushInfo) ([]field, error) {
 
 // unit is how Xiaomi counts the length of a text (see the limits).
 const unit = payload.UTF16
-
-func ttlOf(msg, def time.Duration) time.Duration {
-	ttl := msg
-	if ttl == 0 {
-		ttl = def
-	}
-	return min(ttl, MaxTTL)
-}
 
 // checkRegID rejects a regId that would corrupt the comma-joined list.
 func checkRegID(id string) error {
