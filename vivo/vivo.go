@@ -905,15 +905,14 @@ func code(err error) int {
 	return -1
 }
 
-// cst is Beijing time, where vivo's days and sending hours are counted.
-var cst = time.FixedZone("CST", 8*60*60)
-
-// nextCST returns the next time it is hour:00 in Beijing after now.
+// nextCST returns the next time it is hour:00 in Beijing after now: vivo
+// counts its days and sending hours there, the China time the quota
+// breaker resets on (push.NextMidnightChina). China has no daylight
+// saving, so every day there is 24 hours.
 func nextCST(now time.Time, hour int) time.Time {
-	t := now.In(cst)
-	next := time.Date(t.Year(), t.Month(), t.Day(), hour, 0, 0, 0, cst)
-	if !next.After(t) {
-		next = next.AddDate(0, 0, 1)
+	next := push.NextMidnightChina(now).Add(time.Duration(hour-24) * time.Hour) // today's hour:00
+	if !next.After(now) {
+		next = next.Add(24 * time.Hour)
 	}
 	return next
 }
