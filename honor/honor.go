@@ -369,17 +369,6 @@ func (c *Client) fetchToken(ctx context.Context) (*oauth2.Token, error) {
 	return c.oauth.Fetch(ctx)
 }
 
-// scrub removes the credentials from a text that goes into an error.
-func (c *Client) scrub(s string) string {
-	for _, sec := range []string{c.cfg.ClientSecret, c.cfg.ClientID} {
-		if sec != "" {
-			s = strings.ReplaceAll(s, sec, "<redacted>")
-			s = strings.ReplaceAll(s, url.QueryEscape(sec), "<redacted>")
-		}
-	}
-	return s
-}
-
 // --- send -------------------------------------------------------------------
 
 // Push sends info to every token: batches of up to MaxTokens, sent

@@ -10,7 +10,7 @@
 // onto an IM notification (android.category "IM", importance "NORMAL"),
 // fits it into the 4096-byte body limit (see Client.Build), sends batches
 // concurrently and decodes one outcome per token (see the verdict table at
-// Client.decode).
+// decode).
 package huawei
 
 import (
@@ -391,16 +391,6 @@ func (c *Client) fetchToken(ctx context.Context) (*oauth2.Token, error) {
 	return c.oauth.Fetch(ctx)
 }
 
-// scrub removes the credentials from vendor text before it goes into an
-// error, in case an answer ever echoes the request.
-func (c *Client) scrub(s string) string {
-	if c.cfg.AppSecret != "" {
-		s = strings.ReplaceAll(s, c.cfg.AppSecret, "<redacted>")
-		s = strings.ReplaceAll(s, url.QueryEscape(c.cfg.AppSecret), "<redacted>")
-	}
-	return s
-}
-
 // ---- send ----
 
 // send sends one batch; the tokens an 80300007 answer left unjudged (it
@@ -425,7 +415,7 @@ func (c *Client) sendOnce(ctx context.Context, req *Request, tokens []string) []
 		if err != nil {
 			return nil, err
 		}
-		return c.decode(resp, tokens)
+		return decode(resp, tokens)
 	})
 	if err != nil {
 		return batch.All(tokens, "", err)
@@ -496,7 +486,7 @@ var checkBusy = transport.BusyJSON(busy)
 //	other     by HTTP status (429 rate limited, 5xx unavailable, 4xx invalid
 //	          message); an unknown code in a 200 is ErrUnavailable: nothing is
 //	          deleted or refused on a guess
-func (c *Client) decode(resp *transport.Response, tokens []string) ([]push.Outcome, error) {
+func decode(resp *transport.Response, tokens []string) ([]push.Outcome, error) {
 	r, jerr := transport.DecodeJSON[pushkit.Response](resp)
 	if jerr != nil || r.Code == "" {
 		if resp.Status == 401 {
@@ -510,7 +500,8 @@ func (c *Client) decode(resp *transport.Response, tokens []string) ([]push.Outco
 		return batch.All(tokens, "", &push.VendorError{Vendor: push.Huawei, HTTPStatus: 200, Kind: push.ErrUnavailable,
 			Message: "unreadable answer"}), nil
 	}
-	id, msg := string(r.RequestID), c.scrub(string(r.Msg))
+	// msg never holds the AppSecret: the transport redacts it (Redact, in New).
+	id, msg := string(r.RequestID), string(r.Msg)
 	verr := func(kind error) *push.VendorError {
 		return &push.VendorError{Vendor: push.Huawei, HTTPStatus: resp.Status, Code: string(r.Code), Message: msg, Kind: kind}
 	}
