@@ -372,16 +372,10 @@ func (c *Client) setClock(now func() time.Time) {
 // once. A token that is not hexadecimal gets ErrInvalidToken without being
 // sent (it would not be a valid path either).
 func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ...string) (*push.Result, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	n, err := c.Notification(info)
-	if err != nil {
-		return nil, err
-	}
-	return batch.RunChecked(ctx, push.APNs, tokens, 1, c.http.Concurrency(), c.guard, checkToken, func(ctx context.Context, toks []string) []push.Outcome {
+	plan := batch.Plan{Vendor: push.APNs, Size: 1, Parallel: c.http.Concurrency(), Guard: c.guard, Check: checkToken}
+	return batch.Push(ctx, plan, info, tokens, c.Notification, func(ctx context.Context, n *Notification, toks []string) []push.Outcome {
 		return []push.Outcome{c.send(ctx, n, toks[0])}
-	}), nil
+	})
 }
 
 // Wire structs: the JSON payload of an alert push. Field order follows

@@ -131,14 +131,14 @@ func (c Config) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String
 
 // Client sends to one Honor certificate. It is safe for concurrent use.
 type Client struct {
-	cfg    Config
-	opts   settings.Settings
-	http   *transport.Client
-	guard  *batch.Guard // trusts dead-token verdicts only when the vendor proves them
-	tokens *auth.Cache
-	send   string // the send URL
-	now    func() time.Time
-	oauth  *auth.ClientCredentials
+	cfg     Config
+	opts    settings.Settings
+	http    *transport.Client
+	guard   *batch.Guard // trusts dead-token verdicts only when the vendor proves them
+	tokens  *auth.Cache
+	sendURL string
+	now     func() time.Time
+	oauth   *auth.ClientCredentials
 }
 
 // New validates cfg and builds a client. It does no I/O: the first Push
@@ -193,7 +193,7 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	hc.Redact(cfg.ClientSecret, cfg.ClientID) // an answer quoting the request never carries them on
 
 	c := &Client{cfg: cfg, opts: o, http: hc, now: time.Now,
-		send: Host + fmt.Sprintf(SendPath, url.PathEscape(cfg.AppID))}
+		sendURL: Host + fmt.Sprintf(SendPath, url.PathEscape(cfg.AppID))}
 	c.oauth = &auth.ClientCredentials{Vendor: v, HTTP: hc, URL: cfg.TokenURL,
 		ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, DefaultLifetime: DefaultTokenLifetime,
 		Now: func() time.Time { return c.now() }}
@@ -375,28 +375,26 @@ func (c *Client) fetchToken(ctx context.Context) (*oauth2.Token, error) {
 // concurrently, each with the cached access token (refreshed once if Honor
 // says it expired).
 func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ...string) (*push.Result, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	head, err := c.prepare(info)
-	if err != nil {
-		return nil, err
-	}
-	return batch.Run(ctx, push.Honor, tokens, MaxTokens, c.http.Concurrency(), c.guard, func(ctx context.Context, toks []string) []push.Outcome {
-		body := withTokens(head, toks)
-		out, err := auth.Do(ctx, c.tokens, func(ctx context.Context, at string) ([]push.Outcome, error) {
-			return c.sendBatch(ctx, at, body, toks)
-		})
-		if err != nil {
-			return batch.All(toks, "", err)
-		}
-		return out
-	}), nil
+	plan := batch.Plan{Vendor: push.Honor, Size: MaxTokens, Parallel: c.http.Concurrency(), Guard: c.guard}
+	return batch.Push(ctx, plan, info, tokens, c.prepare, c.send)
 }
 
-func (c *Client) sendBatch(ctx context.Context, accessToken string, body []byte, toks []string) ([]push.Outcome, error) {
+// send sends one batch: the prepared head with its tokens.
+func (c *Client) send(ctx context.Context, head []byte, toks []string) []push.Outcome {
+	body := withTokens(head, toks)
+	out, err := auth.Do(ctx, c.tokens, func(ctx context.Context, at string) ([]push.Outcome, error) {
+		return c.post(ctx, at, body, toks)
+	})
+	if err != nil {
+		return batch.All(toks, "", err)
+	}
+	return out
+}
+
+// post sends one batch's body with an access token and decodes the answer.
+func (c *Client) post(ctx context.Context, accessToken string, body []byte, toks []string) ([]push.Outcome, error) {
 	resp, err := c.http.Do(ctx, &transport.Request{
-		URL: c.send,
+		URL: c.sendURL,
 		Header: map[string][]string{
 			"Authorization": {"Bearer " + accessToken},
 			// lower case as Honor's guide writes it (the transport keeps keys as given)

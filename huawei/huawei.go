@@ -226,16 +226,8 @@ func (c *Client) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.Strin
 
 // Push sends info to every token: batches of up to 1000, sent concurrently.
 func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ...string) (*push.Result, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	req, err := c.Build(info)
-	if err != nil {
-		return nil, err
-	}
-	return batch.Run(ctx, push.Huawei, tokens, MaxTokens, c.http.Concurrency(), c.guard, func(ctx context.Context, toks []string) []push.Outcome {
-		return c.send(ctx, req, toks)
-	}), nil
+	plan := batch.Plan{Vendor: push.Huawei, Size: MaxTokens, Parallel: c.http.Concurrency(), Guard: c.guard}
+	return batch.Push(ctx, plan, info, tokens, c.Build, c.send)
 }
 
 // ---- wire structs ----

@@ -226,16 +226,8 @@ func (c *Client) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.Strin
 // Meizu cannot deduplicate a request, so a send that may have reached Meizu
 // is not retried; its outcome has VendorError.PossiblyDelivered set.
 func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ...string) (*push.Result, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	msg, err := c.MessageJSON(info)
-	if err != nil {
-		return nil, err
-	}
-	return batch.RunChecked(ctx, push.Meizu, tokens, MaxTokens, c.http.Concurrency(), c.guard, checkPushID, func(ctx context.Context, pushIDs []string) []push.Outcome {
-		return c.send(ctx, msg, pushIDs)
-	}), nil
+	plan := batch.Plan{Vendor: push.Meizu, Size: MaxTokens, Parallel: c.http.Concurrency(), Guard: c.guard, Check: checkPushID}
+	return batch.Push(ctx, plan, info, tokens, c.MessageJSON, c.send)
 }
 
 // checkPushID rejects a pushId that would split in two in the comma-joined

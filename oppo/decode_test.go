@@ -177,11 +177,7 @@ func BenchmarkBuild(b *testing.B) {
 		b.Run(fmt.Sprintf("tokens=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				nt, err := c.Notification(info)
-				if err != nil {
-					b.Fatal(err)
-				}
-				nj, err := marshal(nt)
+				nj, err := c.notificationJSON(info)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -206,7 +202,7 @@ func TestAppendString(t *testing.T) {
 // The spliced request JSON is exactly the JSON of the Message structs.
 func TestEncodeMatchesMessage(t *testing.T) {
 	n := &Notification{Title: "T", Content: "C", ChannelID: "im", AppMessageID: "k", ActionParameters: `{"ext":"<&>"}`}
-	nj, err := marshal(n)
+	nj, err := wire.JSON(n)
 	require.NoError(t, err)
 	toks := []string{"CN_a", `odd"token`}
 	path, key, val := encode(nj, toks)

@@ -364,11 +364,7 @@ func (c *Client) Form(info *push.OfflinePushInfo, tokens ...string) (path string
 	if len(tokens) == 0 || len(tokens) > MaxTokens {
 		return "", nil, reject.Message(push.OPPO, "tokens", fmt.Sprintf("must number 1 to %d per request", MaxTokens))
 	}
-	n, err := c.Notification(info)
-	if err != nil {
-		return "", nil, err
-	}
-	nj, err := marshal(n)
+	nj, err := c.notificationJSON(info)
 	if err != nil {
 		return "", nil, err
 	}
@@ -376,9 +372,14 @@ func (c *Client) Form(info *push.OfflinePushInfo, tokens ...string) (path string
 	return path, url.Values{key: {string(val)}}, nil
 }
 
-// marshal writes the notification's JSON, without HTML escaping so that
-// URLs read as sent.
-func marshal(n *Notification) ([]byte, error) {
+// notificationJSON maps info and encodes the notification once, without
+// HTML escaping so that URLs read as sent: every device's message carries
+// these bytes.
+func (c *Client) notificationJSON(info *push.OfflinePushInfo) ([]byte, error) {
+	n, err := c.Notification(info)
+	if err != nil {
+		return nil, err
+	}
 	b, err := wire.JSON(n)
 	if err != nil {
 		return nil, reject.Message(push.OPPO, "notification", "cannot be encoded: "+err.Error())
@@ -484,20 +485,8 @@ func formHeader() map[string][]string {
 // Push sends info to every regId: one device through unicast, more through
 // unicast_batch in requests of up to 1000, sent concurrently.
 func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ...string) (*push.Result, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	n, err := c.Notification(info)
-	if err != nil {
-		return nil, err
-	}
-	nj, err := marshal(n)
-	if err != nil {
-		return nil, err
-	}
-	return batch.Run(ctx, push.OPPO, tokens, MaxTokens, c.http.Concurrency(), c.guard, func(ctx context.Context, regIDs []string) []push.Outcome {
-		return c.send(ctx, nj, regIDs)
-	}), nil
+	plan := batch.Plan{Vendor: push.OPPO, Size: MaxTokens, Parallel: c.http.Concurrency(), Guard: c.guard}
+	return batch.Push(ctx, plan, info, tokens, c.notificationJSON, c.send)
 }
 
 func (c *Client) send(ctx context.Context, notification []byte, regIDs []string) []push.Outcome {

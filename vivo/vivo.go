@@ -430,25 +430,37 @@ func (c *Client) Message(info *push.OfflinePushInfo) (*Message, error) {
 // and pushed with pushToList, concurrently (a list left with a single regId
 // goes through /message/send, since pushToList takes at least 2).
 func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ...string) (*push.Result, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
+	plan := batch.Plan{Vendor: push.Vivo, Size: MaxTokens, Parallel: c.http.Concurrency(), Guard: c.guard}
+	return batch.Push(ctx, plan, info, tokens, c.prepare, c.send)
+}
+
+// prepared is a message mapped once for every list of a Push, and the base
+// its requestIds derive from.
+type prepared struct {
+	msg  *Message
+	base string
+}
+
+func (c *Client) prepare(info *push.OfflinePushInfo) (prepared, error) {
 	msg, err := c.Message(info)
 	if err != nil {
-		return nil, err
+		return prepared{}, err
 	}
-	// requestIds derive from this, so the same message to the same regIds
-	// always carries the same requestIds and vivo drops a repeat.
+	// The same message to the same regIds always carries the same
+	// requestIds, so vivo drops a repeat.
 	base := "id:" + info.ID
 	if info.ID == "" {
 		base = "random:" + ids.Key("", 32)
 	}
-	return batch.Run(ctx, push.Vivo, tokens, MaxTokens, c.http.Concurrency(), c.guard, func(ctx context.Context, regIDs []string) []push.Outcome {
-		if len(regIDs) == 1 {
-			return []push.Outcome{c.sendOne(ctx, msg, base, regIDs[0])}
-		}
-		return c.sendList(ctx, msg, base, regIDs)
-	}), nil
+	return prepared{msg, base}, nil
+}
+
+// send pushes one list of regIds (a single regId through /message/send).
+func (c *Client) send(ctx context.Context, p prepared, regIDs []string) []push.Outcome {
+	if len(regIDs) == 1 {
+		return []push.Outcome{c.sendOne(ctx, p.msg, p.base, regIDs[0])}
+	}
+	return c.sendList(ctx, p.msg, p.base, regIDs)
 }
 
 // requestID is the dedupe key of one request: the message (base), the
