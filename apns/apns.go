@@ -64,7 +64,6 @@ package apns
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -289,18 +288,10 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 // in use; and reconnects after a GOAWAY or a failed dial back off. A client
 // given with WithHTTPClient manages its connections its own way.
 func NewHTTPClient() *http.Client {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
-	t.ForceAttemptHTTP2 = true
+	t := transport.NewHTTP2Transport()
 	t.Protocols = new(http.Protocols)
 	t.Protocols.SetHTTP1(true) // only for a plain-HTTP proxy given with WithEndpoint; APNs itself negotiates h2
 	t.Protocols.SetHTTP2(true)
-	t.HTTP2 = &http.HTTP2Config{
-		SendPingTimeout:             15 * time.Second,
-		PingTimeout:                 15 * time.Second,
-		WriteByteTimeout:            30 * time.Second,
-		StrictMaxConcurrentRequests: true,
-	}
 	t.MaxIdleConnsPerHost = 4
 	t.IdleConnTimeout = 10 * time.Minute
 	return &http.Client{Transport: transport.NewPool(t, transport.PoolConfig{MaxConns: MaxConns})}

@@ -51,7 +51,6 @@ package fcm
 
 import (
 	"context"
-	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -252,15 +251,7 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 // reconnects after a GOAWAY or a failed dial back off. A client given with
 // WithHTTPClient manages its connections its own way.
 func NewHTTPClient() *http.Client {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
-	t.ForceAttemptHTTP2 = true
-	t.HTTP2 = &http.HTTP2Config{
-		SendPingTimeout:             15 * time.Second,
-		PingTimeout:                 15 * time.Second,
-		WriteByteTimeout:            30 * time.Second,
-		StrictMaxConcurrentRequests: true,
-	}
+	t := transport.NewHTTP2Transport()
 	t.IdleConnTimeout = 5 * time.Minute
 	return &http.Client{Transport: transport.NewPool(t, transport.PoolConfig{MaxConns: MaxConns})}
 }
