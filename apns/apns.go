@@ -64,7 +64,6 @@ package apns
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -84,6 +83,7 @@ import (
 	"github.com/offlinepush/push/internal/settings"
 	"github.com/offlinepush/push/internal/shape"
 	"github.com/offlinepush/push/internal/transport"
+	"github.com/offlinepush/push/internal/wire"
 )
 
 // Hosts. Device tokens belong to one environment: a token of a development
@@ -288,18 +288,10 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 // in use; and reconnects after a GOAWAY or a failed dial back off. A client
 // given with WithHTTPClient manages its connections its own way.
 func NewHTTPClient() *http.Client {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
-	t.ForceAttemptHTTP2 = true
+	t := transport.NewHTTP2Transport()
 	t.Protocols = new(http.Protocols)
 	t.Protocols.SetHTTP1(true) // only for a plain-HTTP proxy given with WithEndpoint; APNs itself negotiates h2
 	t.Protocols.SetHTTP2(true)
-	t.HTTP2 = &http.HTTP2Config{
-		SendPingTimeout:             15 * time.Second,
-		PingTimeout:                 15 * time.Second,
-		WriteByteTimeout:            30 * time.Second,
-		StrictMaxConcurrentRequests: true,
-	}
 	t.MaxIdleConnsPerHost = 4
 	t.IdleConnTimeout = 10 * time.Minute
 	return &http.Client{Transport: transport.NewPool(t, transport.PoolConfig{MaxConns: MaxConns})}
@@ -371,16 +363,10 @@ func (c *Client) setClock(now func() time.Time) {
 // once. A token that is not hexadecimal gets ErrInvalidToken without being
 // sent (it would not be a valid path either).
 func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ...string) (*push.Result, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	n, err := c.Notification(info)
-	if err != nil {
-		return nil, err
-	}
-	return batch.RunChecked(ctx, push.APNs, tokens, 1, c.http.Concurrency(), c.guard, checkToken, func(ctx context.Context, toks []string) []push.Outcome {
+	plan := batch.Plan{Vendor: push.APNs, Size: 1, Parallel: c.http.Concurrency(), Guard: c.guard, Check: checkToken}
+	return batch.Push(ctx, plan, info, tokens, c.Notification, func(ctx context.Context, n *Notification, toks []string) []push.Outcome {
 		return []push.Outcome{c.send(ctx, n, toks[0])}
-	}), nil
+	})
 }
 
 // Wire structs: the JSON payload of an alert push. Field order follows
@@ -454,14 +440,10 @@ func (c *Client) Notification(info *push.OfflinePushInfo) (*Notification, error)
 	}
 
 	h := maps.Clone(c.headers)
-	ttl := info.TTL
-	if ttl == 0 {
-		ttl = c.cfg.TTL
-	}
-	if ttl > 0 {
+	if ttl := shape.TTL(info.TTL, c.cfg.TTL, MaxTTL); ttl > 0 {
 		// 0 would mean "deliver now or never" and lose the message for an
 		// offline device, so no TTL sends no header (APNs stores it).
-		exp := c.now().Add(min(ttl, MaxTTL))
+		exp := c.now().Add(ttl)
 		s := exp.Unix()
 		if exp.Nanosecond() > 0 {
 			s++ // never expire before the TTL asked for
@@ -483,17 +465,10 @@ func (c *Client) Notification(info *push.OfflinePushInfo) (*Notification, error)
 // oversize payload instead.
 func (c *Client) fit(p *Payload) ([]byte, error) {
 	v := push.APNs
-	var buf bytes.Buffer
 	var body []byte
 	var encErr error
-	size := func() int { // encodes p into body
-		buf.Reset()
-		enc := json.NewEncoder(&buf)
-		enc.SetEscapeHTML(false) // "<", ">" and "&" as is: smaller, and what the user wrote
-		if err := enc.Encode(p); err != nil {
-			encErr = err
-		}
-		body = bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	size := func() int { // encodes p into body, "<", ">" and "&" as is: smaller, and what the user wrote
+		body, encErr = wire.JSON(p)
 		return len(body)
 	}
 	if size() > MaxPayload { // else, the usual case, it is encoded once

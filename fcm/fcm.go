@@ -51,7 +51,6 @@ package fcm
 
 import (
 	"context"
-	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -252,15 +251,7 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 // reconnects after a GOAWAY or a failed dial back off. A client given with
 // WithHTTPClient manages its connections its own way.
 func NewHTTPClient() *http.Client {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
-	t.ForceAttemptHTTP2 = true
-	t.HTTP2 = &http.HTTP2Config{
-		SendPingTimeout:             15 * time.Second,
-		PingTimeout:                 15 * time.Second,
-		WriteByteTimeout:            30 * time.Second,
-		StrictMaxConcurrentRequests: true,
-	}
+	t := transport.NewHTTP2Transport()
 	t.IdleConnTimeout = 5 * time.Minute
 	return &http.Client{Transport: transport.NewPool(t, transport.PoolConfig{MaxConns: MaxConns})}
 }
@@ -389,7 +380,7 @@ func (c *Client) Message(info *push.OfflinePushInfo) (*Message, error) {
 	*m = Message{Notification: &blk.n, Data: payload.ExtMap(info.Ext), Android: &blk.a, APNS: &blk.apns}
 
 	// TTL: zero keeps FCM's default (four weeks), the rest is capped there.
-	if ttl := ttlOf(info.TTL, c.cfg.TTL); ttl > 0 {
+	if ttl := shape.TTL(info.TTL, c.cfg.TTL, MaxTTL); ttl > 0 {
 		m.Android.TTL = Duration(ttl)
 		// APNs has no TTL, only an expiry time.
 		m.APNS.Headers["apns-expiration"] = strconv.FormatInt(c.now().Add(ttl).Unix(), 10)
@@ -455,14 +446,6 @@ func clickAction(click push.ClickAction) (string, error) {
 		}
 	}
 	return "", reject.Message(v, "Click.Intent", "needs an action=… entry: FCM opens a page by its intent-filter action (click_action)")
-}
-
-func ttlOf(msg, def time.Duration) time.Duration {
-	ttl := msg
-	if ttl == 0 {
-		ttl = def
-	}
-	return min(ttl, MaxTTL)
 }
 
 // Duration formats d as a protobuf Duration in JSON: whole seconds, or 3,

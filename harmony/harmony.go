@@ -15,6 +15,7 @@ package harmony
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto"
 	"crypto/rand"
@@ -42,6 +43,7 @@ import (
 	"github.com/offlinepush/push/internal/settings"
 	"github.com/offlinepush/push/internal/shape"
 	"github.com/offlinepush/push/internal/transport"
+	"github.com/offlinepush/push/internal/wire"
 )
 
 // Host is the Push Kit API host.
@@ -242,16 +244,8 @@ func (c *Client) ProjectID() string { return c.projectID }
 
 // Push sends info to every token: batches of up to 1000, sent concurrently.
 func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ...string) (*push.Result, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	req, err := c.Build(info)
-	if err != nil {
-		return nil, err
-	}
-	return batch.Run(ctx, push.Harmony, tokens, MaxTokens, c.http.Concurrency(), c.guard, func(ctx context.Context, toks []string) []push.Outcome {
-		return c.send(ctx, req, toks)
-	}), nil
+	plan := batch.Plan{Vendor: push.Harmony, Size: MaxTokens, Parallel: c.http.Concurrency(), Guard: c.guard}
+	return batch.Push(ctx, plan, info, tokens, c.Build, c.send)
 }
 
 // ---- wire structs ----
@@ -344,7 +338,9 @@ func (c *Client) Build(info *push.OfflinePushInfo) (*Request, error) {
 	if info.Badge > 0 {
 		n.Badge = &Badge{AddNum: min(info.Badge, MaxBadge)}
 	}
-	req := &Request{Payload: Payload{Notification: n}, PushOptions: &PushOptions{TTL: ttlSeconds(info.TTL, c.cfg.TTL)}}
+	req := &Request{Payload: Payload{Notification: n}, PushOptions: &PushOptions{
+		TTL: shape.Seconds(shape.TTL(info.TTL, cmp.Or(c.cfg.TTL, DefaultTTL), MaxTTL)), // always sent: DefaultTTL without one
+	}}
 	if c.cfg.PushType == PushTypeExtension {
 		req.Payload.ExtraData = info.Ext
 	}
@@ -420,18 +416,6 @@ func intentDataURI(intent string) string {
 	return scheme + ":" + rest
 }
 
-func ttlSeconds(msg, def time.Duration) int64 {
-	ttl := msg
-	if ttl == 0 {
-		ttl = def
-	}
-	if ttl == 0 {
-		ttl = DefaultTTL
-	}
-	ttl = min(ttl, MaxTTL)
-	return int64((ttl + time.Second - 1) / time.Second) // whole seconds, at least 1
-}
-
 // Body returns the JSON body for tokens. HTML characters are not escaped
 // (Huawei counts bytes: "&" stays one byte).
 func (r *Request) Body(tokens []string) []byte {
@@ -440,15 +424,8 @@ func (r *Request) Body(tokens []string) []byte {
 	if cp.Target.Token == nil {
 		cp.Target.Token = []string{}
 	}
-	return marshal(&cp)
-}
-
-func marshal(v any) []byte {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v) // plain structs of strings and numbers cannot fail
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	b, _ := wire.JSON(&cp) // plain structs of strings and numbers cannot fail
+	return b
 }
 
 // ---- auth: the service-account JWT ----

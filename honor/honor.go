@@ -38,6 +38,7 @@ import (
 	"github.com/offlinepush/push/internal/settings"
 	"github.com/offlinepush/push/internal/shape"
 	"github.com/offlinepush/push/internal/transport"
+	"github.com/offlinepush/push/internal/wire"
 )
 
 // Hosts and paths.
@@ -130,14 +131,14 @@ func (c Config) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String
 
 // Client sends to one Honor certificate. It is safe for concurrent use.
 type Client struct {
-	cfg    Config
-	opts   settings.Settings
-	http   *transport.Client
-	guard  *batch.Guard // trusts dead-token verdicts only when the vendor proves them
-	tokens *auth.Cache
-	send   string // the send URL
-	now    func() time.Time
-	oauth  *auth.ClientCredentials
+	cfg     Config
+	opts    settings.Settings
+	http    *transport.Client
+	guard   *batch.Guard // trusts dead-token verdicts only when the vendor proves them
+	tokens  *auth.Cache
+	sendURL string
+	now     func() time.Time
+	oauth   *auth.ClientCredentials
 }
 
 // New validates cfg and builds a client. It does no I/O: the first Push
@@ -192,7 +193,7 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	hc.Redact(cfg.ClientSecret, cfg.ClientID) // an answer quoting the request never carries them on
 
 	c := &Client{cfg: cfg, opts: o, http: hc, now: time.Now,
-		send: Host + fmt.Sprintf(SendPath, url.PathEscape(cfg.AppID))}
+		sendURL: Host + fmt.Sprintf(SendPath, url.PathEscape(cfg.AppID))}
 	c.oauth = &auth.ClientCredentials{Vendor: v, HTTP: hc, URL: cfg.TokenURL,
 		ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, DefaultLifetime: DefaultTokenLifetime,
 		Now: func() time.Time { return c.now() }}
@@ -319,22 +320,14 @@ func (c *Client) Message(info *push.OfflinePushInfo) (*Message, error) {
 		Data:    payload.ExtJSON(info.Ext),
 		Android: &Android{Notification: n},
 	}
-	if ttl := ttlOf(info.TTL, c.cfg.TTL); ttl > 0 {
-		m.Android.TTL = strconv.FormatInt(int64((ttl+time.Second-1)/time.Second), 10) + "s"
+	if ttl := shape.TTL(info.TTL, c.cfg.TTL, MaxTTL); ttl > 0 {
+		m.Android.TTL = strconv.FormatInt(shape.Seconds(ttl), 10) + "s"
 	}
 	if err := shape.Body(v, MaxBodyBytes, "the body without tokens", c.opts.StrictLength, &n.Title, &n.Body,
-		func() int { return len(encode(m)) }); err != nil {
+		func() int { b, _ := wire.JSON(m); return len(b) }); err != nil {
 		return nil, err
 	}
 	return m, nil
-}
-
-func ttlOf(msg, def time.Duration) time.Duration {
-	ttl := msg
-	if ttl == 0 {
-		ttl = def
-	}
-	return min(ttl, MaxTTL)
 }
 
 // Body returns the exact JSON body sent for one batch of tokens.
@@ -353,24 +346,14 @@ func (c *Client) prepare(info *push.OfflinePushInfo) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return encode(m), nil
-}
-
-// encode is json.Marshal without HTML escaping (URLs and intents keep their
-// '&', which also keeps the size honest) and without the trailing newline.
-func encode(v any) []byte {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v) // plain structs and string slices cannot fail
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	return wire.JSON(m)
 }
 
 // withTokens appends "token":[…] to an encoded Message without tokens. The
 // result equals encoding the Message with Token set, because Token is its
 // last field.
 func withTokens(head []byte, tokens []string) []byte {
-	list := encode(tokens)
+	list, _ := wire.JSON(tokens) // a string slice cannot fail
 	b := make([]byte, 0, len(head)+len(list)+10)
 	b = append(b, head[:len(head)-1]...)
 	b = append(b, `,"token":`...)
@@ -386,45 +369,32 @@ func (c *Client) fetchToken(ctx context.Context) (*oauth2.Token, error) {
 	return c.oauth.Fetch(ctx)
 }
 
-// scrub removes the credentials from a text that goes into an error.
-func (c *Client) scrub(s string) string {
-	for _, sec := range []string{c.cfg.ClientSecret, c.cfg.ClientID} {
-		if sec != "" {
-			s = strings.ReplaceAll(s, sec, "<redacted>")
-			s = strings.ReplaceAll(s, url.QueryEscape(sec), "<redacted>")
-		}
-	}
-	return s
-}
-
 // --- send -------------------------------------------------------------------
 
 // Push sends info to every token: batches of up to MaxTokens, sent
 // concurrently, each with the cached access token (refreshed once if Honor
 // says it expired).
 func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ...string) (*push.Result, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	head, err := c.prepare(info)
-	if err != nil {
-		return nil, err
-	}
-	return batch.Run(ctx, push.Honor, tokens, MaxTokens, c.http.Concurrency(), c.guard, func(ctx context.Context, toks []string) []push.Outcome {
-		body := withTokens(head, toks)
-		out, err := auth.Do(ctx, c.tokens, func(ctx context.Context, at string) ([]push.Outcome, error) {
-			return c.sendBatch(ctx, at, body, toks)
-		})
-		if err != nil {
-			return batch.All(toks, "", err)
-		}
-		return out
-	}), nil
+	plan := batch.Plan{Vendor: push.Honor, Size: MaxTokens, Parallel: c.http.Concurrency(), Guard: c.guard}
+	return batch.Push(ctx, plan, info, tokens, c.prepare, c.send)
 }
 
-func (c *Client) sendBatch(ctx context.Context, accessToken string, body []byte, toks []string) ([]push.Outcome, error) {
+// send sends one batch: the prepared head with its tokens.
+func (c *Client) send(ctx context.Context, head []byte, toks []string) []push.Outcome {
+	body := withTokens(head, toks)
+	out, err := auth.Do(ctx, c.tokens, func(ctx context.Context, at string) ([]push.Outcome, error) {
+		return c.post(ctx, at, body, toks)
+	})
+	if err != nil {
+		return batch.All(toks, "", err)
+	}
+	return out
+}
+
+// post sends one batch's body with an access token and decodes the answer.
+func (c *Client) post(ctx context.Context, accessToken string, body []byte, toks []string) ([]push.Outcome, error) {
 	resp, err := c.http.Do(ctx, &transport.Request{
-		URL: c.send,
+		URL: c.sendURL,
 		Header: map[string][]string{
 			"Authorization": {"Bearer " + accessToken},
 			// lower case as Honor's guide writes it (the transport keeps keys as given)

@@ -25,6 +25,7 @@ import (
 	"github.com/offlinepush/push/internal/ids"
 	"github.com/offlinepush/push/internal/payload"
 	"github.com/offlinepush/push/internal/transport"
+	"github.com/offlinepush/push/internal/wire"
 	"github.com/offlinepush/push/pushtest"
 )
 
@@ -246,7 +247,9 @@ func TestWithTokensEqualsWholeEncoding(t *testing.T) {
 		require.NoError(t, err)
 		whole := *m
 		whole.Token = toks
-		assert.Equal(t, string(encode(&whole)), string(got))
+		want, err := wire.JSON(&whole)
+		require.NoError(t, err)
+		assert.Equal(t, string(want), string(got))
 		assert.True(t, json.Valid(got))
 	}
 }
@@ -368,7 +371,9 @@ func TestBodyFitsWithEllipsis(t *testing.T) {
 		assert.True(t, strings.HasSuffix(n.Title, "…"), n.Title)
 		assert.Equal(t, "d…", n.Body)
 		assert.Equal(t, payload.ExtJSON(info.Ext), m.Data, "Ext is never cut")
-		assert.LessOrEqual(t, len(encode(m)), MaxBodyBytes)
+		b, err := wire.JSON(m)
+		require.NoError(t, err)
+		assert.LessOrEqual(t, len(b), MaxBodyBytes)
 	})
 	t.Run("strict refuses", func(t *testing.T) {
 		strict, err := New(testConfig(), push.WithStrictLength())

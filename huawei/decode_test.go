@@ -70,11 +70,10 @@ func TestDecode(t *testing.T) {
 		{"200 garbage", 200, `not json`, []error{push.ErrUnavailable, push.ErrUnavailable, push.ErrUnavailable}, "", false},
 		{"200 empty object", 200, `{}`, []error{push.ErrUnavailable, push.ErrUnavailable, push.ErrUnavailable}, "", false},
 	}
-	c := &Client{cfg: Config{AppSecret: "s3cret"}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			resp := &transport.Response{Status: tt.status, Header: http.Header{"Retry-After": {"7"}}, Body: []byte(tt.body)}
-			out, err := c.decode(resp, tokens)
+			out, err := decode(resp, tokens)
 			if tt.expired {
 				require.ErrorIs(t, err, auth.ErrExpired)
 				require.ErrorIs(t, err, push.ErrAuth)
@@ -111,10 +110,9 @@ func TestDecode(t *testing.T) {
 // TestDecodeAllInvalid (issue 12 finding 2, issue 13 finding 4): 80300007
 // is not a dead verdict for the tokens it does not name.
 func TestDecodeAllInvalid(t *testing.T) {
-	c := &Client{cfg: Config{AppSecret: "s3cret"}}
 	answer := func(msg string) []push.Outcome {
 		b, _ := json.Marshal(map[string]string{"code": "80300007", "msg": msg, "requestId": "r1"})
-		out, err := c.decode(&transport.Response{Status: 200, Body: b}, []string{"A", "B", "C"})
+		out, err := decode(&transport.Response{Status: 200, Body: b}, []string{"A", "B", "C"})
 		require.NoError(t, err)
 		return out
 	}
@@ -137,12 +135,11 @@ func TestDecodeAllInvalid(t *testing.T) {
 // TestDecodeLenientTypes: fields the docs type as strings read as numbers
 // or objects too, and counts as strings, so an answer stays readable.
 func TestDecodeLenientTypes(t *testing.T) {
-	c := &Client{}
-	out, err := c.decode(&transport.Response{Status: 200, Body: []byte(`{"code":80000000,"msg":"Success","requestId":17170001}`)}, []string{"A"})
+	out, err := decode(&transport.Response{Status: 200, Body: []byte(`{"code":80000000,"msg":"Success","requestId":17170001}`)}, []string{"A"})
 	require.NoError(t, err)
 	assert.NoError(t, out[0].Err)
 	assert.Equal(t, "17170001", out[0].MessageID)
-	out, err = c.decode(&transport.Response{Status: 200, Body: []byte(`{"code":"80100000","msg":{"success":"1","failure":"1","illegal_tokens":["B"]},"requestId":"r1"}`)}, []string{"A", "B"})
+	out, err = decode(&transport.Response{Status: 200, Body: []byte(`{"code":"80100000","msg":{"success":"1","failure":"1","illegal_tokens":["B"]},"requestId":"r1"}`)}, []string{"A", "B"})
 	require.NoError(t, err)
 	assert.NoError(t, out[0].Err)
 	assert.ErrorIs(t, out[1].Err, push.ErrInvalidToken)
@@ -162,11 +159,6 @@ func TestTTLString(t *testing.T) {
 	assert.Equal(t, "60s", ttlString(0, time.Minute))
 	assert.Equal(t, "1s", ttlString(time.Nanosecond, time.Minute))
 	assert.Equal(t, "1296000s", ttlString(100*24*time.Hour, 0))
-}
-
-func TestScrub(t *testing.T) {
-	c := &Client{cfg: Config{AppSecret: "a+b/c"}}
-	assert.Equal(t, "bad <redacted> and <redacted>", c.scrub("bad a+b/c and a%2Bb%2Fc"))
 }
 
 // busyBody runs the busy check a request carries on an answer body.

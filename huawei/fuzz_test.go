@@ -89,11 +89,9 @@ func FuzzDecode(f *testing.F) {
 	f.Add(503, "7", []byte(`{"code":"81000001"}`), "IQAAAACy0alice-phone")
 	f.Add(429, "Wed, 21 Oct 2015 07:28:00 GMT", []byte{0xff, 0x00}, "\xff\n\xfe\nA\nB\nC\nD")
 
-	c, err := New(Config{AppID: "104536617", AppSecret: "fuzz-secret"})
-	require.NoError(f, err)
 	f.Fuzz(func(t *testing.T, status int, retryAfter string, body []byte, toks string) {
 		tokens := fuzzkit.Tokens(toks)
-		out, err := c.decode(fuzzkit.Response(status, retryAfter, body), tokens)
+		out, err := decode(fuzzkit.Response(status, retryAfter, body), tokens)
 		if err != nil {
 			if out != nil || !errors.Is(err, push.ErrAuth) || !errors.Is(err, auth.ErrExpired) {
 				t.Fatalf("decode returned %d outcomes and %v; an error must be a refused access token alone", len(out), err)

@@ -10,13 +10,12 @@
 // onto an IM notification (android.category "IM", importance "NORMAL"),
 // fits it into the 4096-byte body limit (see Client.Build), sends batches
 // concurrently and decodes one outcome per token (see the verdict table at
-// Client.decode).
+// decode).
 package huawei
 
 import (
-	"bytes"
+	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -36,6 +35,7 @@ import (
 	"github.com/offlinepush/push/internal/settings"
 	"github.com/offlinepush/push/internal/shape"
 	"github.com/offlinepush/push/internal/transport"
+	"github.com/offlinepush/push/internal/wire"
 )
 
 // Hosts. No regional send host is documented; the legacy hosts
@@ -226,16 +226,8 @@ func (c *Client) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.Strin
 
 // Push sends info to every token: batches of up to 1000, sent concurrently.
 func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ...string) (*push.Result, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	req, err := c.Build(info)
-	if err != nil {
-		return nil, err
-	}
-	return batch.Run(ctx, push.Huawei, tokens, MaxTokens, c.http.Concurrency(), c.guard, func(ctx context.Context, toks []string) []push.Outcome {
-		return c.send(ctx, req, toks)
-	}), nil
+	plan := batch.Plan{Vendor: push.Huawei, Size: MaxTokens, Parallel: c.http.Concurrency(), Guard: c.guard}
+	return batch.Push(ctx, plan, info, tokens, c.Build, c.send)
 }
 
 // ---- wire structs ----
@@ -366,17 +358,11 @@ func clickAction(click push.ClickAction) (ClickAction, error) {
 	}
 }
 
+// ttlString is android.ttl: always sent, DefaultTTL when neither the
+// message nor the Config sets one.
 func ttlString(msg, def time.Duration) string {
-	ttl := msg
-	if ttl == 0 {
-		ttl = def
-	}
-	if ttl == 0 {
-		ttl = DefaultTTL
-	}
-	ttl = min(ttl, MaxTTL)
-	s := int64((ttl + time.Second - 1) / time.Second) // whole seconds, at least 1
-	return strconv.FormatInt(s, 10) + "s"
+	ttl := shape.TTL(msg, cmp.Or(def, DefaultTTL), MaxTTL)
+	return strconv.FormatInt(shape.Seconds(ttl), 10) + "s"
 }
 
 // Body returns the JSON body for tokens. HTML characters are not escaped
@@ -384,15 +370,8 @@ func ttlString(msg, def time.Duration) string {
 func (r *Request) Body(tokens []string) []byte {
 	cp := *r
 	cp.Message.Token = tokens
-	return marshal(&cp)
-}
-
-func marshal(v any) []byte {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v) // plain structs of strings and numbers cannot fail
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	b, _ := wire.JSON(&cp) // plain structs of strings and numbers cannot fail
+	return b
 }
 
 // ---- auth ----
@@ -402,16 +381,6 @@ func marshal(v any) []byte {
 // client's token cache.
 func (c *Client) fetchToken(ctx context.Context) (*oauth2.Token, error) {
 	return c.oauth.Fetch(ctx)
-}
-
-// scrub removes the credentials from vendor text before it goes into an
-// error, in case an answer ever echoes the request.
-func (c *Client) scrub(s string) string {
-	if c.cfg.AppSecret != "" {
-		s = strings.ReplaceAll(s, c.cfg.AppSecret, "<redacted>")
-		s = strings.ReplaceAll(s, url.QueryEscape(c.cfg.AppSecret), "<redacted>")
-	}
-	return s
 }
 
 // ---- send ----
@@ -438,7 +407,7 @@ func (c *Client) sendOnce(ctx context.Context, req *Request, tokens []string) []
 		if err != nil {
 			return nil, err
 		}
-		return c.decode(resp, tokens)
+		return decode(resp, tokens)
 	})
 	if err != nil {
 		return batch.All(tokens, "", err)
@@ -509,7 +478,7 @@ var checkBusy = transport.BusyJSON(busy)
 //	other     by HTTP status (429 rate limited, 5xx unavailable, 4xx invalid
 //	          message); an unknown code in a 200 is ErrUnavailable: nothing is
 //	          deleted or refused on a guess
-func (c *Client) decode(resp *transport.Response, tokens []string) ([]push.Outcome, error) {
+func decode(resp *transport.Response, tokens []string) ([]push.Outcome, error) {
 	r, jerr := transport.DecodeJSON[pushkit.Response](resp)
 	if jerr != nil || r.Code == "" {
 		if resp.Status == 401 {
@@ -523,7 +492,8 @@ func (c *Client) decode(resp *transport.Response, tokens []string) ([]push.Outco
 		return batch.All(tokens, "", &push.VendorError{Vendor: push.Huawei, HTTPStatus: 200, Kind: push.ErrUnavailable,
 			Message: "unreadable answer"}), nil
 	}
-	id, msg := string(r.RequestID), c.scrub(string(r.Msg))
+	// msg never holds the AppSecret: the transport redacts it (Redact, in New).
+	id, msg := string(r.RequestID), string(r.Msg)
 	verr := func(kind error) *push.VendorError {
 		return &push.VendorError{Vendor: push.Huawei, HTTPStatus: resp.Status, Code: string(r.Code), Message: msg, Kind: kind}
 	}

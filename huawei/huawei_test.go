@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -707,4 +708,29 @@ func TestVendor(t *testing.T) {
 	c, _ := setup(t, huawei.Config{})
 	var p push.Pusher = c
 	assert.Equal(t, push.Huawei, p.Vendor())
+}
+
+// An answer that quotes the AppSecret (a proxy or the vendor echoing the
+// request), as sent, form-escaped or JSON-escaped, never carries it into an
+// error: the client's transport redacts it before decode reads msg.
+func TestAnswerQuotingTheSecret(t *testing.T) {
+	jsonEscaped, err := json.Marshal(secret) // "&" as \u0026
+	require.NoError(t, err)
+	for _, tc := range []struct{ name, quoted string }{
+		{"as sent", secret},
+		{"form-escaped", url.QueryEscape(secret)},
+		{"JSON-escaped", string(jsonEscaped[1 : len(jsonEscaped)-1])},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, srv := setup(t, huawei.Config{})
+			srv.Inject(pushtest.Fault{ContentType: "application/json",
+				Body: `{"code":"80100001","msg":"bad ` + tc.quoted + ` and ` + tc.quoted + `"}`})
+			res, err := c.Push(context.Background(), msg(clicks["default"]), "TOKEN1")
+			require.NoError(t, err)
+			var ve *push.VendorError
+			require.ErrorAs(t, res.Err(), &ve)
+			assert.Equal(t, "bad <redacted> and <redacted>", ve.Message)
+			assert.NotContains(t, res.Err().Error(), tc.quoted)
+		})
+	}
 }

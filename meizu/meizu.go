@@ -50,6 +50,7 @@ import (
 	"github.com/offlinepush/push/internal/settings"
 	"github.com/offlinepush/push/internal/shape"
 	"github.com/offlinepush/push/internal/transport"
+	"github.com/offlinepush/push/internal/wire"
 )
 
 // Hosts of the push API. HTTPS only: Meizu's Java SDK 1.2.13 (2025-04) dropped
@@ -225,16 +226,8 @@ func (c *Client) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.Strin
 // Meizu cannot deduplicate a request, so a send that may have reached Meizu
 // is not retried; its outcome has VendorError.PossiblyDelivered set.
 func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ...string) (*push.Result, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	msg, err := c.MessageJSON(info)
-	if err != nil {
-		return nil, err
-	}
-	return batch.RunChecked(ctx, push.Meizu, tokens, MaxTokens, c.http.Concurrency(), c.guard, checkPushID, func(ctx context.Context, pushIDs []string) []push.Outcome {
-		return c.send(ctx, msg, pushIDs)
-	}), nil
+	plan := batch.Plan{Vendor: push.Meizu, Size: MaxTokens, Parallel: c.http.Concurrency(), Guard: c.guard, Check: checkPushID}
+	return batch.Push(ctx, plan, info, tokens, c.MessageJSON, c.send)
 }
 
 // checkPushID rejects a pushId that would split in two in the comma-joined
@@ -337,11 +330,8 @@ func (c *Client) MessageJSON(info *push.OfflinePushInfo) (string, error) {
 // JSON returns m as compact JSON. HTML characters are left as they are (as
 // the Java SDK writes them), so a URL reads the same on the wire.
 func (m *Message) JSON() string {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(m) // structs of strings and ints cannot fail
-	return string(bytes.TrimSuffix(b.Bytes(), []byte("\n")))
+	b, _ := wire.JSON(m) // structs of strings and ints cannot fail
+	return string(b)
 }
 
 // clickInfo maps a resolved click action onto clickTypeInfo.
@@ -369,18 +359,11 @@ func clickInfo(click push.ClickAction) (ClickTypeInfo, error) {
 // validTime turns a TTL into whole hours, rounded up so a message is never
 // kept shorter than asked, within Meizu's 1..72.
 func validTime(msg, def time.Duration) int {
-	ttl := msg
-	if ttl == 0 {
-		ttl = def
-	}
+	ttl := shape.TTL(msg, def, MaxValidTime*time.Hour)
 	if ttl <= 0 {
 		return DefaultValidTime
 	}
-	h := ttl / time.Hour
-	if ttl%time.Hour != 0 {
-		h++
-	}
-	return int(min(max(h, MinValidTime), MaxValidTime))
+	return int(max((ttl+time.Hour-1)/time.Hour, MinValidTime))
 }
 
 // notifyKey returns the collapse id itself when Meizu accepts it as a

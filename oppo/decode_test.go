@@ -13,6 +13,7 @@ import (
 	"github.com/offlinepush/push"
 	"github.com/offlinepush/push/internal/auth"
 	"github.com/offlinepush/push/internal/transport"
+	"github.com/offlinepush/push/internal/wire"
 )
 
 func TestCodeClasses(t *testing.T) {
@@ -176,11 +177,7 @@ func BenchmarkBuild(b *testing.B) {
 		b.Run(fmt.Sprintf("tokens=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				nt, err := c.Notification(info)
-				if err != nil {
-					b.Fatal(err)
-				}
-				nj, err := marshal(nt)
+				nj, err := c.notificationJSON(info)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -205,20 +202,20 @@ func TestAppendString(t *testing.T) {
 // The spliced request JSON is exactly the JSON of the Message structs.
 func TestEncodeMatchesMessage(t *testing.T) {
 	n := &Notification{Title: "T", Content: "C", ChannelID: "im", AppMessageID: "k", ActionParameters: `{"ext":"<&>"}`}
-	nj, err := marshal(n)
+	nj, err := wire.JSON(n)
 	require.NoError(t, err)
 	toks := []string{"CN_a", `odd"token`}
 	path, key, val := encode(nj, toks)
 	assert.Equal(t, BatchPath, path)
 	assert.Equal(t, "messages", key)
-	want, err := marshal([]Message{{2, toks[0], n}, {2, toks[1], n}})
+	want, err := wire.JSON([]Message{{2, toks[0], n}, {2, toks[1], n}})
 	require.NoError(t, err)
 	assert.Equal(t, string(want), string(val))
 
 	path, key, val = encode(nj, toks[:1])
 	assert.Equal(t, UnicastPath, path)
 	assert.Equal(t, "message", key)
-	want, _ = marshal(Message{2, toks[0], n})
+	want, _ = wire.JSON(Message{2, toks[0], n})
 	assert.Equal(t, string(want), string(val))
 }
 

@@ -21,7 +21,6 @@
 package oppo
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -48,6 +47,7 @@ import (
 	"github.com/offlinepush/push/internal/settings"
 	"github.com/offlinepush/push/internal/shape"
 	"github.com/offlinepush/push/internal/transport"
+	"github.com/offlinepush/push/internal/wire"
 )
 
 // Hosts. A device registered outside China must be pushed through the
@@ -308,8 +308,8 @@ func (c *Client) Notification(info *push.OfflinePushInfo) (*Notification, error)
 	if c.cfg.Category != CategoryNone {
 		n.Category, n.NotifyLevel = c.cfg.Category, c.cfg.NotifyLevel
 	}
-	if ttl := ttlOf(info.TTL, c.cfg.TTL); ttl > 0 {
-		n.OffLineTTL = int((ttl + time.Second - 1) / time.Second)
+	if ttl := shape.TTL(info.TTL, c.cfg.TTL, MaxTTL); ttl > 0 {
+		n.OffLineTTL = int(shape.Seconds(ttl))
 	}
 	if info.CollapseID != "" {
 		n.NotifyID = ids.NotifyID(info.CollapseID)
@@ -357,14 +357,6 @@ func (c *Client) Notification(info *push.OfflinePushInfo) (*Notification, error)
 	return n, nil
 }
 
-func ttlOf(msg, def time.Duration) time.Duration {
-	ttl := msg
-	if ttl == 0 {
-		ttl = def
-	}
-	return min(ttl, MaxTTL)
-}
-
 // Form returns the path and form body of the request that sends info to
 // tokens (1 to MaxTokens of them), without auth_token. It is exported so
 // tools can show the wire request (dry run).
@@ -372,11 +364,7 @@ func (c *Client) Form(info *push.OfflinePushInfo, tokens ...string) (path string
 	if len(tokens) == 0 || len(tokens) > MaxTokens {
 		return "", nil, reject.Message(push.OPPO, "tokens", fmt.Sprintf("must number 1 to %d per request", MaxTokens))
 	}
-	n, err := c.Notification(info)
-	if err != nil {
-		return "", nil, err
-	}
-	nj, err := marshal(n)
+	nj, err := c.notificationJSON(info)
 	if err != nil {
 		return "", nil, err
 	}
@@ -384,15 +372,19 @@ func (c *Client) Form(info *push.OfflinePushInfo, tokens ...string) (path string
 	return path, url.Values{key: {string(val)}}, nil
 }
 
-// marshal writes JSON without HTML escaping, so URLs read as sent.
-func marshal(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+// notificationJSON maps info and encodes the notification once, without
+// HTML escaping so that URLs read as sent: every device's message carries
+// these bytes.
+func (c *Client) notificationJSON(info *push.OfflinePushInfo) ([]byte, error) {
+	n, err := c.Notification(info)
+	if err != nil {
+		return nil, err
+	}
+	b, err := wire.JSON(n)
+	if err != nil {
 		return nil, reject.Message(push.OPPO, "notification", "cannot be encoded: "+err.Error())
 	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+	return b, nil
 }
 
 // encode builds the JSON of one request from the notification's JSON
@@ -493,20 +485,8 @@ func formHeader() map[string][]string {
 // Push sends info to every regId: one device through unicast, more through
 // unicast_batch in requests of up to 1000, sent concurrently.
 func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ...string) (*push.Result, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	n, err := c.Notification(info)
-	if err != nil {
-		return nil, err
-	}
-	nj, err := marshal(n)
-	if err != nil {
-		return nil, err
-	}
-	return batch.Run(ctx, push.OPPO, tokens, MaxTokens, c.http.Concurrency(), c.guard, func(ctx context.Context, regIDs []string) []push.Outcome {
-		return c.send(ctx, nj, regIDs)
-	}), nil
+	plan := batch.Plan{Vendor: push.OPPO, Size: MaxTokens, Parallel: c.http.Concurrency(), Guard: c.guard}
+	return batch.Push(ctx, plan, info, tokens, c.notificationJSON, c.send)
 }
 
 func (c *Client) send(ctx context.Context, notification []byte, regIDs []string) []push.Outcome {

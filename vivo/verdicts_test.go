@@ -283,3 +283,30 @@ func TestListBodyQuotaFallbackGuarded(t *testing.T) {
 		}
 	}
 }
+
+// nextCST counts vivo's hours in Beijing time (UTC+8): the next hour:00
+// strictly after now, today's when it is still ahead, else tomorrow's.
+func TestNextCST(t *testing.T) {
+	utc := func(s string) time.Time {
+		tm, err := time.Parse(time.RFC3339, s)
+		require.NoError(t, err)
+		return tm
+	}
+	for _, tc := range []struct {
+		name string
+		now  string
+		hour int
+		want string
+	}{
+		{"07:00 still ahead today", "2026-11-25T20:30:00Z", 7, "2026-11-25T23:00:00Z"},  // 04:30 Beijing
+		{"07:00 passed: tomorrow's", "2026-11-25T02:00:00Z", 7, "2026-11-25T23:00:00Z"}, // 10:00 Beijing
+		{"exactly 07:00: the next one", "2026-11-24T23:00:00Z", 7, "2026-11-25T23:00:00Z"},
+		{"midnight", "2026-11-25T15:30:00Z", 0, "2026-11-25T16:00:00Z"}, // 23:30 Beijing
+		{"just after midnight", "2026-11-25T16:00:01Z", 0, "2026-11-26T16:00:00Z"},
+		{"UTC date behind Beijing's", "2026-12-31T17:00:00Z", 0, "2027-01-01T16:00:00Z"}, // 01:00 on Jan 1 in Beijing
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, utc(tc.want), nextCST(utc(tc.now), tc.hour).UTC())
+		})
+	}
+}

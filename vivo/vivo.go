@@ -32,7 +32,6 @@
 package vivo
 
 import (
-	"bytes"
 	"context"
 	"crypto/md5"
 	"encoding/hex"
@@ -59,6 +58,7 @@ import (
 	"github.com/offlinepush/push/internal/settings"
 	"github.com/offlinepush/push/internal/shape"
 	"github.com/offlinepush/push/internal/transport"
+	"github.com/offlinepush/push/internal/wire"
 )
 
 // HostChina is vivo's API host (no overseas host is documented).
@@ -392,8 +392,8 @@ func (c *Client) Message(info *push.OfflinePushInfo) (*Message, error) {
 		Category:       c.cfg.Category,
 		PushMode:       int(c.cfg.PushMode),
 	}
-	if ttl := ttlOf(info.TTL, c.cfg.TTL); ttl > 0 {
-		m.TimeToLive = int(max(ttl, MinTTL) / time.Second)
+	if ttl := shape.TTL(info.TTL, c.cfg.TTL, MaxTTL); ttl > 0 {
+		m.TimeToLive = int(max(shape.Seconds(ttl), int64(MinTTL/time.Second)))
 	}
 	switch click := shape.Click(info.Click, c.cfg.Click); click.Kind {
 	case push.ClickOpenURL:
@@ -425,42 +425,42 @@ func (c *Client) Message(info *push.OfflinePushInfo) (*Message, error) {
 	return m, nil
 }
 
-func ttlOf(msg, def time.Duration) time.Duration {
-	ttl := msg
-	if ttl == 0 {
-		ttl = def
-	}
-	if ttl <= 0 {
-		return 0
-	}
-	ttl = (ttl + time.Second - 1).Truncate(time.Second) // whole seconds, rounded up
-	return min(ttl, MaxTTL)
-}
-
 // Push sends info to every regId. One regId goes through /message/send;
 // more are split into lists of up to 1000, each saved with saveListPayload
 // and pushed with pushToList, concurrently (a list left with a single regId
 // goes through /message/send, since pushToList takes at least 2).
 func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ...string) (*push.Result, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
+	plan := batch.Plan{Vendor: push.Vivo, Size: MaxTokens, Parallel: c.http.Concurrency(), Guard: c.guard}
+	return batch.Push(ctx, plan, info, tokens, c.prepare, c.send)
+}
+
+// prepared is a message mapped once for every list of a Push, and the base
+// its requestIds derive from.
+type prepared struct {
+	msg  *Message
+	base string
+}
+
+func (c *Client) prepare(info *push.OfflinePushInfo) (prepared, error) {
 	msg, err := c.Message(info)
 	if err != nil {
-		return nil, err
+		return prepared{}, err
 	}
-	// requestIds derive from this, so the same message to the same regIds
-	// always carries the same requestIds and vivo drops a repeat.
+	// The same message to the same regIds always carries the same
+	// requestIds, so vivo drops a repeat.
 	base := "id:" + info.ID
 	if info.ID == "" {
 		base = "random:" + ids.Key("", 32)
 	}
-	return batch.Run(ctx, push.Vivo, tokens, MaxTokens, c.http.Concurrency(), c.guard, func(ctx context.Context, regIDs []string) []push.Outcome {
-		if len(regIDs) == 1 {
-			return []push.Outcome{c.sendOne(ctx, msg, base, regIDs[0])}
-		}
-		return c.sendList(ctx, msg, base, regIDs)
-	}), nil
+	return prepared{msg, base}, nil
+}
+
+// send pushes one list of regIds (a single regId through /message/send).
+func (c *Client) send(ctx context.Context, p prepared, regIDs []string) []push.Outcome {
+	if len(regIDs) == 1 {
+		return []push.Outcome{c.sendOne(ctx, p.msg, p.base, regIDs[0])}
+	}
+	return c.sendList(ctx, p.msg, p.base, regIDs)
 }
 
 // requestID is the dedupe key of one request: the message (base), the
@@ -627,22 +627,13 @@ type text = lenient.Scalar
 
 const contentType = "application/json;charset=UTF-8"
 
-// encode marshals a body without HTML escaping, as vivo's Java SDK does, so
-// a URL's "&" goes over the wire as is.
-func encode(v any) []byte {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	enc.Encode(v) // plain structs of strings and numbers cannot fail
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
-}
-
 // call sends one body to path with a valid token, once more with a fresh
 // token if vivo says the token is no longer valid. Every call carries a
 // requestId vivo dedupes on (or has no side effect), so it is Idempotent:
 // the transport may retry it even after the request reached vivo.
 func (c *Client) call(ctx context.Context, path string, body any) (*answer, error) {
-	b := encode(body)
+	// Not HTML-escaped, as vivo's Java SDK writes it: a URL's "&" goes as is.
+	b, _ := wire.JSON(body) // plain structs of strings and numbers cannot fail
 	return auth.Do(ctx, c.tokens, func(ctx context.Context, token string) (*answer, error) {
 		resp, err := c.http.Do(ctx, &transport.Request{
 			URL: c.cfg.Host + path,
@@ -698,12 +689,13 @@ func (c *Client) fetchToken(ctx context.Context) (*oauth2.Token, error) {
 }
 
 func (c *Client) authBody(timestamp int64) []byte {
-	return encode(authRequest{
+	b, _ := wire.JSON(authRequest{
 		AppID:     c.appID,
 		AppKey:    c.cfg.AppKey,
 		Timestamp: timestamp,
 		Sign:      Sign(strconv.FormatInt(c.appID, 10), c.cfg.AppKey, timestamp, c.cfg.AppSecret),
 	})
+	return b
 }
 
 // busy reports vivo's "sending too fast" inside an HTTP 200: the request
@@ -925,15 +917,14 @@ func code(err error) int {
 	return -1
 }
 
-// cst is Beijing time, where vivo's days and sending hours are counted.
-var cst = time.FixedZone("CST", 8*60*60)
-
-// nextCST returns the next time it is hour:00 in Beijing after now.
+// nextCST returns the next time it is hour:00 in Beijing after now: vivo
+// counts its days and sending hours there, the China time the quota
+// breaker resets on (push.NextMidnightChina). China has no daylight
+// saving, so every day there is 24 hours.
 func nextCST(now time.Time, hour int) time.Time {
-	t := now.In(cst)
-	next := time.Date(t.Year(), t.Month(), t.Day(), hour, 0, 0, 0, cst)
-	if !next.After(t) {
-		next = next.AddDate(0, 0, 1)
+	next := push.NextMidnightChina(now).Add(time.Duration(hour-24) * time.Hour) // today's hour:00
+	if !next.After(now) {
+		next = next.Add(24 * time.Hour)
 	}
 	return next
 }

@@ -4,11 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
-	"maps"
-	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -17,7 +14,10 @@ import (
 
 	"github.com/offlinepush/push"
 	"github.com/offlinepush/push/internal/golden"
+	"github.com/offlinepush/push/internal/wire"
 	"github.com/offlinepush/push/pushtest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 const (
@@ -36,9 +36,7 @@ func newTest(t testing.TB, cfg Config, opts ...push.Option) (*Client, *pushtest.
 		cfg.AppID, cfg.AppKey, cfg.AppSecret = testAppID, testKey, testSecret
 	}
 	c, err := New(cfg, append([]push.Option{push.WithEndpoint(srv.URL()), fastRetry}, opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return c, srv
 }
 
@@ -60,16 +58,10 @@ func tokens(n int) []string {
 func mustPush(t *testing.T, c *Client, in *push.OfflinePushInfo, toks ...string) *push.Result {
 	t.Helper()
 	res, err := c.Push(context.Background(), in, toks...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(res.Outcomes) != len(toks) {
-		t.Fatalf("%d outcomes for %d tokens", len(res.Outcomes), len(toks))
-	}
+	require.NoError(t, err)
+	require.Len(t, res.Outcomes, len(toks), "one outcome per token")
 	for i, o := range res.Outcomes {
-		if o.Token != toks[i] {
-			t.Fatalf("outcome %d is for %q, want %q (input order)", i, o.Token, toks[i])
-		}
+		require.Equal(t, toks[i], o.Token, "outcome %d (input order)", i)
 	}
 	return res
 }
@@ -82,42 +74,30 @@ func bodyOf(t *testing.T, srv *pushtest.Vivo, path string, n int) []byte {
 			got = append(got, r.Body)
 		}
 	}
-	if len(got) <= n {
-		t.Fatalf("%d requests to %s, want more than %d", len(got), path, n)
-	}
+	require.Greater(t, len(got), n, "requests to %s", path)
 	return got[n]
 }
 
 func TestSignVector(t *testing.T) {
 	// §4: computed with vpush-sdk-2.2 SignUtils.getSign.
 	got := Sign("10004", "25509283-3767-4b9e-83fe-b6e55ac6243e", 1501484120000, "test_app_secret")
-	if want := "18be311df95d0057621a1efb49a6a47b"; got != want {
-		t.Fatalf("Sign = %s, want %s", got, want)
-	}
+	require.Equal(t, "18be311df95d0057621a1efb49a6a47b", got)
 	// parts are trimmed before signing, as vivo documents
-	if Sign(" 10004", "25509283-3767-4b9e-83fe-b6e55ac6243e\n", 1501484120000, " test_app_secret ") != got {
-		t.Error("Sign does not trim its parts")
-	}
+	assert.Equal(t, got, Sign(" 10004", "25509283-3767-4b9e-83fe-b6e55ac6243e\n", 1501484120000, " test_app_secret "), "Sign trims its parts")
 }
 
 func TestAuthBody(t *testing.T) {
 	c, err := New(Config{AppID: "10004", AppKey: testKey, AppSecret: testSecret})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	body := c.authBody(1501484120000)
 	golden.Assert(t, "auth.golden", body)
 	var m map[string]any
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
-	if err := dec.Decode(&m); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, dec.Decode(&m))
 	want := map[string]any{"appId": json.Number("10004"), "appKey": testKey, "timestamp": json.Number("1501484120000"),
 		"sign": "18be311df95d0057621a1efb49a6a47b"}
-	if !reflect.DeepEqual(m, want) {
-		t.Errorf("auth body = %v, want %v (appId and timestamp as JSON numbers)", m, want)
-	}
+	assert.Equal(t, want, m, "appId and timestamp as JSON numbers")
 }
 
 // TestGoldenWire pins the exact bodies for one token and each click kind,
@@ -144,14 +124,10 @@ func TestGoldenWire(t *testing.T) {
 	t.Run("list_3_tokens", func(t *testing.T) {
 		c, srv := newTest(t, Config{})
 		res := mustPush(t, c, info(), "regid-a", "regid-b", "regid-c")
-		if res.Delivered() != 3 {
-			t.Fatalf("delivered %d, want 3: %v", res.Delivered(), res.Err())
-		}
+		require.Equal(t, 3, res.Delivered(), "%v", res.Err())
 		golden.Assert(t, "list_3_save.golden", bodyOf(t, srv, SaveListPath, 0))
 		golden.Assert(t, "list_3_push.golden", bodyOf(t, srv, PushToListPath, 0))
-		if n := srv.Count(SendPath); n != 0 {
-			t.Errorf("%d /message/send for 3 tokens, want 0", n)
-		}
+		assert.Zero(t, srv.Count(SendPath), "/message/send for 3 tokens")
 	})
 }
 
@@ -164,29 +140,16 @@ func TestReferenceExample(t *testing.T) {
 	check := func(name string, body []byte, want string) {
 		t.Helper()
 		var got, exp map[string]any
-		if err := json.Unmarshal(body, &got); err != nil {
-			t.Fatal(err)
-		}
-		if err := json.Unmarshal([]byte(want), &exp); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, json.Unmarshal(body, &got))
+		require.NoError(t, json.Unmarshal([]byte(want), &exp))
 		for _, m := range []map[string]any{got, exp} {
-			if id, ok := m["requestId"].(string); !ok || id == "" || len(id) > MaxRequestID {
-				t.Errorf("%s: requestId %v is missing or too long", name, m["requestId"])
-			}
+			id, ok := m["requestId"].(string)
+			assert.True(t, ok && id != "" && len(id) <= MaxRequestID, "%s: requestId %v is missing or too long", name, m["requestId"])
 			delete(m, "requestId")
 			delete(m, "taskId")
 		}
-		for k := range maps.Keys(exp) {
-			if !reflect.DeepEqual(got[k], exp[k]) {
-				t.Errorf("%s: %s = %#v, want %#v", name, k, got[k], exp[k])
-			}
-		}
-		for k := range maps.Keys(got) {
-			if _, ok := exp[k]; !ok {
-				t.Errorf("%s: unexpected field %s", name, k)
-			}
-		}
+		// every field of the reference, and no other
+		assert.Equal(t, exp, got, name)
 	}
 	check("send", bodyOf(t, srv, SendPath, 0), `{"appId":10004,"regId":"12345678901234567890123","notifyType":4,"title":"Title","content":"Body",
  "timeToLive":86400,"skipType":2,"skipContent":"https://example.com/x","networkType":-1,
@@ -199,12 +162,8 @@ func TestReferenceExample(t *testing.T) {
 
 	// the header carries the token; the path is right
 	for _, r := range srv.Sends() {
-		if !strings.HasPrefix(r.Header.Get("authToken"), "fake-vivo-authtoken-") {
-			t.Errorf("%s: authToken header = %q", r.Path, r.Header.Get("authToken"))
-		}
-		if r.Header.Get("Content-Type") != "application/json;charset=UTF-8" {
-			t.Errorf("%s: Content-Type = %q", r.Path, r.Header.Get("Content-Type"))
-		}
+		assert.True(t, strings.HasPrefix(r.Header.Get("authToken"), "fake-vivo-authtoken-"), "%s: authToken header = %q", r.Path, r.Header.Get("authToken"))
+		assert.Equal(t, "application/json;charset=UTF-8", r.Header.Get("Content-Type"), r.Path)
 	}
 }
 
@@ -217,22 +176,18 @@ func TestRequestIDs(t *testing.T) {
 		var m struct {
 			RequestID string `json:"requestId"`
 		}
-		json.Unmarshal(r.Body, &m)
-		if m.RequestID == "" || len(m.RequestID) > MaxRequestID {
-			t.Errorf("%s: requestId %q", r.Path, m.RequestID)
-		}
-		if p, dup := seen[m.RequestID]; dup {
-			t.Errorf("requestId %s used by %s and %s", m.RequestID, p, r.Path)
-		}
+		require.NoError(t, json.Unmarshal(r.Body, &m))
+		assert.True(t, m.RequestID != "" && len(m.RequestID) <= MaxRequestID, "%s: requestId %q", r.Path, m.RequestID)
+		p, dup := seen[m.RequestID]
+		assert.False(t, dup, "requestId %s used by %s and %s", m.RequestID, p, r.Path)
 		seen[m.RequestID] = r.Path
 	}
-	// same message, same regIds, same ids; other regIds, other ids
-	if requestID("id:m", "send", []string{"a"}) != requestID("id:m", "send", []string{"a"}) ||
-		requestID("id:m", "send", []string{"a"}) == requestID("id:m", "send", []string{"b"}) ||
-		requestID("id:m", "pushToList", []string{"a", "b"}) == requestID("id:m", "saveListPayload", []string{"a", "b"}) ||
-		requestID("id:m", "pushToList", []string{"a", "b"}) == requestID("id:n", "pushToList", []string{"a", "b"}) {
-		t.Error("requestID is not a function of message, kind and regIds")
-	}
+	// requestID is a function of message, kind and regIds: same message,
+	// same regIds, same ids; other regIds, other ids
+	assert.Equal(t, requestID("id:m", "send", []string{"a"}), requestID("id:m", "send", []string{"a"}))
+	assert.NotEqual(t, requestID("id:m", "send", []string{"a"}), requestID("id:m", "send", []string{"b"}))
+	assert.NotEqual(t, requestID("id:m", "pushToList", []string{"a", "b"}), requestID("id:m", "saveListPayload", []string{"a", "b"}))
+	assert.NotEqual(t, requestID("id:m", "pushToList", []string{"a", "b"}), requestID("id:n", "pushToList", []string{"a", "b"}))
 }
 
 func TestMessageMapping(t *testing.T) {
@@ -241,61 +196,34 @@ func TestMessageMapping(t *testing.T) {
 	tests := []struct {
 		name  string
 		edit  func(*push.OfflinePushInfo)
-		check func(*Message) string
+		check func(*testing.T, *Message)
 	}{
-		{"title shortened to 40 with an ellipsis", func(i *push.OfflinePushInfo) { i.Title = cjk }, func(m *Message) string {
-			if m.Title != strings.Repeat("消", 39)+"…" {
-				return "title " + m.Title
-			}
-			return ""
+		{"title shortened to 40 with an ellipsis", func(i *push.OfflinePushInfo) { i.Title = cjk }, func(t *testing.T, m *Message) {
+			assert.Equal(t, strings.Repeat("消", 39)+"…", m.Title)
 		}},
-		{"content shortened to 100 UTF-16 units with an ellipsis", func(i *push.OfflinePushInfo) { i.Desc = strings.Repeat("😀", 120) }, func(m *Message) string {
-			if m.Content != strings.Repeat("😀", 49)+"…" {
-				return "content " + m.Content
-			}
-			return ""
+		{"content shortened to 100 UTF-16 units with an ellipsis", func(i *push.OfflinePushInfo) { i.Desc = strings.Repeat("😀", 120) }, func(t *testing.T, m *Message) {
+			assert.Equal(t, strings.Repeat("😀", 49)+"…", m.Content)
 		}},
-		{"no ttl: vivo default", func(i *push.OfflinePushInfo) { i.TTL = 0 }, func(m *Message) string {
-			if m.TimeToLive != 0 {
-				return fmt.Sprint("ttl ", m.TimeToLive)
-			}
-			return ""
+		{"no ttl: vivo default", func(i *push.OfflinePushInfo) { i.TTL = 0 }, func(t *testing.T, m *Message) {
+			assert.Zero(t, m.TimeToLive)
 		}},
-		{"short ttl raised to 60 s", func(i *push.OfflinePushInfo) { i.TTL = 1500 * time.Millisecond }, func(m *Message) string {
-			if m.TimeToLive != 60 {
-				return fmt.Sprint("ttl ", m.TimeToLive)
-			}
-			return ""
+		{"short ttl raised to 60 s", func(i *push.OfflinePushInfo) { i.TTL = 1500 * time.Millisecond }, func(t *testing.T, m *Message) {
+			assert.Equal(t, 60, m.TimeToLive)
 		}},
-		{"long ttl capped to a day", func(i *push.OfflinePushInfo) { i.TTL = 30 * 24 * time.Hour }, func(m *Message) string {
-			if m.TimeToLive != 86400 {
-				return fmt.Sprint("ttl ", m.TimeToLive)
-			}
-			return ""
+		{"long ttl capped to a day", func(i *push.OfflinePushInfo) { i.TTL = 30 * 24 * time.Hour }, func(t *testing.T, m *Message) {
+			assert.Equal(t, 86400, m.TimeToLive)
 		}},
-		{"no ext: no clientCustomMap", func(i *push.OfflinePushInfo) { i.Ext = "" }, func(m *Message) string {
-			if m.ClientCustomMap != nil {
-				return "clientCustomMap set"
-			}
-			return ""
+		{"no ext: no clientCustomMap", func(i *push.OfflinePushInfo) { i.Ext = "" }, func(t *testing.T, m *Message) {
+			assert.Nil(t, m.ClientCustomMap)
 		}},
-		{"ext at the limit", func(i *push.OfflinePushInfo) { i.Ext = strings.Repeat("x", MaxCustom-3) }, func(m *Message) string {
-			if len(m.ClientCustomMap["ext"]) != MaxCustom-3 {
-				return "ext changed"
-			}
-			return ""
+		{"ext at the limit", func(i *push.OfflinePushInfo) { i.Ext = strings.Repeat("x", MaxCustom-3) }, func(t *testing.T, m *Message) {
+			assert.Len(t, m.ClientCustomMap["ext"], MaxCustom-3, "ext unchanged")
 		}},
-		{"collapse id sets notifyId", func(i *push.OfflinePushInfo) { i.CollapseID = "conv-1" }, func(m *Message) string {
-			if m.NotifyID <= 0 {
-				return "no notifyId"
-			}
-			return ""
+		{"collapse id sets notifyId", func(i *push.OfflinePushInfo) { i.CollapseID = "conv-1" }, func(t *testing.T, m *Message) {
+			assert.Positive(t, m.NotifyID)
 		}},
-		{"no collapse id: no notifyId", func(i *push.OfflinePushInfo) {}, func(m *Message) string {
-			if m.NotifyID != 0 {
-				return "notifyId set"
-			}
-			return ""
+		{"no collapse id: no notifyId", func(i *push.OfflinePushInfo) {}, func(t *testing.T, m *Message) {
+			assert.Zero(t, m.NotifyID)
 		}},
 	}
 	for _, tc := range tests {
@@ -303,12 +231,8 @@ func TestMessageMapping(t *testing.T) {
 			in := info()
 			tc.edit(in)
 			m, err := c.Message(in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if msg := tc.check(m); msg != "" {
-				t.Error(msg)
-			}
+			require.NoError(t, err)
+			tc.check(t, m)
 		})
 	}
 }
@@ -320,11 +244,10 @@ func TestListTTL(t *testing.T) {
 	mustPush(t, c, in, "a")
 	mustPush(t, c, in, "b", "c")
 	var send, save Message
-	json.Unmarshal(bodyOf(t, srv, SendPath, 0), &send)
-	json.Unmarshal(bodyOf(t, srv, SaveListPath, 0), &save)
-	if send.TimeToLive != 120 || save.TimeToLive != 900 {
-		t.Errorf("timeToLive send %d (want 120), list %d (want 900: vivo's list minimum)", send.TimeToLive, save.TimeToLive)
-	}
+	require.NoError(t, json.Unmarshal(bodyOf(t, srv, SendPath, 0), &send))
+	require.NoError(t, json.Unmarshal(bodyOf(t, srv, SaveListPath, 0), &save))
+	assert.Equal(t, 120, send.TimeToLive, "send")
+	assert.Equal(t, 900, save.TimeToLive, "list: vivo's list minimum")
 }
 
 func TestConfig(t *testing.T) {
@@ -362,16 +285,13 @@ func TestConfig(t *testing.T) {
 				opts = append(opts, push.WithEndpoint("not a url"))
 			}
 			_, err := New(cfg, opts...)
-			if !errors.Is(err, push.ErrConfig) {
-				t.Fatalf("err = %v, want ErrConfig", err)
-			}
+			require.ErrorIs(t, err, push.ErrConfig)
 			var fe *push.FieldError
-			if !errors.As(err, &fe) || fe.Field != tc.field {
-				t.Errorf("err = %v, want field %s", err, tc.field)
+			if assert.ErrorAs(t, err, &fe) {
+				assert.Equal(t, tc.field, fe.Field)
 			}
-			if strings.Contains(err.Error(), testSecret) || strings.Contains(err.Error(), testKey) {
-				t.Errorf("error carries a credential: %v", err)
-			}
+			assert.NotContains(t, err.Error(), testSecret, "the error carries a credential")
+			assert.NotContains(t, err.Error(), testKey, "the error carries a credential")
 		})
 	}
 
@@ -383,15 +303,15 @@ func TestConfig(t *testing.T) {
 		{AppID: testAppID, AppKey: testKey, AppSecret: testSecret, Category: "NEWS", Classification: Operational},
 		{AppID: testAppID, AppKey: testKey, AppSecret: testSecret, PushMode: Test, NotifyType: NotifyNone},
 	} {
-		if _, err := New(cfg); err != nil {
-			t.Errorf("New(%v): %v", cfg, err)
-		}
+		_, err := New(cfg)
+		assert.NoError(t, err, "New(%v)", cfg)
 	}
-	c, _ := New(Config{AppID: testAppID, AppKey: testKey, AppSecret: testSecret, Category: "marketing"})
-	m, _ := c.Message(info())
-	if m.Category != "MARKETING" || m.Classification != 0 {
-		t.Errorf("category %s classification %d, want MARKETING 0", m.Category, m.Classification)
-	}
+	c, err := New(Config{AppID: testAppID, AppKey: testKey, AppSecret: testSecret, Category: "marketing"})
+	require.NoError(t, err)
+	m, err := c.Message(info())
+	require.NoError(t, err)
+	assert.Equal(t, "MARKETING", m.Category)
+	assert.Equal(t, 0, m.Classification)
 }
 
 // TestInvalidMessage: bad input fails before any request.
@@ -419,27 +339,21 @@ func TestInvalidMessage(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c, srv := newTest(t, Config{}, tc.opts...)
 			res, err := c.Push(context.Background(), tc.info, "a", "b")
-			if res != nil || !errors.Is(err, push.ErrInvalidMessage) {
-				t.Fatalf("Push = %v, %v; want ErrInvalidMessage", res, err)
-			}
+			require.ErrorIs(t, err, push.ErrInvalidMessage)
+			require.Nil(t, res)
 			var fe *push.FieldError
-			if !errors.As(err, &fe) || fe.Field != tc.field {
-				t.Errorf("err = %v, want field %s", err, tc.field)
+			if assert.ErrorAs(t, err, &fe) {
+				assert.Equal(t, tc.field, fe.Field)
 			}
-			if n := len(srv.Records()); n != 0 {
-				t.Errorf("%d requests made for an invalid message", n)
-			}
+			assert.Empty(t, srv.Records(), "requests made for an invalid message")
 		})
 	}
 	c, srv := newTest(t, Config{})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := c.Push(ctx, info(), "a"); !errors.Is(err, context.Canceled) {
-		t.Errorf("done context: err = %v", err)
-	}
-	if len(srv.Records()) != 0 {
-		t.Error("requests made with a done context")
-	}
+	_, err := c.Push(ctx, info(), "a")
+	assert.ErrorIs(t, err, context.Canceled, "done context")
+	assert.Empty(t, srv.Records(), "requests made with a done context")
 }
 
 // TestBatching: 2500 tokens → 3 lists, each saved once and pushed once;
@@ -448,52 +362,42 @@ func TestBatching(t *testing.T) {
 	c, srv := newTest(t, Config{})
 	toks := tokens(2500)
 	res := mustPush(t, c, info(), toks...)
-	if res.Delivered() != 2500 {
-		t.Fatalf("delivered %d of 2500: %v", res.Delivered(), res.Err())
-	}
-	if s, p, o := srv.Count(SaveListPath), srv.Count(PushToListPath), srv.Count(SendPath); s != 3 || p != 3 || o != 0 {
-		t.Errorf("saveListPayload %d, pushToList %d, send %d; want 3, 3, 0", s, p, o)
-	}
+	require.Equal(t, 2500, res.Delivered(), "%v", res.Err())
+	assert.Equal(t, []int{3, 3, 0}, counts(srv, SaveListPath, PushToListPath, SendPath), "saveListPayload, pushToList, send")
 	var sizes []int
 	taskOf := map[string]string{}
 	for _, r := range srv.Records() {
 		if r.Path == PushToListPath {
 			sizes = append(sizes, len(r.Tokens))
 			var m listRequest
-			json.Unmarshal(r.Body, &m)
+			require.NoError(t, json.Unmarshal(r.Body, &m))
 			for _, tk := range r.Tokens {
 				taskOf[tk] = m.TaskID
 			}
 		}
 	}
 	slices.Sort(sizes)
-	if !slices.Equal(sizes, []int{500, 1000, 1000}) {
-		t.Errorf("list sizes %v", sizes)
-	}
+	assert.Equal(t, []int{500, 1000, 1000}, sizes, "list sizes")
 	for _, o := range res.Outcomes {
-		if o.MessageID == "" || o.MessageID != taskOf[o.Token] {
-			t.Fatalf("%s: MessageID %q, want its taskId %q", o.Token, o.MessageID, taskOf[o.Token])
-		}
+		require.NotEmpty(t, o.MessageID, o.Token)
+		require.Equal(t, taskOf[o.Token], o.MessageID, "%s: MessageID is its taskId", o.Token)
 	}
 	checkOnce(t, srv, toks)
 
 	c, srv = newTest(t, Config{})
 	toks = tokens(1001)
 	res = mustPush(t, c, info(), toks...)
-	if res.Delivered() != 1001 {
-		t.Fatalf("delivered %d of 1001", res.Delivered())
-	}
-	if s, p, o := srv.Count(SaveListPath), srv.Count(PushToListPath), srv.Count(SendPath); s != 1 || p != 1 || o != 1 {
-		t.Errorf("1001 tokens: saveListPayload %d, pushToList %d, send %d; want 1, 1, 1", s, p, o)
-	}
+	require.Equal(t, 1001, res.Delivered())
+	assert.Equal(t, []int{1, 1, 1}, counts(srv, SaveListPath, PushToListPath, SendPath), "1001 tokens: saveListPayload, pushToList, send")
 	checkOnce(t, srv, toks)
 
 	// duplicates and empty tokens
 	c, srv = newTest(t, Config{})
 	res = mustPush(t, c, info(), "a", "", "a", "b")
-	if res.Outcomes[0].Err != nil || res.Outcomes[2].Err != nil || res.Outcomes[3].Err != nil || !errors.Is(res.Outcomes[1].Err, push.ErrInvalidToken) {
-		t.Errorf("outcomes %+v", res.Outcomes)
-	}
+	assert.NoError(t, res.Outcomes[0].Err)
+	assert.ErrorIs(t, res.Outcomes[1].Err, push.ErrInvalidToken)
+	assert.NoError(t, res.Outcomes[2].Err)
+	assert.NoError(t, res.Outcomes[3].Err)
 	checkOnce(t, srv, []string{"a", "b"})
 }
 
@@ -501,16 +405,19 @@ func checkOnce(t *testing.T, srv *pushtest.Vivo, toks []string) {
 	t.Helper()
 	d := srv.Delivered()
 	for _, tk := range toks {
-		if d[tk] != 1 {
-			t.Fatalf("%s delivered %d times, want 1", tk, d[tk])
-		}
+		require.Equal(t, 1, d[tk], "%s delivered", tk)
 	}
-	if len(d) != len(toks) {
-		t.Fatalf("%d tokens delivered, want %d", len(d), len(toks))
+	require.Len(t, d, len(toks), "tokens delivered")
+	require.Empty(t, srv.ReusedRequestIDs(), "requestIds reused with other bodies")
+}
+
+// counts returns how many requests the fake got on each path.
+func counts(srv *pushtest.Vivo, paths ...string) []int {
+	out := make([]int, len(paths))
+	for i, p := range paths {
+		out[i] = srv.Count(p)
 	}
-	if r := srv.ReusedRequestIDs(); len(r) != 0 {
-		t.Fatalf("requestIds reused with other bodies: %v", r)
-	}
+	return out
 }
 
 func TestInvalidTokens(t *testing.T) {
@@ -524,26 +431,18 @@ func TestInvalidTokens(t *testing.T) {
 	}
 	srv.Invalidate(dead...)
 	res := mustPush(t, c, info(), toks...)
-	if got := res.InvalidTokens(); !slices.Equal(got, dead) {
-		t.Fatalf("InvalidTokens: %d tokens, want exactly the %d dead ones", len(got), len(dead))
-	}
-	if len(res.Failed()) != len(dead) {
-		t.Errorf("%d failed, want %d", len(res.Failed()), len(dead))
-	}
+	require.Equal(t, dead, res.InvalidTokens(), "exactly the dead tokens")
+	assert.Len(t, res.Failed(), len(dead))
 	var ve *push.VendorError
-	if !errors.As(res.Outcomes[3].Err, &ve) || ve.Code != "10302" {
-		t.Errorf("dead token error %v", res.Outcomes[3].Err)
+	if assert.ErrorAs(t, res.Outcomes[3].Err, &ve, "dead token") {
+		assert.Equal(t, "10302", ve.Code)
 	}
 
 	// a single send answered 10302 with invalidUser
 	res = mustPush(t, c, info(), dead[0])
-	if !errors.Is(res.Err(), push.ErrInvalidToken) {
-		t.Errorf("single dead token: %v", res.Err())
-	}
+	assert.ErrorIs(t, res.Err(), push.ErrInvalidToken, "single dead token")
 	res = mustPush(t, c, info(), "alive-one")
-	if res.Err() != nil {
-		t.Errorf("single live token: %v", res.Err())
-	}
+	assert.NoError(t, res.Err(), "single live token")
 }
 
 func TestConcurrentAuth(t *testing.T) {
@@ -562,16 +461,10 @@ func TestConcurrentAuth(t *testing.T) {
 	wg.Wait()
 	close(errs)
 	for err := range errs {
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 	}
-	if n := srv.Count(AuthPath); n != 1 {
-		t.Errorf("%d auth calls for 50 concurrent pushes, want 1", n)
-	}
-	if n := c.tokens.Fetches(); n != 1 {
-		t.Errorf("%d token fetches, want 1", n)
-	}
+	assert.Equal(t, 1, srv.Count(AuthPath), "auth calls for 50 concurrent pushes")
+	assert.EqualValues(t, 1, c.tokens.Fetches(), "token fetches")
 }
 
 // TestTokenExpiry: vivo stops taking the token; the client re-authenticates
@@ -582,35 +475,26 @@ func TestTokenExpiry(t *testing.T) {
 	srv.ExpireTokens()
 	toks := tokens(2500)
 	res := mustPush(t, c, &push.OfflinePushInfo{Title: "t", Desc: "d", ID: "after-expiry"}, toks...)
-	if res.Delivered() != 2500 {
-		t.Fatalf("delivered %d: %v", res.Delivered(), res.Err())
-	}
-	if n := srv.Count(AuthPath); n != 2 {
-		t.Errorf("%d auth calls, want 2 (one re-auth)", n)
-	}
+	require.Equal(t, 2500, res.Delivered(), "%v", res.Err())
+	assert.Equal(t, 2, srv.Count(AuthPath), "auth calls: one re-auth")
 	checkOnce(t, srv, append(toks, "warm-up"))
 
 	// an injected 10000 is also answered by one re-auth
 	srv.Reset()
 	srv.Inject(pushtest.Fault{Code: "10000"})
-	if res := mustPush(t, c, info(), "x"); res.Err() != nil {
-		t.Fatal(res.Err())
-	}
-	if n := srv.Count(AuthPath); n != 1 {
-		t.Errorf("%d auth calls after a 10000, want 1", n)
-	}
+	require.NoError(t, mustPush(t, c, info(), "x").Err())
+	assert.Equal(t, 1, srv.Count(AuthPath), "auth calls after a 10000")
 
 	// a second rejection is returned, not looped on
 	srv.Reset()
 	srv.Inject(pushtest.Fault{Code: "10000", Times: -1})
 	res = mustPush(t, c, info(), "y")
 	var ve *push.VendorError
-	if !errors.Is(res.Err(), push.ErrAuth) || !errors.As(res.Err(), &ve) || ve.Code != "10000" {
-		t.Errorf("err %v, want ErrAuth code 10000", res.Err())
+	assert.ErrorIs(t, res.Err(), push.ErrAuth)
+	if assert.ErrorAs(t, res.Err(), &ve) {
+		assert.Equal(t, "10000", ve.Code)
 	}
-	if a, s := srv.Count(AuthPath), srv.Count(SendPath); a != 1 || s != 2 {
-		t.Errorf("auth %d, send %d; want 1, 2", a, s)
-	}
+	assert.Equal(t, []int{1, 2}, counts(srv, AuthPath, SendPath), "auth, send")
 }
 
 func TestAuthFailure(t *testing.T) {
@@ -635,13 +519,11 @@ func TestAuthFailure(t *testing.T) {
 			res := mustPush(t, c, info(), "a", "b", "c")
 			for _, o := range res.Outcomes {
 				var ve *push.VendorError
-				if !errors.Is(o.Err, tc.kind) || !errors.As(o.Err, &ve) || ve.Code != tc.code {
-					t.Fatalf("%s: %v, want %v code %q", o.Token, o.Err, tc.kind, tc.code)
-				}
+				require.ErrorIs(t, o.Err, tc.kind, o.Token)
+				require.ErrorAs(t, o.Err, &ve, o.Token)
+				require.Equal(t, tc.code, ve.Code, o.Token)
 			}
-			if n := len(srv.Sends()); n != 0 {
-				t.Errorf("%d sends without a token", n)
-			}
+			assert.Empty(t, srv.Sends(), "sends without a token")
 		})
 	}
 }
@@ -662,16 +544,14 @@ func TestQuota(t *testing.T) {
 			res := mustPush(t, c, info(), tc.toks...)
 			for _, o := range res.Outcomes {
 				var ve *push.VendorError
-				if !errors.Is(o.Err, push.ErrQuota) || push.IsRetryable(o.Err) || !errors.As(o.Err, &ve) || ve.Code != tc.code {
-					t.Fatalf("%s: %v, want ErrQuota %s", o.Token, o.Err, tc.code)
-				}
+				require.ErrorIs(t, o.Err, push.ErrQuota, o.Token)
+				require.False(t, push.IsRetryable(o.Err), o.Token)
+				require.ErrorAs(t, o.Err, &ve, o.Token)
+				require.Equal(t, tc.code, ve.Code, o.Token)
 			}
-			if s, l, o := srv.Count(SaveListPath), srv.Count(PushToListPath), srv.Count(SendPath); s != tc.save || l != tc.list || o != tc.send {
-				t.Errorf("saveListPayload %d, pushToList %d, send %d; want %d, %d, %d (no retry)", s, l, o, tc.save, tc.list, tc.send)
-			}
-			if len(srv.Delivered()) != 0 {
-				t.Error("something was delivered")
-			}
+			assert.Equal(t, []int{tc.save, tc.list, tc.send}, counts(srv, SaveListPath, PushToListPath, SendPath),
+				"saveListPayload, pushToList, send (no retry)")
+			assert.Empty(t, srv.Delivered(), "something was delivered")
 		})
 	}
 }
@@ -680,40 +560,29 @@ func TestRetries(t *testing.T) {
 	t.Run("rate limited once", func(t *testing.T) {
 		c, srv := newTest(t, Config{})
 		srv.Inject(pushtest.Fault{Path: SendPath, Code: "10072"})
-		if res := mustPush(t, c, info(), "a"); res.Err() != nil {
-			t.Fatal(res.Err())
-		}
-		if n := srv.Count(SendPath); n != 2 {
-			t.Errorf("%d sends, want 2", n)
-		}
+		require.NoError(t, mustPush(t, c, info(), "a").Err())
+		assert.Equal(t, 2, srv.Count(SendPath), "sends")
 		checkOnce(t, srv, []string{"a"})
 	})
 	t.Run("rate limited throughout", func(t *testing.T) {
 		c, srv := newTest(t, Config{})
 		srv.Inject(pushtest.Fault{Path: PushToListPath, Code: "10072", Times: -1})
 		res := mustPush(t, c, info(), "a", "b")
-		if !errors.Is(res.Err(), push.ErrRateLimited) || !push.IsRetryable(res.Err()) {
-			t.Errorf("err %v, want ErrRateLimited", res.Err())
-		}
-		if s, l := srv.Count(SaveListPath), srv.Count(PushToListPath); s != 1 || l != 4 {
-			t.Errorf("saveListPayload %d, pushToList %d; want 1, 4 (1 + 3 retries)", s, l)
-		}
+		assert.ErrorIs(t, res.Err(), push.ErrRateLimited)
+		assert.True(t, push.IsRetryable(res.Err()))
+		assert.Equal(t, []int{1, 4}, counts(srv, SaveListPath, PushToListPath), "saveListPayload, pushToList (1 + 3 retries)")
 	})
 	t.Run("5xx then success", func(t *testing.T) {
 		c, srv := newTest(t, Config{})
 		srv.Inject(pushtest.Fault{Path: PushToListPath, Status: 500, Body: "Internet server error!"})
 		res := mustPush(t, c, info(), "a", "b", "c")
-		if res.Delivered() != 3 {
-			t.Fatal(res.Err())
-		}
+		require.Equal(t, 3, res.Delivered(), "%v", res.Err())
 		checkOnce(t, srv, []string{"a", "b", "c"})
 	})
 	t.Run("reset before processing", func(t *testing.T) {
 		c, srv := newTest(t, Config{})
 		srv.Inject(pushtest.Fault{Path: SendPath, Reset: true})
-		if res := mustPush(t, c, info(), "a"); res.Err() != nil {
-			t.Fatal(res.Err())
-		}
+		require.NoError(t, mustPush(t, c, info(), "a").Err())
 		checkOnce(t, srv, []string{"a"})
 	})
 	t.Run("night time", func(t *testing.T) {
@@ -721,8 +590,10 @@ func TestRetries(t *testing.T) {
 		srv.Inject(pushtest.Fault{Path: SendPath, Code: "10071"})
 		res := mustPush(t, c, info(), "a")
 		var ve *push.VendorError
-		if !errors.Is(res.Err(), push.ErrRateLimited) || !errors.As(res.Err(), &ve) || ve.RetryAfter <= 0 || ve.RetryAfter > 24*time.Hour {
-			t.Errorf("err %v, want ErrRateLimited with a RetryAfter until 07:00", res.Err())
+		assert.ErrorIs(t, res.Err(), push.ErrRateLimited)
+		if assert.ErrorAs(t, res.Err(), &ve) { // RetryAfter: until 07:00
+			assert.Positive(t, ve.RetryAfter)
+			assert.LessOrEqual(t, ve.RetryAfter, 24*time.Hour)
 		}
 	})
 }
@@ -735,19 +606,11 @@ func TestDedupeAfterDrop(t *testing.T) {
 	srv.DropAfterProcessing(SaveListPath, 1)
 	srv.DropAfterProcessing(PushToListPath, 1)
 	res := mustPush(t, c, info(), "single")
-	if res.Err() != nil {
-		t.Fatal(res.Err())
-	}
+	require.NoError(t, res.Err())
 	res = mustPush(t, c, info(), "a", "b", "c")
-	if res.Delivered() != 3 {
-		t.Fatal(res.Err())
-	}
-	if s, l, o := srv.Count(SaveListPath), srv.Count(PushToListPath), srv.Count(SendPath); s != 2 || l != 2 || o != 2 {
-		t.Errorf("saveListPayload %d, pushToList %d, send %d; want 2 each (one retry each)", s, l, o)
-	}
-	if n := srv.Deduped(); n != 3 {
-		t.Errorf("%d requests deduped, want 3", n)
-	}
+	require.Equal(t, 3, res.Delivered(), "%v", res.Err())
+	assert.Equal(t, []int{2, 2, 2}, counts(srv, SaveListPath, PushToListPath, SendPath), "saveListPayload, pushToList, send: one retry each")
+	assert.Equal(t, 3, srv.Deduped(), "requests deduped")
 	checkOnce(t, srv, []string{"single", "a", "b", "c"})
 }
 
@@ -758,13 +621,9 @@ func TestCallerRetry(t *testing.T) {
 	mustPush(t, c, info(), "a", "b", "c")
 	mustPush(t, c, info(), "s")
 	res := mustPush(t, c, info(), "a", "b", "c")
-	if res.Delivered() != 3 {
-		t.Fatal(res.Err())
-	}
+	require.Equal(t, 3, res.Delivered(), "%v", res.Err())
 	mustPush(t, c, info(), "s")
-	if n := srv.Deduped(); n != 3 {
-		t.Errorf("%d deduped, want 3 (save, pushToList, send)", n)
-	}
+	assert.Equal(t, 3, srv.Deduped(), "deduped: save, pushToList, send")
 	mustPush(t, c, info(), "d", "e")
 	checkOnce(t, srv, []string{"a", "b", "c", "s", "d", "e"})
 
@@ -773,9 +632,7 @@ func TestCallerRetry(t *testing.T) {
 	in.ID = ""
 	mustPush(t, c, in, "z")
 	mustPush(t, c, in, "z")
-	if n := srv.Delivered()["z"]; n != 2 {
-		t.Errorf("z delivered %d times, want 2", n)
-	}
+	assert.Equal(t, 2, srv.Delivered()["z"], "z delivered")
 }
 
 // TestListFailureAfterSave: the body was saved but pushToList failed; every
@@ -786,24 +643,19 @@ func TestListFailureAfterSave(t *testing.T) {
 	res := mustPush(t, c, info(), "a", "b", "c")
 	for _, o := range res.Outcomes {
 		var ve *push.VendorError
-		if !errors.Is(o.Err, push.ErrUnavailable) || !errors.As(o.Err, &ve) || ve.PossiblyDelivered || o.MessageID != "" {
-			t.Fatalf("%s: %+v", o.Token, o)
-		}
+		require.ErrorIs(t, o.Err, push.ErrUnavailable, o.Token)
+		require.ErrorAs(t, o.Err, &ve, o.Token)
+		require.False(t, ve.PossiblyDelivered, o.Token)
+		require.Empty(t, o.MessageID, o.Token)
 	}
-	if s, l := srv.Count(SaveListPath), srv.Count(PushToListPath); s != 1 || l != 4 {
-		t.Errorf("saveListPayload %d, pushToList %d; want 1, 4", s, l)
-	}
-	if len(srv.Delivered()) != 0 {
-		t.Error("delivered")
-	}
+	assert.Equal(t, []int{1, 4}, counts(srv, SaveListPath, PushToListPath), "saveListPayload, pushToList")
+	assert.Empty(t, srv.Delivered(), "delivered")
 
 	// an expired task is temporary, not a message error
 	srv.Reset()
 	srv.Inject(pushtest.Fault{Path: PushToListPath, Code: "10155"})
 	res = mustPush(t, c, info(), "a", "b")
-	if !errors.Is(res.Err(), push.ErrUnavailable) {
-		t.Errorf("10155: %v", res.Err())
-	}
+	assert.ErrorIs(t, res.Err(), push.ErrUnavailable, "10155")
 }
 
 // TestListBodyQuota: when vivo refuses to save more list bodies today,
@@ -813,16 +665,12 @@ func TestListBodyQuota(t *testing.T) {
 	srv.Invalidate("dead")
 	srv.Inject(pushtest.Fault{Path: SaveListPath, Code: "10252"})
 	res := mustPush(t, c, info(), "a", "dead", "c")
-	if res.Outcomes[0].Err != nil || res.Outcomes[2].Err != nil || !errors.Is(res.Outcomes[1].Err, push.ErrInvalidToken) {
-		t.Fatalf("outcomes %+v", res.Outcomes)
-	}
+	require.NoError(t, res.Outcomes[0].Err)
+	require.ErrorIs(t, res.Outcomes[1].Err, push.ErrInvalidToken)
+	require.NoError(t, res.Outcomes[2].Err)
 	res = mustPush(t, c, info(), "d", "e")
-	if res.Delivered() != 2 {
-		t.Fatal(res.Err())
-	}
-	if s, l, o := srv.Count(SaveListPath), srv.Count(PushToListPath), srv.Count(SendPath); s != 1 || l != 0 || o != 5 {
-		t.Errorf("saveListPayload %d, pushToList %d, send %d; want 1, 0, 5", s, l, o)
-	}
+	require.Equal(t, 2, res.Delivered(), "%v", res.Err())
+	assert.Equal(t, []int{1, 0, 5}, counts(srv, SaveListPath, PushToListPath, SendPath), "saveListPayload, pushToList, send")
 	checkOnce(t, srv, []string{"a", "c", "d", "e"})
 }
 
@@ -855,8 +703,10 @@ func TestDecode(t *testing.T) {
 			srv.Inject(pushtest.Fault{Path: tc.path, Body: tc.body, ContentType: "application/json", Times: -1})
 			res := mustPush(t, c, info(), tc.toks...)
 			for i, o := range res.Outcomes {
-				if tc.want[i] == nil && o.Err != nil || tc.want[i] != nil && !errors.Is(o.Err, tc.want[i]) {
-					t.Errorf("%s: %v, want %v", o.Token, o.Err, tc.want[i])
+				if tc.want[i] == nil {
+					assert.NoError(t, o.Err, o.Token)
+				} else {
+					assert.ErrorIs(t, o.Err, tc.want[i], o.Token)
 				}
 			}
 		})
@@ -872,15 +722,11 @@ func TestCodeMapping(t *testing.T) {
 		10153: push.ErrInvalidMessage, 10353: push.ErrInvalidMessage, 11000: push.ErrInvalidMessage,
 		10155: push.ErrUnavailable, 10311: push.ErrDisabled, 12345: push.ErrUnavailable,
 	} {
-		if err := codeError(code, "", time.Now()); !errors.Is(err, want) {
-			t.Errorf("code %d: %v, want %v", code, err, want)
-		}
+		assert.ErrorIs(t, codeError(code, "", time.Now()), want, "code %d", code)
 	}
 	// 07:00 Beijing is 23:00 UTC
 	now := time.Date(2024, 1, 1, 22, 0, 0, 0, time.UTC)
-	if got := codeError(codeNightTime, "", now).RetryAfter; got != time.Hour {
-		t.Errorf("10071 at 22:00 UTC: RetryAfter %s, want 1h", got)
-	}
+	assert.Equal(t, time.Hour, codeError(codeNightTime, "", now).RetryAfter, "10071 at 22:00 UTC")
 }
 
 // TestSecrets: credentials and tokens never reach errors, logs or prints.
@@ -906,32 +752,26 @@ func TestSecrets(t *testing.T) {
 	for _, r := range srv.Records() {
 		texts = append(texts, r.Dump())
 	}
-	if !strings.Contains(logs.String(), "push http attempt") {
-		t.Fatal("nothing was logged")
-	}
+	require.Contains(t, logs.String(), "push http attempt", "nothing was logged")
 	for _, s := range texts {
 		for _, secret := range []string{testSecret, testKey, "other-secret", "fake-vivo-authtoken-"} {
-			if strings.Contains(s, secret) {
-				t.Errorf("%q found in %q", secret, s)
-			}
+			assert.NotContains(t, s, secret)
 		}
 	}
 }
 
 func BenchmarkMessage(b *testing.B) {
 	c, err := New(Config{AppID: testAppID, AppKey: testKey, AppSecret: testSecret})
-	if err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, err)
 	in := info()
 	b.ReportAllocs()
 	for b.Loop() {
 		m, err := c.Message(in)
 		if err != nil {
-			b.Fatal(err)
+			b.Fatal(err) // require's bookkeeping would be measured too
 		}
 		m.RegID = "12345678901234567890123"
 		m.RequestID = requestID("id:"+in.ID, "send", []string{m.RegID})
-		encode(m)
+		_, _ = wire.JSON(m)
 	}
 }

@@ -157,17 +157,19 @@ func (c *Client) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.Strin
 
 // Push sends info to every regId: batches of up to 1000, sent concurrently.
 func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ...string) (*push.Result, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
+	plan := batch.Plan{Vendor: push.Xiaomi, Size: MaxTokens, Parallel: c.http.Concurrency(), Guard: c.guard, Check: checkRegID}
+	return batch.Push(ctx, plan, info, tokens, c.prepare, c.send)
+}
+
+// prepare maps info and encodes its form once, for every batch.
+func (c *Client) prepare(info *push.OfflinePushInfo) (body, error) {
 	fs, err := c.fields(info)
 	if err != nil {
-		return nil, err
+		return body{}, err
 	}
-	body, keyed := newBody(fs), info.ID != ""
-	return batch.RunChecked(ctx, push.Xiaomi, tokens, MaxTokens, c.http.Concurrency(), c.guard, checkRegID, func(ctx context.Context, regIDs []string) []push.Outcome {
-		return c.send(ctx, body, regIDs, keyed)
-	}), nil
+	b := newBody(fs)
+	b.keyed = info.ID != ""
+	return b, nil
 }
 
 // Form maps info onto Xiaomi's notification form, without registration_id.
@@ -208,7 +210,7 @@ func (c *Client) fields(info *push.OfflinePushInfo) ([]field, error) {
 		// we (or the caller, with the same ID) send again is not shown twice.
 		field{"extra.jobkey", ids.Key(info.ID, 20)},
 	)
-	if ttl := ttlOf(info.TTL, c.cfg.TTL); ttl > 0 {
+	if ttl := shape.TTL(info.TTL, c.cfg.TTL, MaxTTL); ttl > 0 {
 		f = append(f, field{"time_to_live", strconv.FormatInt(ttl.Milliseconds(), 10)})
 	}
 
@@ -245,14 +247,6 @@ func (c *Client) fields(info *push.OfflinePushInfo) ([]field, error) {
 // unit is how Xiaomi counts the length of a text (see the limits).
 const unit = payload.UTF16
 
-func ttlOf(msg, def time.Duration) time.Duration {
-	ttl := msg
-	if ttl == 0 {
-		ttl = def
-	}
-	return min(ttl, MaxTTL)
-}
-
 // checkRegID rejects a regId that would corrupt the comma-joined list.
 func checkRegID(id string) error {
 	// Five vectorised scans beat one byte-by-byte loop on 64-byte regIds
@@ -268,7 +262,12 @@ func checkRegID(id string) error {
 // body is a message's form encoded once, split where registration_id goes,
 // so each batch only encodes its regIds. The result equals url.Values.Encode
 // of the whole form (keys sorted).
-type body struct{ before, after []byte }
+type body struct {
+	before, after []byte
+	// keyed says extra.jobkey comes from OfflinePushInfo.ID, so a resend by
+	// the caller carries the same jobkey and the device shows it once.
+	keyed bool
+}
 
 func newBody(fs []field) body {
 	var b body
@@ -320,12 +319,12 @@ func (c *Client) request(b body, regIDs []string) *transport.Request {
 	}
 }
 
-func (c *Client) send(ctx context.Context, b body, regIDs []string, keyed bool) []push.Outcome {
+func (c *Client) send(ctx context.Context, b body, regIDs []string) []push.Outcome {
 	resp, err := c.http.Do(ctx, c.request(b, regIDs))
 	if err != nil {
 		return batch.All(regIDs, "", err)
 	}
-	return decode(resp, regIDs, keyed)
+	return decode(resp, regIDs, b.keyed)
 }
 
 // ---- the answer -------------------------------------------------------------

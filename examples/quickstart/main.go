@@ -8,15 +8,25 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/offlinepush/push"
+	"github.com/offlinepush/push/apns"
+	"github.com/offlinepush/push/fcm"
+	"github.com/offlinepush/push/harmony"
+	"github.com/offlinepush/push/honor"
+	"github.com/offlinepush/push/huawei"
+	"github.com/offlinepush/push/meizu"
+	"github.com/offlinepush/push/oppo"
 	"github.com/offlinepush/push/pushtest"
+	"github.com/offlinepush/push/vivo"
+	"github.com/offlinepush/push/xiaomi"
 )
 
 // demo is one vendor's part of the quickstart: it starts that vendor's fake
@@ -26,8 +36,120 @@ type demo struct {
 	start  func() (push.Pusher, *pushtest.Server, []string, error)
 }
 
-// demos is filled by the per-vendor files of this package.
-var demos []demo
+// demos lists the vendors the quickstart shows, in the order it shows them:
+// each row starts the vendor's fake server and a client configured for it.
+var demos = []demo{
+	{push.Xiaomi, func() (push.Pusher, *pushtest.Server, []string, error) {
+		srv := pushtest.NewXiaomi("demo-app-secret", "com.example.chat")
+		srv.Invalidate("regid-uninstalled")
+		c, err := xiaomi.New(xiaomi.Config{
+			AppSecret:   "demo-app-secret",
+			PackageName: "com.example.chat",
+			ChannelID:   "im_private",
+		}, push.WithEndpoint(srv.URL()))
+		return c, srv.Server, []string{"regid-alice-phone", "regid-alice-tablet", "regid-uninstalled"}, err
+	}},
+	{push.Huawei, func() (push.Pusher, *pushtest.Server, []string, error) {
+		srv := pushtest.NewHuawei("104536617", "demo-app-secret")
+		srv.Invalidate("IQAAAACy0uninstalled")
+		c, err := huawei.New(huawei.Config{
+			AppID:      "104536617",
+			AppSecret:  "demo-app-secret",
+			BadgeClass: "com.example.chat.MainActivity",
+		}, push.WithEndpoint(srv.URL()))
+		return c, srv.Server, []string{"IQAAAACy0alice-phone", "IQAAAACy0alice-tablet", "IQAAAACy0uninstalled"}, err
+	}},
+	{push.Harmony, func() (push.Pusher, *pushtest.Server, []string, error) {
+		// A throwaway service-account key file: the fake verifies the JWT
+		// signature with its public key.
+		creds := pushtest.HarmonyCredentials()
+		srv, err := pushtest.NewHarmony(creds)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		srv.Invalidate("MAMzLg-uninstalled")
+		c, err := harmony.New(harmony.Config{CredentialsJSON: creds}, push.WithEndpoint(srv.URL()))
+		return c, srv.Server, []string{"MAMzLg-alice-phone", "MAMzLg-alice-tablet", "MAMzLg-uninstalled"}, err
+	}},
+	{push.Honor, func() (push.Pusher, *pushtest.Server, []string, error) {
+		srv := pushtest.NewHonor("104412345", "demo-client-id", "demo-client-secret")
+		srv.Invalidate("honor-token-uninstalled")
+		c, err := honor.New(honor.Config{
+			AppID:        "104412345",
+			ClientID:     "demo-client-id",
+			ClientSecret: "demo-client-secret",
+			BadgeClass:   "com.example.chat.MainActivity",
+		}, push.WithEndpoint(srv.URL()))
+		return c, srv.Server, []string{"honor-token-alice-phone", "honor-token-alice-tablet", "honor-token-uninstalled"}, err
+	}},
+	{push.OPPO, func() (push.Pusher, *pushtest.Server, []string, error) {
+		srv := pushtest.NewOPPO("demo-app-key", "demo-master-secret")
+		srv.Invalidate("CN_regid-uninstalled")
+		c, err := oppo.New(oppo.Config{
+			AppKey:       "demo-app-key",
+			MasterSecret: "demo-master-secret",
+			ChannelID:    "im_private",
+		}, push.WithEndpoint(srv.URL()))
+		return c, srv.Server, []string{"CN_regid-alice-phone", "CN_regid-alice-tablet", "CN_regid-uninstalled"}, err
+	}},
+	{push.Vivo, func() (push.Pusher, *pushtest.Server, []string, error) {
+		srv := pushtest.NewVivo("10004", "demo-app-key", "demo-app-secret")
+		srv.Invalidate("regid-uninstalled")
+		c, err := vivo.New(vivo.Config{
+			AppID:     "10004",
+			AppKey:    "demo-app-key",
+			AppSecret: "demo-app-secret",
+			// Category "IM" (a system message) is the default.
+		}, push.WithEndpoint(srv.URL()))
+		return c, srv.Server, []string{"regid-alice-phone", "regid-alice-tablet", "regid-uninstalled"}, err
+	}},
+	{push.Meizu, func() (push.Pusher, *pushtest.Server, []string, error) {
+		srv := pushtest.NewMeizu("100999", "demo-app-secret")
+		srv.Invalidate("pushid-uninstalled")
+		c, err := meizu.New(meizu.Config{
+			AppID:     "100999",
+			AppSecret: "demo-app-secret",
+		}, push.WithEndpoint(srv.URL()))
+		return c, srv.Server, []string{"pushid-alice-phone", "pushid-alice-tablet", "pushid-uninstalled"}, err
+	}},
+	{push.FCM, func() (push.Pusher, *pushtest.Server, []string, error) {
+		creds := pushtest.FCMCredentials("demo-project") // a fresh service-account key JSON
+		srv := pushtest.NewFCM(creds)
+		srv.Invalidate("fcm-token-uninstalled")
+		c, err := fcm.New(fcm.Config{
+			CredentialsJSON: creds,
+			ChannelID:       "im_msg",
+		},
+			push.WithEndpoint(srv.URL()),      // the token exchange and the sends
+			push.WithHTTPClient(srv.Client()), // trusts the fake's TLS certificate (HTTP/2)
+		)
+		return c, srv.Server, []string{"fcm-token-alice-phone", "fcm-token-alice-tablet", "fcm-token-uninstalled"}, err
+	}},
+	{push.APNs, func() (push.Pusher, *pushtest.Server, []string, error) {
+		key := pushtest.APNsKey() // a fresh .p8 key: no files needed
+		srv := pushtest.NewAPNs("TEAM123456", "KEY1234567", key, "com.example.chat")
+		// APNs device tokens are 32 bytes, written in hex.
+		alice, ipad, gone := demoToken("alice-iphone"), demoToken("alice-ipad"), demoToken("uninstalled")
+		srv.Invalidate(gone)
+		c, err := apns.New(apns.Config{
+			TeamID:     "TEAM123456",
+			KeyID:      "KEY1234567",
+			PrivateKey: key,
+			Topic:      "com.example.chat",
+		},
+			push.WithEndpoint(srv.URL()),
+			push.WithHTTPClient(srv.Client()), // trusts the fake's certificate, speaks HTTP/2
+		)
+		return c, srv.Server, []string{alice, ipad, gone}, err
+	}},
+}
+
+// demoToken makes an APNs device token (32 bytes, written in hex) for a
+// device name.
+func demoToken(device string) string {
+	sum := sha256.Sum256([]byte(device))
+	return hex.EncodeToString(sum[:])
+}
 
 func main() {
 	if err := run(); err != nil {
@@ -46,9 +168,6 @@ func run() error {
 	}
 	fmt.Printf("OfflinePushInfo: title=%q desc=%q ext=%s click=%s %s\n\n", info.Title, info.Desc, info.Ext, info.Click.Kind, info.Click.URL)
 
-	slices.SortFunc(demos, func(a, b demo) int {
-		return slices.Index(push.Vendors(), a.vendor) - slices.Index(push.Vendors(), b.vendor)
-	})
 	failed := 0
 	for _, d := range demos {
 		if err := runDemo(d, info); err != nil {

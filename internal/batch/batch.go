@@ -1,6 +1,8 @@
 // Package batch turns "push to these N tokens" into vendor-sized batches
 // sent concurrently, and puts the answers back as exactly one outcome per
-// input token, in input order. Every vendor client's Push goes through Run.
+// input token, in input order. Every vendor client's Push goes through Run,
+// framed by Push (FCM, which gets its access token before it fans out,
+// calls Run itself).
 package batch
 
 import (

@@ -1,11 +1,13 @@
 // Package shape holds the first step every Android vendor's mapping shares:
 // validate the message, require a title, and fit title and body to the
-// vendor's limits. It lives once here rather than in each vendor package.
+// vendor's limits; and the rules every vendor applies to the message's tap
+// action and TTL. It lives once here rather than in each vendor package.
 package shape
 
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/offlinepush/push"
 	"github.com/offlinepush/push/internal/payload"
@@ -131,4 +133,22 @@ func PageActivity(v push.Vendor, c push.ClickAction) (string, error) {
 		return "", reject.Message(v, "Click.Intent", err.Error()+" (needed for the Activity; or set Click.Activity)")
 	}
 	return a, nil
+}
+
+// TTL returns how long a message is kept for an offline device: its own
+// TTL, else def (the certificate's Config.TTL), capped at max, the longest
+// the vendor keeps one (longer is capped rather than refused, as vendors
+// do themselves). Zero means neither is set: the vendor's default applies.
+func TTL(msg, def, max time.Duration) time.Duration {
+	ttl := msg
+	if ttl == 0 {
+		ttl = def
+	}
+	return min(ttl, max)
+}
+
+// Seconds returns d in whole seconds, rounded up so that a message is never
+// kept shorter than asked: a positive d is at least 1.
+func Seconds(d time.Duration) int64 {
+	return int64((d + time.Second - 1) / time.Second)
 }

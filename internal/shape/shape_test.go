@@ -3,6 +3,7 @@ package shape
 import (
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
@@ -116,4 +117,35 @@ func TestPageActivity(t *testing.T) {
 	_, err = PageActivity(push.OPPO, push.ClickAction{Kind: push.ClickOpenPage, Intent: "intent:#Intent;action=x;end"})
 	assert.ErrorIs(t, err, push.ErrInvalidMessage)
 	assert.ErrorContains(t, err, "oppo: invalid message: Click.Intent")
+}
+
+func TestTTL(t *testing.T) {
+	const max = 10 * 24 * time.Hour
+	for _, tc := range []struct {
+		name          string
+		msg, def, out time.Duration
+	}{
+		{"neither set", 0, 0, 0},
+		{"default", 0, time.Minute, time.Minute},
+		{"own over default", time.Second, time.Minute, time.Second},
+		{"capped", 30 * 24 * time.Hour, 0, max},
+		{"default capped", 0, 11 * 24 * time.Hour, max},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.out, TTL(tc.msg, tc.def, max))
+		})
+	}
+}
+
+func TestSeconds(t *testing.T) {
+	for _, tc := range []struct {
+		in   time.Duration
+		want int64
+	}{
+		{0, 0}, {time.Nanosecond, 1}, {time.Second, 1}, {time.Second + time.Millisecond, 2}, {time.Hour, 3600},
+	} {
+		t.Run(tc.in.String(), func(t *testing.T) {
+			assert.Equal(t, tc.want, Seconds(tc.in))
+		})
+	}
 }

@@ -2,6 +2,7 @@ package transport
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"io"
 	"math/rand/v2"
@@ -72,6 +73,26 @@ const (
 	// maxResends bounds the resends of a request refused unprocessed.
 	maxResends = 3
 )
+
+// NewHTTP2Transport returns the base Transport of an HTTP/2 vendor's Pool
+// (APNs, FCM), so that both watch their long-lived connections alike: TLS
+// 1.2 or later, HTTP/2, PING health checks (no frame for 15 s: ping; no
+// answer in 15 s: close) so that a dead connection is noticed instead of
+// hung on, a 30 s bound on a blocked write, and requests that wait for a
+// free stream rather than open more connections. The vendor sets its idle
+// timeout and protocols on it.
+func NewHTTP2Transport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	t.ForceAttemptHTTP2 = true
+	t.HTTP2 = &http.HTTP2Config{
+		SendPingTimeout:             15 * time.Second,
+		PingTimeout:                 15 * time.Second,
+		WriteByteTimeout:            30 * time.Second,
+		StrictMaxConcurrentRequests: true,
+	}
+	return t
+}
 
 // NewPool returns a Pool that dials through base. base must not be used by
 // anything else that relies on its connection limits; configure it before

@@ -443,3 +443,18 @@ func (s *rawH2) serve(c net.Conn, goAway bool) {
 		}
 	}
 }
+
+// The base Transport of the APNs and FCM pools: one set of HTTP/2 health
+// checks for both, on a copy of the default Transport.
+func TestNewHTTP2Transport(t *testing.T) {
+	tr := NewHTTP2Transport()
+	assert.NotSame(t, http.DefaultTransport, tr)
+	assert.Equal(t, uint16(tls.VersionTLS12), tr.TLSClientConfig.MinVersion)
+	assert.True(t, tr.ForceAttemptHTTP2)
+	require.NotNil(t, tr.HTTP2)
+	assert.Equal(t, 15*time.Second, tr.HTTP2.SendPingTimeout)
+	assert.Equal(t, 15*time.Second, tr.HTTP2.PingTimeout)
+	assert.Equal(t, 30*time.Second, tr.HTTP2.WriteByteTimeout)
+	assert.True(t, tr.HTTP2.StrictMaxConcurrentRequests, "requests wait for a stream")
+	assert.NotSame(t, tr.HTTP2, NewHTTP2Transport().HTTP2, "each caller gets its own settings")
+}
