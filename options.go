@@ -37,13 +37,13 @@ type RetryPolicy struct {
 	RetryPossiblyDelivered bool
 }
 
-// DefaultRetry is the policy used when WithRetry is not given: three retries
-// with 200ms..5s jittered backoff, honouring Retry-After up to 10s. It is a
-// copy for callers to start from; changing it changes no client.
-var DefaultRetry = RetryPolicy(settings.DefaultRetry())
+// DefaultRetry returns the policy used when WithRetry is not given: three
+// retries with 200ms..5s jittered backoff, honouring Retry-After up to 10s.
+// A function, so that no caller can change what another client gets.
+func DefaultRetry() RetryPolicy { return RetryPolicy(settings.DefaultRetry()) }
 
-// NoRetry disables retries.
-var NoRetry = RetryPolicy{}
+// NoRetry returns the policy that disables retries.
+func NoRetry() RetryPolicy { return RetryPolicy{} }
 
 // DefaultTimeout bounds one HTTP attempt when WithTimeout is not given.
 const DefaultTimeout = settings.DefaultTimeout

@@ -470,7 +470,7 @@ func TestErrorMapping(t *testing.T) {
 	}
 	for reason, kind := range want {
 		t.Run(reason, func(t *testing.T) {
-			e := newEnv(t, nil, push.WithRetry(push.NoRetry))
+			e := newEnv(t, nil, push.WithRetry(push.NoRetry()))
 			e.srv.Inject(pushtest.Fault{Code: reason})
 			res, err := e.c.Push(context.Background(), info(), tok("x"))
 			require.NoError(t, err)
@@ -498,7 +498,7 @@ func TestErrorMapping(t *testing.T) {
 // another topic is a configuration problem (Config.Topic), never a dead
 // token, even for one token alone and with the guard off.
 func TestDeviceTokenNotForTopicKeepsToken(t *testing.T) {
-	e := newEnv(t, nil, push.WithRetry(push.NoRetry), push.WithMisconfigGuard(0))
+	e := newEnv(t, nil, push.WithRetry(push.NoRetry()), push.WithMisconfigGuard(0))
 	e.srv.Inject(pushtest.Fault{Code: "DeviceTokenNotForTopic"})
 	res, err := e.c.Push(context.Background(), info(), tok("x"))
 	require.NoError(t, err)

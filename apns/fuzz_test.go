@@ -27,7 +27,7 @@ func FuzzMapping(f *testing.F) {
 	f.Cleanup(srv.Close)
 	c, err := New(Config{TeamID: "TEAM123456", KeyID: "KEY1234567", PrivateKey: key, Topic: "com.example.chat"},
 		push.WithEndpoint(srv.URL()), push.WithHTTPClient(srv.Client()),
-		push.WithRetry(push.NoRetry), push.WithTimeout(30*time.Second))
+		push.WithRetry(push.NoRetry()), push.WithTimeout(30*time.Second))
 	require.NoError(f, err)
 	tokens := []string{fuzzDeviceToken("alice-iphone"), fuzzDeviceToken("alice-ipad")}
 

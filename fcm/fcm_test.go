@@ -499,7 +499,7 @@ func TestTokenErrorInside200(t *testing.T) {
 		{"no token, no error", `{"token_type":"Bearer"}`, "", push.ErrUnavailable},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c, srv := setup(t, fcm.Config{}, push.WithRetry(push.NoRetry))
+			c, srv := setup(t, fcm.Config{}, push.WithRetry(push.NoRetry()))
 			srv.Inject(pushtest.Fault{Path: "/token", Status: 200, Body: tc.body, ContentType: "application/json", Times: -1})
 			res, err := c.Push(context.Background(), &push.OfflinePushInfo{Desc: "hi"}, "tok-A", "tok-B")
 			require.NoError(t, err)
@@ -848,7 +848,7 @@ func TestAuthenticate(t *testing.T) {
 	assert.Empty(t, srv.Sends())
 
 	bad, err := fcm.New(fcm.Config{CredentialsJSON: pushtest.FCMCredentials(project)}, push.WithEndpoint(srv.URL()),
-		push.WithHTTPClient(srv.Client()), push.WithRetry(push.NoRetry))
+		push.WithHTTPClient(srv.Client()), push.WithRetry(push.NoRetry()))
 	require.NoError(t, err)
 	err = bad.Authenticate(context.Background())
 	require.ErrorIs(t, err, push.ErrAuth)
@@ -927,7 +927,7 @@ func TestColdClientFewConnections(t *testing.T) {
 			return &oauth2.Token{AccessToken: "shared-token", Expiry: time.Now().Add(time.Hour)}, nil
 		})
 		c, err := fcm.New(fcm.Config{ProjectID: project}, push.WithTokenSource(ts), push.WithEndpoint(srv.URL()),
-			push.WithHTTPClient(hc), push.WithRetry(push.NoRetry))
+			push.WithHTTPClient(hc), push.WithRetry(push.NoRetry()))
 		require.NoError(t, err)
 		tokens := make([]string, 256)
 		for i := range tokens {

@@ -24,7 +24,7 @@ func FuzzMapping(f *testing.F) {
 	f.Cleanup(srv.Close)
 	c, err := New(Config{CredentialsJSON: creds, ChannelID: "im_msg"},
 		push.WithEndpoint(srv.URL()), push.WithHTTPClient(srv.Client()),
-		push.WithRetry(push.NoRetry), push.WithTimeout(30*time.Second))
+		push.WithRetry(push.NoRetry()), push.WithTimeout(30*time.Second))
 	require.NoError(f, err)
 	tokens := []string{"fcm-token-alice-phone", "fcm-token-alice-tablet"}
 

@@ -26,7 +26,7 @@ func FuzzMapping(f *testing.F) {
 	require.NoError(f, err)
 	f.Cleanup(srv.Close)
 	c, err := New(Config{CredentialsJSON: creds},
-		push.WithEndpoint(srv.URL()), push.WithRetry(push.NoRetry), push.WithTimeout(30*time.Second))
+		push.WithEndpoint(srv.URL()), push.WithRetry(push.NoRetry()), push.WithTimeout(30*time.Second))
 	require.NoError(f, err)
 	tokens := []string{"MAMzLg-alice-phone", "MAMzLg-alice-tablet"}
 

@@ -24,7 +24,7 @@ func FuzzMapping(f *testing.F) {
 	f.Cleanup(srv.Close)
 	c, err := New(Config{AppID: "104412345", ClientID: "fuzz-client-id", ClientSecret: "fuzz-client-secret",
 		BadgeClass: "com.example.chat.MainActivity"},
-		push.WithEndpoint(srv.URL()), push.WithRetry(push.NoRetry), push.WithTimeout(30*time.Second))
+		push.WithEndpoint(srv.URL()), push.WithRetry(push.NoRetry()), push.WithTimeout(30*time.Second))
 	require.NoError(f, err)
 	tokens := []string{"honor-token-alice-phone", "honor-token-alice-tablet"}
 

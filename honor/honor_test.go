@@ -865,7 +865,7 @@ func TestTokenAnswers(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ts := newStub(t, tt.status, tt.body)
-			c, err := New(testConfig(), push.WithEndpoint(ts), push.WithRetry(push.NoRetry))
+			c, err := New(testConfig(), push.WithEndpoint(ts), push.WithRetry(push.NoRetry()))
 			require.NoError(t, err)
 			before := time.Now()
 			tok, err := c.fetchToken(context.Background())
@@ -886,7 +886,7 @@ func TestTokenAnswers(t *testing.T) {
 // the secret into the error.
 func TestTokenErrorNeverEchoesTheRequest(t *testing.T) {
 	ts := newEcho(t, 401)
-	c, err := New(testConfig(), push.WithEndpoint(ts), push.WithRetry(push.NoRetry))
+	c, err := New(testConfig(), push.WithEndpoint(ts), push.WithRetry(push.NoRetry()))
 	require.NoError(t, err)
 	_, err = c.fetchToken(context.Background())
 	require.Error(t, err)

@@ -23,7 +23,7 @@ func FuzzMapping(f *testing.F) {
 	srv := pushtest.NewHuawei("104536617", "fuzz-secret")
 	f.Cleanup(srv.Close)
 	c, err := New(Config{AppID: "104536617", AppSecret: "fuzz-secret", BadgeClass: "com.example.chat.MainActivity", ChannelID: "im_msg"},
-		push.WithEndpoint(srv.URL()), push.WithRetry(push.NoRetry), push.WithTimeout(30*time.Second))
+		push.WithEndpoint(srv.URL()), push.WithRetry(push.NoRetry()), push.WithTimeout(30*time.Second))
 	require.NoError(f, err)
 	tokens := []string{"IQAAAACy0alice-phone", "IQAAAACy0alice-tablet"}
 

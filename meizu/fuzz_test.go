@@ -21,7 +21,7 @@ func FuzzMapping(f *testing.F) {
 	srv := pushtest.NewMeizu("100999", "fuzz-app-secret")
 	f.Cleanup(srv.Close)
 	c, err := New(Config{AppID: "100999", AppSecret: "fuzz-app-secret"},
-		push.WithEndpoint(srv.URL()), push.WithRetry(push.NoRetry), push.WithTimeout(30*time.Second))
+		push.WithEndpoint(srv.URL()), push.WithRetry(push.NoRetry()), push.WithTimeout(30*time.Second))
 	require.NoError(f, err)
 	tokens := []string{"pushid-alice-phone", "pushid-alice-tablet"}
 

@@ -23,7 +23,7 @@ func FuzzMapping(f *testing.F) {
 	srv := pushtest.NewOPPO("fuzz-app-key", "fuzz-master-secret")
 	f.Cleanup(srv.Close)
 	c, err := New(Config{AppKey: "fuzz-app-key", MasterSecret: "fuzz-master-secret", ChannelID: "im_private"},
-		push.WithEndpoint(srv.URL()), push.WithRetry(push.NoRetry), push.WithTimeout(30*time.Second))
+		push.WithEndpoint(srv.URL()), push.WithRetry(push.NoRetry()), push.WithTimeout(30*time.Second))
 	require.NoError(f, err)
 	both := []string{"CN_regid-alice-phone", "CN_regid-alice-tablet"}
 

@@ -89,7 +89,7 @@ func TestMisconfigGuardKey(t *testing.T) {
 			tokens[i] = fmt.Sprintf("IQAAAACy0hw-%03d", i)
 		}
 		sb.Server.Invalidate(tokens...)
-		p, err := sb.Pusher(&c, push.WithRetry(push.NoRetry))
+		p, err := sb.Pusher(&c, push.WithRetry(push.NoRetry()))
 		require.NoError(t, err)
 		res, err := p.Push(context.Background(), &push.OfflinePushInfo{Title: "t", Desc: "d"}, tokens...)
 		require.NoError(t, err)

@@ -122,7 +122,7 @@ func TestRouterOverEveryVendor(t *testing.T) {
 		sb, err := c.StartSandbox()
 		require.NoError(t, err, c.ID)
 		t.Cleanup(sb.Close)
-		p, err := sb.Pusher(c, push.WithRetry(push.NoRetry))
+		p, err := sb.Pusher(c, push.WithRetry(push.NoRetry()))
 		require.NoError(t, err, c.ID)
 		r.Register(c.ID, p)
 		servers[c.ID] = sb.Server
@@ -198,7 +198,7 @@ func TestCheckAuthAgainstAFake(t *testing.T) {
 	  {"id":"bad","vendor":"huawei","appId":"100","appSecret":"wrong-secret","endpoint":"`+srv.URL()+`"},
 	  {"id":"mi","vendor":"xiaomi","appSecret":"s","packageName":"p","channelId":"c"}]}`), "")
 	require.NoError(t, err)
-	res := f.Check(context.Background(), true, push.WithRetry(push.NoRetry))
+	res := f.Check(context.Background(), true, push.WithRetry(push.NoRetry()))
 	require.Len(t, res, 3)
 	assert.NoError(t, res[0].Err)
 	assert.True(t, res[0].Authenticated)

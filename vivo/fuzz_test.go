@@ -22,7 +22,7 @@ func FuzzMapping(f *testing.F) {
 	srv := pushtest.NewVivo("10004", "fuzz-app-key", "fuzz-app-secret")
 	f.Cleanup(srv.Close)
 	c, err := New(Config{AppID: "10004", AppKey: "fuzz-app-key", AppSecret: "fuzz-app-secret"},
-		push.WithEndpoint(srv.URL()), push.WithRetry(push.NoRetry), push.WithTimeout(30*time.Second))
+		push.WithEndpoint(srv.URL()), push.WithRetry(push.NoRetry()), push.WithTimeout(30*time.Second))
 	require.NoError(f, err)
 	both := []string{"regid-alice-phone", "regid-alice-tablet"}
 

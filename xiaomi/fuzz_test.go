@@ -20,7 +20,7 @@ func FuzzMapping(f *testing.F) {
 	srv := pushtest.NewXiaomi("fuzz-secret", "com.example.chat")
 	f.Cleanup(srv.Close)
 	c, err := New(Config{AppSecret: "fuzz-secret", PackageName: "com.example.chat", ChannelID: "im_private"},
-		push.WithEndpoint(srv.URL()), push.WithRetry(push.NoRetry), push.WithTimeout(30*time.Second))
+		push.WithEndpoint(srv.URL()), push.WithRetry(push.NoRetry()), push.WithTimeout(30*time.Second))
 	require.NoError(f, err)
 	tokens := []string{"regid-alice-phone", "regid-alice-tablet"}
 

@@ -223,7 +223,7 @@ func send(args []string, stdout, stderr io.Writer) int {
 		sb, err = cert.StartSandbox()
 		if err == nil {
 			defer sb.Close()
-			pusher, err = sb.Pusher(&cert, push.WithRetry(push.NoRetry))
+			pusher, err = sb.Pusher(&cert, push.WithRetry(push.NoRetry()))
 		}
 	} else {
 		pusher, err = cert.Pusher()

@@ -50,7 +50,7 @@ func TestClientCredentials(t *testing.T) {
 				w.Write([]byte(tt.body))
 			}))
 			defer srv.Close()
-			hc, err := transport.New("v", settings.New(push.WithEndpoint(srv.URL), push.WithRetry(push.NoRetry)), 1)
+			hc, err := transport.New("v", settings.New(push.WithEndpoint(srv.URL), push.WithRetry(push.NoRetry())), 1)
 			require.NoError(t, err)
 			now := time.Unix(1_700_000_000, 0)
 			cc := &ClientCredentials{Vendor: "v", HTTP: hc, URL: "https://auth.example/token", ClientID: "cid", ClientSecret: secret,

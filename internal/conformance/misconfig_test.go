@@ -48,7 +48,7 @@ func TestMisconfiguredApp(t *testing.T) {
 			t.Run("one Push", func(t *testing.T) {
 				e := v.start(t)
 				e.srv.SetMisconfigured(true)
-				p, err := e.build(push.WithHTTPClient(e.hc), push.WithEndpoint(e.srv.URL()), push.WithRetry(push.NoRetry))
+				p, err := e.build(push.WithHTTPClient(e.hc), push.WithEndpoint(e.srv.URL()), push.WithRetry(push.NoRetry()))
 				require.NoError(t, err)
 				res, err := p.Push(context.Background(), info, tokens(v)...)
 				require.NoError(t, err)
@@ -61,7 +61,7 @@ func TestMisconfiguredApp(t *testing.T) {
 			t.Run("200 single pushes", func(t *testing.T) {
 				e := v.start(t)
 				e.srv.SetMisconfigured(true)
-				p, err := e.build(push.WithHTTPClient(e.hc), push.WithEndpoint(e.srv.URL()), push.WithRetry(push.NoRetry))
+				p, err := e.build(push.WithHTTPClient(e.hc), push.WithEndpoint(e.srv.URL()), push.WithRetry(push.NoRetry()))
 				require.NoError(t, err)
 				var outs []push.Outcome
 				for _, tok := range tokens(v) {
@@ -77,7 +77,7 @@ func TestMisconfiguredApp(t *testing.T) {
 			t.Run("guard off", func(t *testing.T) {
 				e := v.start(t)
 				e.srv.SetMisconfigured(true)
-				p, err := e.build(push.WithHTTPClient(e.hc), push.WithEndpoint(e.srv.URL()), push.WithRetry(push.NoRetry), push.WithMisconfigGuard(0))
+				p, err := e.build(push.WithHTTPClient(e.hc), push.WithEndpoint(e.srv.URL()), push.WithRetry(push.NoRetry()), push.WithMisconfigGuard(0))
 				require.NoError(t, err)
 				res, err := p.Push(context.Background(), info, tokens(v)[:30]...)
 				require.NoError(t, err)

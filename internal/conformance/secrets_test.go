@@ -446,7 +446,7 @@ func reflecting(t *testing.T, v *vendorCase, e *env, got *texts) {
 			rt := reflector{base: baseTransport(e.hc), hit: func(r *http.Request) bool {
 				return (r.URL.Path == v.authPath) == (target == "auth")
 			}, status: m.status, ctype: m.ctype, render: m.render}
-			p := e.client(t, push.WithHTTPClient(&http.Client{Transport: rt}), push.WithRetry(push.NoRetry))
+			p := e.client(t, push.WithHTTPClient(&http.Client{Transport: rt}), push.WithRetry(push.NoRetry()))
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			res, err := p.Push(ctx, info(), v.tokens(0, 2)...)
 			cancel()

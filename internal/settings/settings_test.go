@@ -12,10 +12,10 @@ import (
 
 func TestNew(t *testing.T) {
 	o := settings.New[push.Option]()
-	assert.Equal(t, settings.Retry(push.DefaultRetry), o.Retry)
+	assert.Equal(t, settings.Retry(push.DefaultRetry()), o.Retry)
 	assert.Equal(t, push.DefaultTimeout, o.Timeout)
 	assert.Equal(t, push.DefaultMisconfigGuard, o.MisconfigGuard)
-	o = settings.New(push.WithRetry(push.NoRetry), push.WithTimeout(-1), push.WithConcurrency(3), push.WithEndpoint("http://x"),
+	o = settings.New(push.WithRetry(push.NoRetry()), push.WithTimeout(-1), push.WithConcurrency(3), push.WithEndpoint("http://x"),
 		push.WithStrictLength(), push.WithDefaultTitle("App"), push.WithMisconfigGuard(0), nil)
 	assert.Zero(t, o.Retry.MaxRetries)
 	assert.Equal(t, push.DefaultTimeout, o.Timeout, "a non-positive timeout keeps the default")

@@ -598,7 +598,7 @@ func TestReflectedHeaderIsRedacted(t *testing.T) {
 				w.WriteHeader(tt.status)
 				w.Write([]byte("<html>proxy error</html>"))
 			})
-			c := newClient(t, srv.URL, push.WithRetry(push.NoRetry))
+			c := newClient(t, srv.URL, push.WithRetry(push.NoRetry()))
 			c.Redact(secret)
 			resp, err := c.Do(context.Background(), &Request{URL: "https://vendor.example/send",
 				Header: http.Header{"Authorization": {"Bearer " + access}, "auth_token": {access}},
