@@ -1,0 +1,16 @@
+// Package honor sends offline pushes through Honor Push (荣耀推送), the
+// channel of Honor phones on Magic UI 4.0+ (older Honor devices use Huawei
+// push).
+//
+// Honor's server API is an HMS-like fork: the app's Client ID and Client
+// Secret buy an OAuth2 access token (client_credentials) from Honor's IAM
+// service; every send carries "Authorization: Bearer <token>" and a
+// "timestamp" header in milliseconds, and posts a camelCase JSON body without
+// HMS's "message" wrapper to /api/v1/{appId}/sendMessage. The answer lists
+// dead tokens in data.expireTokens and otherwise failed ones in
+// data.failTokens.
+//
+// The file reads in the order of the vendor doc: config, wire structs,
+// mapping, the access token, send, decode. Facts Honor has not published
+// (marked UNVERIFIED in comments) are read the safe way.
+package honor
