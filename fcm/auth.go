@@ -207,3 +207,11 @@ func (t *viaTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		Request:       req,
 	}, nil
 }
+
+// sendHeader is the header of every send made with one access token.
+func sendHeader(access string) http.Header {
+	return http.Header{
+		"Authorization": {"Bearer " + access},
+		"Content-Type":  {"application/json; charset=UTF-8"},
+	}
+}

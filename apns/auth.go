@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
@@ -105,3 +106,5 @@ func issuedAt(jwt string) (time.Time, bool) {
 	}
 	return time.Unix(*c.Iat, 0), true
 }
+
+func bearer(jwt string) http.Header { return http.Header{"Authorization": {"bearer " + jwt}} }

@@ -1,0 +1,464 @@
+package fcm
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/offlinepush/push"
+	"github.com/offlinepush/push/internal/payload"
+	"github.com/offlinepush/push/internal/reject"
+	"github.com/offlinepush/push/internal/shape"
+)
+
+// Custom keys of the data map (and of the APNs payload, where the iOS
+// client finds them as userInfo keys).
+const (
+	// ExtKey carries OfflinePushInfo.Ext.
+	ExtKey = payload.ExtKey
+	// URLKey carries the URL of a ClickOpenURL action. FCM has no "open this
+	// URL" tap action for Android or iOS (only webpush has fcm_options.link),
+	// so the notification opens the app, which finds the URL under this key
+	// in its launch intent's extras (iOS: userInfo).
+	URLKey = "url"
+)
+
+// SendRequest is the body of messages:send.
+type SendRequest struct {
+	// ValidateOnly asks FCM to check the message without delivering it.
+	ValidateOnly bool     `json:"validate_only,omitempty"`
+	Message      *Message `json:"message"`
+}
+
+// Message is the v1 Message, with the fields an IM server uses.
+type Message struct {
+	// Token is the device registration token: the one target.
+	Token        string            `json:"token,omitempty"`
+	Notification *Notification     `json:"notification,omitempty"`
+	Data         map[string]string `json:"data,omitempty"` // string values only
+	Android      *AndroidConfig    `json:"android,omitempty"`
+	APNS         *APNSConfig       `json:"apns,omitempty"`
+}
+
+// Notification is shown by every platform.
+type Notification struct {
+	Title string `json:"title,omitempty"`
+	Body  string `json:"body,omitempty"`
+}
+
+// AndroidConfig is the android block.
+type AndroidConfig struct {
+	// CollapseKey makes FCM keep only the newest of a group while the
+	// device is offline.
+	CollapseKey  string               `json:"collapse_key,omitempty"`
+	Priority     string               `json:"priority,omitempty"`
+	TTL          string               `json:"ttl,omitempty"` // protobuf Duration, "3600s"
+	Notification *AndroidNotification `json:"notification,omitempty"`
+}
+
+// AndroidNotification is android.notification.
+type AndroidNotification struct {
+	ChannelID string `json:"channel_id,omitempty"`
+	Sound     string `json:"sound,omitempty"`
+	// ClickAction is the intent-filter action the tap launches.
+	ClickAction string `json:"click_action,omitempty"`
+	// Tag makes a later notification with the same tag replace this one.
+	Tag string `json:"tag,omitempty"`
+}
+
+// APNSConfig is the apns block: APNs headers and payload for iOS devices.
+type APNSConfig struct {
+	Headers map[string]string `json:"headers,omitempty"`
+	Payload *APNSPayload      `json:"payload,omitempty"`
+}
+
+// APNSPayload is the APNs payload: aps plus the custom keys the iOS client
+// reads from userInfo.
+type APNSPayload struct {
+	Aps APS    `json:"aps"`
+	Ext string `json:"ext,omitempty"`
+	URL string `json:"url,omitempty"`
+}
+
+// APS is the aps dictionary. FCM fills aps.alert from the notification.
+type APS struct {
+	Sound string `json:"sound,omitempty"`
+	Badge *int   `json:"badge,omitempty"`
+}
+
+// NoSound is the IOSSound value (Tencent IM's constant) for an iOS
+// notification without sound. An empty IOSSound plays the default sound.
+const NoSound = "push.no_sound"
+
+// Message maps info onto the v1 Message, without the token. It is exported
+// so tools can show the wire request (dry run); Push sends exactly this,
+// one copy per token.
+func (c *Client) Message(info *push.OfflinePushInfo) (*Message, error) {
+	v := push.FCM
+	if err := info.Validate(); err != nil {
+		return nil, err
+	}
+	// The message and its blocks in one allocation instead of seven: they
+	// are built on every push and live exactly as long as each other.
+	blk := new(struct {
+		m     Message
+		n     Notification
+		a     AndroidConfig
+		an    AndroidNotification
+		apns  APNSConfig
+		ap    APNSPayload
+		badge int
+	})
+	m, an, ap := &blk.m, &blk.an, &blk.ap
+	blk.n = Notification{Title: info.Title, Body: info.Desc}
+	*an = AndroidNotification{ChannelID: c.cfg.ChannelID, Sound: "default"}
+	blk.a = AndroidConfig{Priority: c.cfg.Priority, Notification: an}
+	ap.Ext = info.Ext
+	blk.apns = APNSConfig{
+		Headers: map[string]string{"apns-priority": "10", "apns-push-type": "alert"},
+		Payload: ap,
+	}
+	*m = Message{Notification: &blk.n, Data: payload.ExtMap(info.Ext), Android: &blk.a, APNS: &blk.apns}
+
+	// TTL: zero keeps FCM's default (four weeks), the rest is capped there.
+	if ttl := shape.TTL(info.TTL, c.cfg.TTL, MaxTTL); ttl > 0 {
+		m.Android.TTL = Duration(ttl)
+		// APNs has no TTL, only an expiry time.
+		m.APNS.Headers["apns-expiration"] = strconv.FormatInt(c.now().Add(ttl).Unix(), 10)
+	}
+	if id := info.CollapseID; id != "" {
+		if len(id) > MaxCollapseID {
+			return nil, reject.Message(v, "CollapseID", fmt.Sprintf("must be at most %d bytes (apns-collapse-id)", MaxCollapseID))
+		}
+		m.Android.CollapseKey = id // offline: keep only the newest
+		an.Tag = id                // shown: the newest replaces the old
+		m.APNS.Headers["apns-collapse-id"] = id
+	}
+
+	switch info.IOSSound {
+	case "":
+		ap.Aps.Sound = "default"
+	case NoSound:
+	default:
+		ap.Aps.Sound = info.IOSSound
+	}
+	if info.Badge > 0 {
+		blk.badge = info.Badge
+		ap.Aps.Badge = &blk.badge
+	}
+
+	switch click := shape.Click(info.Click, c.cfg.Click); click.Kind {
+	case push.ClickOpenURL:
+		if m.Data == nil {
+			m.Data = map[string]string{}
+		}
+		m.Data[URLKey] = click.URL
+		ap.URL = click.URL
+	case push.ClickOpenPage:
+		a, err := clickAction(click)
+		if err != nil {
+			return nil, err
+		}
+		an.ClickAction = a
+	}
+
+	if err := c.fit(m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// clickAction returns the intent-filter action of an open-page click: the
+// action= of its intent URI. FCM launches a page by action, not by class.
+func clickAction(click push.ClickAction) (string, error) {
+	v := push.FCM
+	if click.Intent == "" {
+		return "", reject.Message(v, "Click.Intent", "is required for FCM open-page: FCM opens a page by its intent-filter action (click_action), taken from the intent's action=")
+	}
+	i := strings.Index(click.Intent, "#Intent;")
+	if i >= 0 {
+		for part := range strings.SplitSeq(click.Intent[i+len("#Intent;"):], ";") {
+			if a, ok := strings.CutPrefix(part, "action="); ok && a != "" {
+				if dec, err := url.PathUnescape(a); err == nil {
+					a = dec
+				}
+				return a, nil
+			}
+		}
+	}
+	return "", reject.Message(v, "Click.Intent", "needs an action=… entry: FCM opens a page by its intent-filter action (click_action)")
+}
+
+// Duration formats d as a protobuf Duration in JSON: whole seconds, or 3,
+// 6 or 9 fractional digits ("86400s", "1.500s").
+func Duration(d time.Duration) string {
+	s, ns := int64(d/time.Second), int64(d%time.Second)
+	if ns == 0 { // the usual case, in one allocation
+		var buf [24]byte
+		return string(append(strconv.AppendInt(buf[:0], s, 10), 's'))
+	}
+	frac := fmt.Sprintf("%09d", ns)
+	switch {
+	case ns%1e6 == 0:
+		frac = frac[:3]
+	case ns%1e3 == 0:
+		frac = frac[:6]
+	}
+	return strconv.FormatInt(s, 10) + "." + frac + "s"
+}
+
+// fit keeps the message within MaxPayload, as FCM counts it (title, body,
+// and data keys and values) and as APNs counts the payload FCM builds from
+// it. Over the limit the body and then the title are shortened as little as
+// needed, at a character boundary and ended with "…" (shape.Body), so a
+// long chat message
+// still reaches the phone; the data (Ext, Click.URL) is never cut, and a
+// message it leaves no room in is refused naming the bigger of them. With
+// WithStrictLength an oversize message is refused instead.
+func (c *Client) fit(m *Message) error {
+	v := push.FCM
+	size := func() int { return max(fcmSize(m), apnsSize(m)) }
+	n := m.Notification
+	if size() <= MaxPayload { // the usual case: measured once
+		return nil
+	}
+	// The shared rule: the body, then the title, shortened as little as
+	// needed; strict refuses; what the texts leave no room for is named.
+	err := shape.Body(v, MaxPayload, "the message (title, body and data, keys and values; and the APNs payload)",
+		c.opts.StrictLength, &n.Title, &n.Body, size)
+	var fe *push.FieldError
+	if url := m.Data[URLKey]; errors.As(err, &fe) && fe.Field == "Ext" && len(url) > len(m.Data[ExtKey]) {
+		// shape.Body blames Ext; here Click.URL is the other part that is
+		// never cut.
+		return reject.Message(v, "Click.URL", fmt.Sprintf("leaves no room for the text: the message is %d bytes with Title "+
+			"and Desc cut to one character, FCM allows %d (Click.URL is never cut)", size(), MaxPayload))
+	}
+	return err
+}
+
+func fcmSize(m *Message) int {
+	n := 0
+	if m.Notification.Title != "" {
+		n += len("title") + len(m.Notification.Title)
+	}
+	n += len("body") + len(m.Notification.Body)
+	for k, v := range m.Data {
+		n += len(k) + len(v)
+	}
+	return n
+}
+
+// apnsSize estimates the APNs payload FCM sends: ours plus the alert.
+func apnsSize(m *Message) int {
+	var buf [1024]byte // a usual payload is measured without allocating
+	return len(appendAPNSPayload(buf[:0], m.APNS.Payload, m.Notification))
+}
+
+// template is an encoded message split around its token, so that each
+// request's body is bodyHead, the quoted token and tail: json.Marshal of
+// SendRequest{Message: m} with m.Token set.
+type template struct {
+	tail []byte // ,"notification":…}}
+}
+
+const bodyHead = `{"message":{"token":`
+
+// newTemplate encodes m, which has no token.
+func newTemplate(m *Message) template {
+	// One allocation for a usual message: keys, punctuation and the short
+	// values (a collapse id of up to 64 bytes three times) take under 768
+	// bytes, and twice fcmSize covers ext and url, which appear twice, with
+	// ext's quotes escaped.
+	tail := appendMessage(make([]byte, 0, 768+2*fcmSize(m)), m)
+	tail[0] = ',' // {"notification":… becomes ,"notification":…
+	return template{tail: append(tail, '}')}
+}
+
+// body returns the request body for one token.
+func (t template) body(token string) []byte {
+	b := make([]byte, 0, len(bodyHead)+len(token)+2+len(t.tail))
+	b = append(b, bodyHead...)
+	b = appendString(b, token)
+	return append(b, t.tail...)
+}
+
+// A hand-written encoder for the wire structs. encoding/json reaches the
+// data and apns.headers maps through reflection, copying every key and value
+// out to the heap: most of a push's allocations. These functions produce
+// exactly json.Marshal's bytes (field order, omitempty, sorted map keys,
+// HTML-safe escaping); TestEncodeMatchesJSON and FuzzEncode hold them to it.
+
+// appendMessage appends m as json.Marshal(m) would.
+func appendMessage(b []byte, m *Message) []byte {
+	b = append(b, '{')
+	o := len(b)
+	if m.Token != "" {
+		b = appendString(key(b, o, "token"), m.Token)
+	}
+	if n := m.Notification; n != nil {
+		b = appendNotification(key(b, o, "notification"), n)
+	}
+	if len(m.Data) > 0 {
+		b = appendMap(key(b, o, "data"), m.Data)
+	}
+	if a := m.Android; a != nil {
+		b = appendAndroid(key(b, o, "android"), a)
+	}
+	if a := m.APNS; a != nil {
+		b = key(b, o, "apns")
+		b = append(b, '{')
+		o := len(b)
+		if len(a.Headers) > 0 {
+			b = appendMap(key(b, o, "headers"), a.Headers)
+		}
+		if a.Payload != nil {
+			b = appendAPNSPayload(key(b, o, "payload"), a.Payload, nil)
+		}
+		b = append(b, '}')
+	}
+	return append(b, '}')
+}
+
+func appendNotification(b []byte, n *Notification) []byte {
+	b = append(b, '{')
+	o := len(b)
+	b = appendField(b, o, "title", n.Title)
+	b = appendField(b, o, "body", n.Body)
+	return append(b, '}')
+}
+
+func appendAndroid(b []byte, a *AndroidConfig) []byte {
+	b = append(b, '{')
+	o := len(b)
+	b = appendField(b, o, "collapse_key", a.CollapseKey)
+	b = appendField(b, o, "priority", a.Priority)
+	b = appendField(b, o, "ttl", a.TTL)
+	if n := a.Notification; n != nil {
+		b = key(b, o, "notification")
+		b = append(b, '{')
+		o := len(b)
+		b = appendField(b, o, "channel_id", n.ChannelID)
+		b = appendField(b, o, "sound", n.Sound)
+		b = appendField(b, o, "click_action", n.ClickAction)
+		b = appendField(b, o, "tag", n.Tag)
+		b = append(b, '}')
+	}
+	return append(b, '}')
+}
+
+// appendAPNSPayload appends p. A non-nil alert goes first in aps, as FCM
+// adds it from the notification: apnsSize measures that payload.
+func appendAPNSPayload(b []byte, p *APNSPayload, alert *Notification) []byte {
+	b = append(b, `{"aps":{`...)
+	o := len(b)
+	if alert != nil {
+		b = appendNotification(key(b, o, "alert"), alert)
+	}
+	b = appendField(b, o, "sound", p.Aps.Sound)
+	if p.Aps.Badge != nil {
+		b = strconv.AppendInt(key(b, o, "badge"), int64(*p.Aps.Badge), 10)
+	}
+	b = append(b, '}')
+	b = appendField(b, 0, "ext", p.Ext) // 0: never first, after aps
+	b = appendField(b, 0, "url", p.URL)
+	return append(b, '}')
+}
+
+// appendMap appends a string map with its keys sorted, as json.Marshal
+// sorts them.
+func appendMap(b []byte, m map[string]string) []byte {
+	var arr [8]string // our maps have at most 4 keys: no allocation
+	keys := arr[:0]
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	b = append(b, '{')
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(appendString(b, k), ':')
+		b = appendString(b, m[k])
+	}
+	return append(b, '}')
+}
+
+// appendField appends a string field tagged omitempty: nothing when v is
+// empty.
+func appendField(b []byte, open int, name, v string) []byte {
+	if v == "" {
+		return b
+	}
+	return appendString(key(b, open, name), v)
+}
+
+// key appends a field name and colon, after a comma unless the field is the
+// first of the object whose content starts at b[open].
+func key(b []byte, open int, name string) []byte {
+	if len(b) > open {
+		b = append(b, ',')
+	}
+	b = append(b, '"')
+	b = append(b, name...)
+	return append(b, '"', ':')
+}
+
+// appendString appends s as a JSON string escaped as json.Marshal escapes
+// it: <, > and & as \u003c…, so the body is safe to embed in HTML; U+2028
+// and U+2029 escaped for JavaScript; invalid UTF-8 as U+FFFD.
+func appendString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0 // s[start:i] is pending, needs no escape
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
