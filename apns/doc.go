@@ -40,7 +40,7 @@
 //
 // Apple answers 200 with an apns-id header (the Outcome's MessageID), or a
 // status and {"reason": "…"} (the VendorError's Code), classed by the
-// verdict table (the reasons map in this file):
+// verdict table (the reasons map in answer.go):
 //
 //	Unregistered, ExpiredToken (410)         ErrInvalidToken (Cause *InactiveError)
 //	BadDeviceToken (400)                     ErrInvalidToken, misconfiguration-guarded

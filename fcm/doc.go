@@ -18,7 +18,7 @@
 // This package maps a push.OfflinePushInfo onto the v1 Message (the
 // notification block, the data map carrying "ext", the android and apns
 // blocks) and decodes FCM's google.rpc.Status errors, with their FcmError
-// code, into one outcome per token, by the verdict tables in this file
+// code, into one outcome per token, by the verdict tables in answer.go
 // (verdicts and canonicalVerdicts):
 //
 //   - UNREGISTERED, and INVALID_ARGUMENT about the registration token:

@@ -10,7 +10,8 @@
 // dead tokens in data.expireTokens and otherwise failed ones in
 // data.failTokens.
 //
-// The file reads in the order of the vendor doc: config, wire structs,
-// mapping, the access token, send, decode. Facts Honor has not published
-// (marked UNVERIFIED in comments) are read the safe way.
+// Its files are the rooms of every vendor package: client.go (config, New,
+// Push), message.go (wire structs and mapping), auth.go (the access token)
+// and answer.go (decoding and the verdict table). Facts Honor has not
+// published (marked UNVERIFIED in comments) are read the safe way.
 package honor

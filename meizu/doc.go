@@ -20,7 +20,7 @@
 // and asks about each pushId of a batch alone (see codeError for every
 // code).
 //
-// The file reads like the vendor's documentation: configuration, the
-// messageJson wire structs, mapping an OfflinePushInfo onto them, the
-// signature, sending, and decoding the answer.
+// Its files are the rooms of every vendor package: client.go (config, New,
+// Push), message.go (the messageJson wire structs and the mapping), auth.go
+// (the signature) and answer.go (decoding and the verdict table).
 package meizu

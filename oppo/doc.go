@@ -16,6 +16,7 @@
 // at most once per device, so a request retried after a timeout cannot
 // show a notification twice.
 //
-// The file reads top to bottom like the vendor doc: config, wire structs,
-// mapping, auth, send, decode.
+// Its files are the rooms of every vendor package: client.go (config, New,
+// Push), message.go (wire structs and mapping), auth.go (the auth token) and
+// answer.go (decoding and the verdict table).
 package oppo
