@@ -84,3 +84,52 @@ func mustTime(s string) (t time.Time) {
 	}
 	return t
 }
+
+// A certificate set up wrong at the vendor (here a Xiaomi app whose package
+// name does not match its tokens) makes the vendor call every live token
+// invalid. The misconfiguration guard believes the first 10 such verdicts
+// in a row and reports the rest as ErrAuth, naming what to check, so a
+// wrong setting does not wipe the registry.
+func ExampleWithMisconfigGuard() {
+	srv := pushtest.NewXiaomi("secret", "com.example.chat")
+	defer srv.Close()
+	srv.SetMisconfigured(true) // every send answered 20301 "No valid targets!"
+	mi, err := xiaomi.New(xiaomi.Config{AppSecret: "secret", PackageName: "com.example.chat", ChannelID: "im"},
+		push.WithEndpoint(srv.URL()), push.WithMisconfigGuard(push.DefaultMisconfigGuard))
+	if err != nil {
+		log.Fatal(err)
+	}
+	dead, kept := 0, 0
+	for i := range 50 { // 50 single-token pushes, as an IM server sends them
+		res, err := mi.Push(context.Background(), &push.OfflinePushInfo{Title: "Alice", Desc: "See you at 8?"}, fmt.Sprint("regid-", i))
+		if err != nil {
+			log.Fatal(err)
+		}
+		switch err := res.Outcomes[0].Err; {
+		case errors.Is(err, push.ErrInvalidToken):
+			dead++
+		case errors.Is(err, push.ErrAuth):
+			kept++
+		}
+	}
+	fmt.Println("reported dead:", dead, "kept as a likely misconfiguration:", kept)
+	// Output: reported dead: 10 kept as a likely misconfiguration: 40
+}
+
+// Vendors that require a title show the client's default title (normally
+// the app's name) when a message has none, rather than refusing it.
+func ExampleWithDefaultTitle() {
+	srv := pushtest.NewXiaomi("secret", "com.example.chat")
+	defer srv.Close()
+	mi, err := xiaomi.New(xiaomi.Config{AppSecret: "secret", PackageName: "com.example.chat", ChannelID: "im"},
+		push.WithEndpoint(srv.URL()), push.WithDefaultTitle("ExampleChat"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	res, err := mi.Push(context.Background(), &push.OfflinePushInfo{Desc: "See you at 8?"}, "regid-bob")
+	if err != nil || res.Err() != nil {
+		log.Fatal(err, res.Err())
+	}
+	fmt.Println(srv.Sends()[0].Form.Get("title"))
+	// Output: ExampleChat
+}
