@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/offlinepush/push/internal/wire"
 )
 
 // requireEncodesLikeJSON fails unless the hand-written encoder produces
@@ -21,7 +23,7 @@ func requireEncodesLikeJSON(t testing.TB, m *Message, token string) {
 	}
 	for _, s := range []string{m.Token, token} {
 		want, _ := json.Marshal(s)
-		if got := appendString(nil, s); string(got) != string(want) {
+		if got := wire.AppendString(nil, s); string(got) != string(want) {
 			t.Fatalf("string %q:\n got %s\nwant %s", s, got, want)
 		}
 	}

@@ -158,7 +158,7 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	if err := cfg.Click.Validate(); err != nil {
 		return nil, reject.AsConfig(push.Huawei, err)
 	}
-	if _, err := clickAction(shape.Click(cfg.Click, push.ClickAction{})); err != nil {
+	if _, err := clickOf(shape.Click(cfg.Click, push.ClickAction{})); err != nil {
 		return nil, reject.AsConfig(push.Huawei, err)
 	}
 	if cfg.Host == "" {
@@ -200,8 +200,18 @@ func (c *Client) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.Strin
 
 // Push sends info to every token: batches of up to 1000, sent concurrently.
 func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ...string) (*push.Result, error) {
-	plan := batch.Plan{Vendor: push.Huawei, Size: MaxTokens, Parallel: c.http.Concurrency(), Guard: c.guard}
-	return batch.Push(ctx, plan, info, tokens, c.Build, c.send)
+	return batch.Push(ctx, c.plan(), info, tokens, c.build, c.send)
+}
+
+// DryRun returns the requests Push would send, sending nothing (push.DryRunner).
+func (c *Client) DryRun(info *push.OfflinePushInfo, tokens ...string) (*push.Preview, error) {
+	return batch.DryRun(c.plan(), info, tokens, c.build, func(req *request, toks []string) []push.Request {
+		return []push.Request{c.http.Show(c.request(req.body(toks), transport.Unfetched), toks)}
+	})
+}
+
+func (c *Client) plan() batch.Plan {
+	return batch.Plan{Vendor: push.Huawei, Size: MaxTokens, Parallel: c.http.Concurrency(), Guard: c.guard}
 }
 
 // Authenticate gets an access token (from the cache, or fetched now), to
@@ -213,23 +223,15 @@ func (c *Client) Authenticate(ctx context.Context) error {
 
 // send sends one batch; the tokens an 80300007 answer left unjudged (it
 // named others) are sent once more on their own (pushkit.Resend).
-func (c *Client) send(ctx context.Context, req *Request, tokens []string) []push.Outcome {
+func (c *Client) send(ctx context.Context, req *request, tokens []string) []push.Outcome {
 	once := func(ctx context.Context, toks []string) []push.Outcome { return c.sendOnce(ctx, req, toks) }
 	return pushkit.Resend(ctx, push.Huawei, c.guard, once(ctx, tokens), once)
 }
 
-func (c *Client) sendOnce(ctx context.Context, req *Request, tokens []string) []push.Outcome {
-	body := req.Body(tokens)
+func (c *Client) sendOnce(ctx context.Context, req *request, tokens []string) []push.Outcome {
+	body := req.body(tokens)
 	out, err := auth.Do(ctx, c.tokens, func(ctx context.Context, at string) ([]push.Outcome, error) {
-		resp, err := c.http.Do(ctx, &transport.Request{
-			URL: c.sendURL,
-			Header: map[string][]string{
-				"Authorization": {"Bearer " + at},
-				"Content-Type":  {"application/json; charset=UTF-8"},
-			},
-			Body: body,
-			Busy: checkBusy, // Push Kit has no dedupe key, so only answered attempts are retried
-		})
+		resp, err := c.http.Do(ctx, c.request(body, at))
 		if err != nil {
 			return nil, err
 		}
@@ -239,4 +241,17 @@ func (c *Client) sendOnce(ctx context.Context, req *Request, tokens []string) []
 		return batch.All(tokens, "", err)
 	}
 	return out
+}
+
+// request is the send request of one batch's body.
+func (c *Client) request(body []byte, accessToken string) *transport.Request {
+	return &transport.Request{
+		URL: c.sendURL,
+		Header: map[string][]string{
+			"Authorization": {"Bearer " + accessToken},
+			"Content-Type":  {"application/json; charset=UTF-8"},
+		},
+		Body: body,
+		Busy: checkBusy, // Push Kit has no dedupe key, so only answered attempts are retried
+	}
 }

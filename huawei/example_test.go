@@ -52,24 +52,29 @@ func Example() {
 	// token requests: 1
 }
 
-// Build shows the wire body without sending it (a dry run).
-func ExampleClient_Build() {
+// DryRun shows the exact request a Push would send, and sends nothing.
+func ExampleClient_DryRun() {
 	c, err := huawei.New(huawei.Config{AppID: "104536617", AppSecret: "app-secret"})
 	if err != nil {
 		log.Fatal(err)
 	}
-	req, err := c.Build(&push.OfflinePushInfo{
+	pv, err := c.DryRun(&push.OfflinePushInfo{
 		Title:      "Alice",
 		Desc:       "See you at 8?",
 		Ext:        `{"conv":"c2c_alice"}`,
 		Click:      push.ClickAction{Kind: push.ClickOpenURL, URL: "https://example.com/chat"},
 		CollapseID: "c2c_alice", // fixes notify_id; empty gives every message its own
-	})
+	}, "TOKEN1")
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(string(req.Body([]string{"TOKEN1"})))
+	r := pv.Requests[0]
+	fmt.Println(r.Method, r.URL)
+	fmt.Println("Authorization:", r.Header.Get("Authorization"))
+	fmt.Println(string(r.Body))
 	// Output:
+	// POST https://push-api.cloud.huawei.com/v1/104536617/messages:send
+	// Authorization: Bearer <redacted>
 	// {"validate_only":false,"message":{"data":"{\"ext\":\"{\\\"conv\\\":\\\"c2c_alice\\\"}\"}","android":{"category":"IM","ttl":"86400s","notification":{"title":"Alice","body":"See you at 8?","click_action":{"type":2,"url":"https://example.com/chat"},"importance":"NORMAL","notify_id":1406733962,"default_sound":true}},"token":["TOKEN1"]}}
 }
 

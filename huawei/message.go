@@ -13,39 +13,39 @@ import (
 	"github.com/offlinepush/push/internal/wire"
 )
 
-// Request is the body of POST /v1/{appId}/messages:send.
-type Request struct {
+// request is the body of POST /v1/{appId}/messages:send.
+type request struct {
 	// ValidateOnly asks Huawei to check the message and deliver nothing.
 	ValidateOnly bool    `json:"validate_only"`
-	Message      Message `json:"message"`
+	Message      message `json:"message"`
 }
 
-// Message is Request.message.
-type Message struct {
+// message is request.message.
+type message struct {
 	// Data is the JSON text {"ext":"<ext>"}. On a tap Huawei hands its keys
 	// to the opened Activity as intent extras, where the Tencent-style client
 	// reads getStringExtra("ext").
 	Data    string         `json:"data,omitempty"`
-	Android *AndroidConfig `json:"android"`
+	Android *androidConfig `json:"android"`
 	Token   []string       `json:"token,omitempty"`
 }
 
-// AndroidConfig is message.android.
-type AndroidConfig struct {
+// androidConfig is message.android.
+type androidConfig struct {
 	Category     string               `json:"category,omitempty"`
 	TTL          string               `json:"ttl,omitempty"` // "86400s"
-	Notification *AndroidNotification `json:"notification"`
+	Notification *androidNotification `json:"notification"`
 }
 
-// AndroidNotification is message.android.notification.
-type AndroidNotification struct {
+// androidNotification is message.android.notification.
+type androidNotification struct {
 	Title        string      `json:"title,omitempty"`
 	Body         string      `json:"body"`
-	ClickAction  ClickAction `json:"click_action"` // required for notifications
+	ClickAction  clickAction `json:"click_action"` // required for notifications
 	ChannelID    string      `json:"channel_id,omitempty"`
 	Importance   string      `json:"importance,omitempty"`
 	NotifyID     int32       `json:"notify_id"`
-	Badge        *Badge      `json:"badge,omitempty"`
+	Badge        *badge      `json:"badge,omitempty"`
 	DefaultSound bool        `json:"default_sound"`
 }
 
@@ -56,22 +56,22 @@ const (
 	ClickTypeApp  = 3 // open the app
 )
 
-// ClickAction is android.notification.click_action.
-type ClickAction struct {
+// clickAction is android.notification.click_action.
+type clickAction struct {
 	Type   int    `json:"type"`
 	Intent string `json:"intent,omitempty"`
 	Action string `json:"action,omitempty"`
 	URL    string `json:"url,omitempty"`
 }
 
-// Badge is android.notification.badge.
-type Badge struct {
+// badge is android.notification.badge.
+type badge struct {
 	AddNum int    `json:"add_num,omitempty"`
 	Class  string `json:"class,omitempty"`
 }
 
-// Build maps info onto Huawei's send body, without tokens. It is exported
-// so tools can show the wire request (dry run); Request.Body adds tokens.
+// build maps info onto Huawei's send body, without tokens; request.Body
+// adds them. DryRun shows what it builds.
 //
 // Lengths: Huawei documents one limit, 4096 bytes for the body without the
 // tokens (80300008); no per-field limit is documented (third-party tables
@@ -80,16 +80,16 @@ type Badge struct {
 // fits; Ext is never cut (an Ext that cannot fit is refused, naming Ext);
 // push.WithStrictLength refuses instead. An empty Title stays empty:
 // Huawei shows the notification without one.
-func (c *Client) Build(info *push.OfflinePushInfo) (*Request, error) {
+func (c *Client) build(info *push.OfflinePushInfo) (*request, error) {
 	v := push.Huawei
 	if err := info.Validate(); err != nil {
 		return nil, err
 	}
-	click, err := clickAction(shape.Click(info.Click, c.cfg.Click))
+	click, err := clickOf(shape.Click(info.Click, c.cfg.Click))
 	if err != nil {
 		return nil, err
 	}
-	n := &AndroidNotification{
+	n := &androidNotification{
 		Title:        info.Title,
 		Body:         info.Desc,
 		ClickAction:  click,
@@ -99,41 +99,41 @@ func (c *Client) Build(info *push.OfflinePushInfo) (*Request, error) {
 		DefaultSound: true,
 	}
 	if info.Badge > 0 && c.cfg.BadgeClass != "" {
-		n.Badge = &Badge{AddNum: min(info.Badge, MaxBadge), Class: c.cfg.BadgeClass}
+		n.Badge = &badge{AddNum: min(info.Badge, MaxBadge), Class: c.cfg.BadgeClass}
 	}
-	req := &Request{Message: Message{
+	req := &request{Message: message{
 		Data: payload.ExtJSON(info.Ext),
-		Android: &AndroidConfig{
+		Android: &androidConfig{
 			Category:     c.cfg.Category,
 			TTL:          ttlString(info.TTL, c.cfg.TTL),
 			Notification: n,
 		},
 	}}
 	// Counted: everything but the token strings (an empty list is).
-	size := func() int { return len(req.Body(nil)) + len(`,"token":[]`) }
+	size := func() int { return len(req.body(nil)) + len(`,"token":[]`) }
 	if err := shape.Body(v, MaxBody, "the body without tokens", c.opts.StrictLength, &n.Title, &n.Body, size); err != nil {
 		return nil, err
 	}
 	return req, nil
 }
 
-func clickAction(click push.ClickAction) (ClickAction, error) {
+func clickOf(click push.ClickAction) (clickAction, error) {
 	v := push.Huawei
 	switch click.Kind {
 	case push.ClickOpenURL:
 		if err := payload.CheckURL(click.URL, true); err != nil {
-			return ClickAction{}, reject.Message(v, "Click.URL", err.Error()+" (Huawei opens https URLs only)")
+			return clickAction{}, reject.Message(v, "Click.URL", err.Error()+" (Huawei opens https URLs only)")
 		}
-		return ClickAction{Type: ClickTypeURL, URL: click.URL}, nil
+		return clickAction{Type: ClickTypeURL, URL: click.URL}, nil
 	case push.ClickOpenPage:
 		if click.Intent == "" {
 			// type 1 also takes an Activity action string, which a class name
 			// is not; an intent URI names the Activity precisely.
-			return ClickAction{}, reject.Message(v, "Click.Intent", "is required for Huawei open-page (click_action.intent)")
+			return clickAction{}, reject.Message(v, "Click.Intent", "is required for Huawei open-page (click_action.intent)")
 		}
-		return ClickAction{Type: ClickTypePage, Intent: click.Intent}, nil
+		return clickAction{Type: ClickTypePage, Intent: click.Intent}, nil
 	default:
-		return ClickAction{Type: ClickTypeApp}, nil
+		return clickAction{Type: ClickTypeApp}, nil
 	}
 }
 
@@ -144,9 +144,9 @@ func ttlString(msg, def time.Duration) string {
 	return strconv.FormatInt(shape.Seconds(ttl), 10) + "s"
 }
 
-// Body returns the JSON body for tokens. HTML characters are not escaped
+// body returns the JSON body for tokens. HTML characters are not escaped
 // (Huawei counts bytes: "&" stays one byte).
-func (r *Request) Body(tokens []string) []byte {
+func (r *request) body(tokens []string) []byte {
 	cp := *r
 	cp.Message.Token = tokens
 	b, _ := wire.JSON(&cp) // plain structs of strings and numbers cannot fail

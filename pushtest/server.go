@@ -13,21 +13,20 @@ package pushtest
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log"
-	"mime"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/offlinepush/push/internal/httpdump"
 )
 
 // Fault is a failure the server answers with instead of doing its job.
@@ -81,77 +80,7 @@ type Record struct {
 // Dump renders the request for a person, with credentials masked: the
 // request line, the headers that matter, and the body.
 func (r Record) Dump() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s\n", r.Method, r.Path)
-	keys := make([]string, 0, len(r.Header))
-	for k := range r.Header {
-		switch k {
-		case "Accept-Encoding", "User-Agent", "Content-Length":
-			continue
-		}
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		for _, v := range r.Header[k] {
-			fmt.Fprintf(&b, "%s: %s\n", k, r.mask(maskAuth(k, v)))
-		}
-	}
-	b.WriteString("\n")
-	b.WriteString(r.mask(prettyBody(r.Header.Get("Content-Type"), r.Body)))
-	return b.String()
-}
-
-// prettyBody shows a form one field per line (decoded) and JSON indented,
-// so a person can read what went over the wire.
-func prettyBody(ctype string, body []byte) string {
-	mt, _, _ := mime.ParseMediaType(ctype)
-	switch mt {
-	case "application/x-www-form-urlencoded":
-		form, err := url.ParseQuery(string(body))
-		if err != nil {
-			break
-		}
-		keys := make([]string, 0, len(form))
-		for k := range form {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		var b strings.Builder
-		for _, k := range keys {
-			for _, v := range form[k] {
-				fmt.Fprintf(&b, "%s = %s\n", k, v)
-			}
-		}
-		return b.String()
-	case "application/json":
-		return prettyJSON(body)
-	}
-	return string(body)
-}
-
-func prettyJSON(b []byte) string {
-	var out bytes.Buffer
-	if (bytes.HasPrefix(b, []byte("{")) || bytes.HasPrefix(b, []byte("["))) && json.Indent(&out, b, "", "  ") == nil {
-		return out.String()
-	}
-	return string(b)
-}
-
-func maskAuth(k, v string) string {
-	switch strings.ToLower(k) {
-	case "authorization":
-		if scheme, _, ok := strings.Cut(v, " "); ok {
-			return scheme + " <redacted>"
-		}
-		if scheme, _, ok := strings.Cut(v, "="); ok {
-			return scheme + "=<redacted>"
-		}
-		return "<redacted>"
-	case "authtoken", "auth_token":
-		return "<redacted>"
-	}
-	return v
+	return httpdump.Dump(r.Method, r.Path, r.Header, r.Body, r.mask)
 }
 
 // ResponseDump is the answer body with credentials masked (for example an

@@ -34,3 +34,31 @@ func Push[M any](ctx context.Context, p Plan, info *push.OfflinePushInfo, tokens
 		return send(ctx, m, toks)
 	}), nil
 }
+
+// DryRun is Push without sending: the message is built and checked as Push
+// builds it, the tokens are planned as RunChecked plans them (duplicates
+// once, refused ones in Unsent), and requests returns, for each batch in
+// order, the requests send would make for it.
+func DryRun[M any](p Plan, info *push.OfflinePushInfo, tokens []string,
+	build func(*push.OfflinePushInfo) (M, error), requests func(m M, tokens []string) []push.Request) (*push.Preview, error) {
+	m, err := build(info)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]push.Outcome, len(tokens))
+	for i, t := range tokens {
+		out[i].Token = t
+	}
+	uniq, _ := plan(p.Vendor, tokens, p.Check, out)
+	pv := &push.Preview{}
+	for _, o := range out {
+		if o.Err != nil {
+			pv.Unsent = append(pv.Unsent, o)
+		}
+	}
+	size := max(p.Size, 1)
+	for lo := 0; lo < len(uniq); lo += size {
+		pv.Requests = append(pv.Requests, requests(m, uniq[lo:min(lo+size, len(uniq))])...)
+	}
+	return pv, nil
+}

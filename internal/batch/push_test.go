@@ -74,3 +74,36 @@ func TestPush(t *testing.T) {
 		})
 	}
 }
+
+func TestDryRunPlansAsPush(t *testing.T) {
+	p := Plan{Vendor: "v", Size: 2, Check: func(tok string) error {
+		if strings.Contains(tok, ",") {
+			return errors.New("has a comma")
+		}
+		return nil
+	}}
+	build := func(info *push.OfflinePushInfo) (string, error) {
+		if info.Desc == "" {
+			return "", errors.New("no desc")
+		}
+		return info.Desc, nil
+	}
+	requests := func(m string, toks []string) []push.Request {
+		return []push.Request{{Method: "POST", URL: "https://v.example/send", Body: []byte(m), Tokens: toks}}
+	}
+	pv, err := DryRun(p, &push.OfflinePushInfo{Desc: "hi"}, []string{"a", "", "b", "a", "c,d", "e"}, build, requests)
+	require.NoError(t, err)
+	require.Len(t, pv.Requests, 2)
+	assert.Equal(t, []string{"a", "b"}, pv.Requests[0].Tokens)
+	assert.Equal(t, []string{"e"}, pv.Requests[1].Tokens)
+	assert.Equal(t, "hi", string(pv.Requests[1].Body))
+	require.Len(t, pv.Unsent, 2)
+	assert.Equal(t, "", pv.Unsent[0].Token)
+	assert.Equal(t, "c,d", pv.Unsent[1].Token)
+	for _, o := range pv.Unsent {
+		assert.ErrorIs(t, o.Err, push.ErrInvalidToken)
+	}
+
+	_, err = DryRun(p, &push.OfflinePushInfo{}, []string{"a"}, build, requests)
+	assert.EqualError(t, err, "no desc")
+}

@@ -26,6 +26,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/offlinepush/push/internal/httpdump"
+
 	"github.com/hashicorp/go-retryablehttp"
 
 	"github.com/offlinepush/push"
@@ -122,12 +124,6 @@ func appendForms(out [][]byte, s string) [][]byte {
 	return out
 }
 
-// credentialHeader reports a header that carries a per-request credential
-// (an access token, a JWT). Vendors spell them freely ("authToken").
-func credentialHeader(k string) bool {
-	return strings.EqualFold(k, "Authorization") || strings.EqualFold(k, "authToken") || strings.EqualFold(k, "auth_token")
-}
-
 // redact replaces every credential of the client and of this request in an
 // answer body. It allocates only when it finds one: it runs on every answer.
 func (c *Client) redact(r *Request, body []byte) []byte {
@@ -137,7 +133,7 @@ func (c *Client) redact(r *Request, body []byte) []byte {
 		}
 	}
 	for h, vs := range r.Header {
-		if !credentialHeader(h) {
+		if !httpdump.Credential(h) {
 			continue
 		}
 		for _, v := range vs {
@@ -180,7 +176,7 @@ func (c *Client) mayHold(r *Request, v string) bool {
 		}
 	}
 	for h, vs := range r.Header {
-		if !credentialHeader(h) {
+		if !httpdump.Credential(h) {
 			continue
 		}
 		for _, cv := range vs {
