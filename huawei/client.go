@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/offlinepush/push/internal/client"
+
 	"github.com/offlinepush/push"
 	"github.com/offlinepush/push/internal/auth"
 	"github.com/offlinepush/push/internal/batch"
@@ -115,7 +117,10 @@ func (c Config) GoString() string { return c.String() }
 func (c Config) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String()) }
 
 // Client sends to one Huawei certificate. It is safe for concurrent use.
+// Like every vendor client it has Vendor, and String, GoString and Format
+// methods that never print a secret.
 type Client struct {
+	base    // Vendor, String, GoString, Format: never a secret
 	cfg     Config
 	opts    settings.Settings
 	http    *transport.Client
@@ -125,6 +130,8 @@ type Client struct {
 	now     func() time.Time
 	oauth   *auth.ClientCredentials
 }
+
+type base = client.Base
 
 // New validates cfg and builds a client. It does no I/O: the first Push
 // fetches the access token.
@@ -174,7 +181,7 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	}
 	hc.Redact(cfg.AppSecret) // an answer quoting the request never carries them on
 
-	c := &Client{cfg: cfg, opts: o, http: hc, sendURL: cfg.Host + SendPath(cfg.AppID), now: time.Now}
+	c := &Client{base: client.Named(v, "huawei.Client{"+cfg.AppID+"}"), cfg: cfg, opts: o, http: hc, sendURL: cfg.Host + SendPath(cfg.AppID), now: time.Now}
 	c.oauth = &auth.ClientCredentials{Vendor: v, HTTP: hc, URL: AuthHost + TokenPath,
 		ClientID: cfg.AppID, ClientSecret: cfg.AppSecret, DefaultLifetime: time.Hour, // documented lifetime
 		Now: func() time.Time { return c.now() }}
@@ -185,18 +192,6 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	c.guard = batch.NewGuard(v, o.MisconfigGuard, "that Config.AppID is the app whose package name and AppGallery Connect entry made the tokens")
 	return c, nil
 }
-
-// Vendor returns push.Huawei.
-func (c *Client) Vendor() push.Vendor { return push.Huawei }
-
-// String describes the client without secrets.
-func (c *Client) String() string { return "huawei.Client{" + c.cfg.AppID + "}" }
-
-// GoString describes the client without secrets in %#v too.
-func (c *Client) GoString() string { return c.String() }
-
-// Format describes the client without secrets under every verb.
-func (c *Client) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String()) }
 
 // Push sends info to every token: batches of up to 1000, sent concurrently.
 func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ...string) (*push.Result, error) {
