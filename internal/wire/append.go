@@ -59,17 +59,30 @@ func AppendString(b []byte, s string) []byte { return appendString(b, s, true) }
 // AppendText appends s as JSON writes it: <, > and & as they are.
 func AppendText(b []byte, s string) []byte { return appendString(b, s, false) }
 
+// plain[html][c] reports an ASCII byte written as it is.
+var plain = func() (t [2][256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[0][c] = c != '"' && c != '\\'
+		t[1][c] = t[0][c] && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
+
 func appendString(b []byte, s string, html bool) []byte {
 	const hex = "0123456789abcdef"
+	safe := &plain[0]
+	if html {
+		safe = &plain[1]
+	}
 	b = append(b, '"')
 	start := 0 // s[start:i] is pending, needs no escape
 	for i := 0; i < len(s); {
 		c := s[i]
+		if safe[c] {
+			i++
+			continue
+		}
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && (!html || c != '<' && c != '>' && c != '&') {
-				i++
-				continue
-			}
 			b = append(b, s[start:i]...)
 			switch c {
 			case '"', '\\':
