@@ -157,24 +157,14 @@ func (a *APNs) handleGoAway(rec *Record, r *http.Request) (int, http.Header, []b
 	if goAway == nil {
 		return a.handle(rec, r)
 	}
-	var status int
-	var h http.Header
-	var body []byte
-	if *goAway == "" {
-		status, h, body = a.handle(rec, r)
-	} else {
-		status = apnsStatus[*goAway]
+	return goingAway(*goAway, func() (int, http.Header, []byte) { return a.handle(rec, r) }, func(reason string) (int, http.Header, []byte) {
+		status := apnsStatus[reason]
 		if status == 0 {
 			status = 400
 		}
 		rec.Tokens = []string{strings.TrimPrefix(r.URL.Path, "/3/device/")}
-		h, body = a.idHeader(r), apnsError(*goAway, time.Time{})
-	}
-	if h == nil {
-		h = http.Header{}
-	}
-	h.Set("Connection", "close") // net/http's HTTP/2 server sends a GOAWAY for it
-	return status, h, body
+		return status, a.idHeader(r), apnsError(reason, time.Time{})
+	})
 }
 
 // apnsStatus is the HTTP status APNs answers with each reason.

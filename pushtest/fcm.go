@@ -294,20 +294,10 @@ func (f *FCM) handle(rec *Record, r *http.Request) (int, http.Header, []byte) {
 		if goAway == nil {
 			return f.send(rec, r)
 		}
-		var status int
-		var h http.Header
-		var body []byte
-		if *goAway == "" {
-			status, h, body = f.send(rec, r)
-		} else {
-			status, body = fcmFault(Fault{Code: *goAway})
-			h = jsonHeader()
-		}
-		if h == nil {
-			h = http.Header{}
-		}
-		h.Set("Connection", "close") // net/http's HTTP/2 server sends a GOAWAY for it
-		return status, h, body
+		return goingAway(*goAway, func() (int, http.Header, []byte) { return f.send(rec, r) }, func(code string) (int, http.Header, []byte) {
+			status, body := fcmFault(Fault{Code: code})
+			return status, jsonHeader(), body
+		})
 	}
 	return fcmStatus(404, "NOT_FOUND", "", "The requested URL "+r.URL.Path+" was not found on this server.", "")
 }

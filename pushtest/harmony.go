@@ -377,14 +377,7 @@ func (h *Harmony) handle(rec *Record, r *http.Request) (int, http.Header, []byte
 		// noPushTypeRight and appinfoError.
 		return 200, jsonHeader(), huaweiAnswer("80300007", "All the tokens are invalid.", reqID)
 	}
-	var illegal []string
-	for _, t := range tokens {
-		if t == "" || h.IsInvalid(t) {
-			illegal = append(illegal, t)
-		} else {
-			rec.Accepted = append(rec.Accepted, t)
-		}
-	}
+	illegal := h.judge(tokens, rec)
 	switch {
 	case len(illegal) == 0:
 		return 200, jsonHeader(), huaweiAnswer("80000000", "Success", reqID)

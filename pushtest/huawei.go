@@ -389,14 +389,7 @@ func (h *Huawei) send(rec *Record, r *http.Request) (int, http.Header, []byte) {
 		// AppGallery Connect, a wrong send URL.
 		return 200, jsonHeader(), huaweiAnswer("80300007", "All the tokens are invalid", reqID)
 	}
-	var illegal []string
-	for _, t := range tokens {
-		if t == "" || h.IsInvalid(t) {
-			illegal = append(illegal, t)
-		} else {
-			rec.Accepted = append(rec.Accepted, t)
-		}
-	}
+	illegal := h.judge(tokens, rec)
 	if req.ValidateOnly != nil && *req.ValidateOnly {
 		rec.Accepted = nil // checked, not delivered
 	}

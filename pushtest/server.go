@@ -338,3 +338,35 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, h vendorHandler, 
 func jsonHeader() http.Header {
 	return http.Header{"Content-Type": {"application/json;charset=UTF-8"}}
 }
+
+// judge splits a request's tokens: the empty and invalidated ones are
+// returned, the others recorded in rec as accepted.
+func (s *Server) judge(tokens []string, rec *Record) (invalid []string) {
+	for _, t := range tokens {
+		if t == "" || s.IsInvalid(t) {
+			invalid = append(invalid, t)
+		} else {
+			rec.Accepted = append(rec.Accepted, t)
+		}
+	}
+	return invalid
+}
+
+// goingAway answers under SetGoAway: as usual (code "") or with the fault
+// code, and either way with "Connection: close", for which net/http's
+// HTTP/2 server sends a GOAWAY.
+func goingAway(code string, normal func() (int, http.Header, []byte), fault func(code string) (int, http.Header, []byte)) (int, http.Header, []byte) {
+	var status int
+	var h http.Header
+	var body []byte
+	if code == "" {
+		status, h, body = normal()
+	} else {
+		status, h, body = fault(code)
+	}
+	if h == nil {
+		h = http.Header{}
+	}
+	h.Set("Connection", "close")
+	return status, h, body
+}
