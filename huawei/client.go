@@ -133,6 +133,8 @@ type Client struct {
 
 type base = client.Base
 
+var _ push.DryRunner = (*Client)(nil)
+
 // New validates cfg and builds a client. It does no I/O: the first Push
 // fetches the access token.
 func New(cfg Config, opts ...push.Option) (*Client, error) {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/offlinepush/push/internal/client"
+
 	"github.com/offlinepush/push"
 	"github.com/offlinepush/push/internal/batch"
 	"github.com/offlinepush/push/internal/reject"
@@ -77,7 +79,10 @@ func (c Config) GoString() string { return c.String() }
 func (c Config) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String()) }
 
 // Client sends to one Xiaomi certificate. It is safe for concurrent use.
+// Like every vendor client it has Vendor, and String, GoString and Format
+// methods that never print a secret.
 type Client struct {
+	base  // Vendor, String, GoString, Format: never a secret
 	cfg   Config
 	opts  settings.Settings
 	http  *transport.Client
@@ -85,6 +90,10 @@ type Client struct {
 	auth  []string     // the Authorization header value
 	url   string       // the send URL
 }
+
+type base = client.Base
+
+var _ push.DryRunner = (*Client)(nil)
 
 // New validates cfg and builds a client. It does no I/O.
 func New(cfg Config, opts ...push.Option) (*Client, error) {
@@ -114,25 +123,23 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 
 	// What a client whose every token is "invalid" should check.
 	guard := batch.NewGuard(v, o.MisconfigGuard, "Config.PackageName, Config.Host (the devices' region) and that the regIds come from this app")
-	return &Client{cfg: cfg, opts: o, http: hc, guard: guard, auth: []string{"key=" + cfg.AppSecret}, url: cfg.Host + SendPath}, nil
+	return &Client{base: client.Named(v, "xiaomi.Client{"+cfg.PackageName+"}"), cfg: cfg, opts: o, http: hc, guard: guard, auth: []string{"key=" + cfg.AppSecret}, url: cfg.Host + SendPath}, nil
 }
-
-// Vendor returns push.Xiaomi.
-func (c *Client) Vendor() push.Vendor { return push.Xiaomi }
-
-// String describes the client without secrets.
-func (c *Client) String() string { return "xiaomi.Client{" + c.cfg.PackageName + "}" }
-
-// GoString keeps %#v from printing the secret the client holds.
-func (c *Client) GoString() string { return c.String() }
-
-// Format describes the client without secrets under every verb.
-func (c *Client) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String()) }
 
 // Push sends info to every regId: batches of up to 1000, sent concurrently.
 func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ...string) (*push.Result, error) {
-	plan := batch.Plan{Vendor: push.Xiaomi, Size: MaxTokens, Parallel: c.http.Concurrency(), Guard: c.guard, Check: checkRegID}
-	return batch.Push(ctx, plan, info, tokens, c.prepare, c.send)
+	return batch.Push(ctx, c.plan(), info, tokens, c.prepare, c.send)
+}
+
+// DryRun returns the requests Push would send, sending nothing (push.DryRunner).
+func (c *Client) DryRun(info *push.OfflinePushInfo, tokens ...string) (*push.Preview, error) {
+	return batch.DryRun(c.plan(), info, tokens, c.prepare, func(b body, regIDs []string) []push.Request {
+		return []push.Request{c.http.Show(c.request(b, regIDs), regIDs)}
+	})
+}
+
+func (c *Client) plan() batch.Plan {
+	return batch.Plan{Vendor: push.Xiaomi, Size: MaxTokens, Parallel: c.http.Concurrency(), Guard: c.guard, Check: checkRegID}
 }
 
 // checkRegID rejects a regId that would corrupt the comma-joined list.

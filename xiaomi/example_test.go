@@ -48,19 +48,37 @@ func Example() {
 	// regid-of-an-uninstalled-app is dead: delete it
 }
 
-func ExampleClient_Form() {
+// DryRun shows the exact request a Push would send, and sends nothing.
+func ExampleClient_DryRun() {
 	client, err := xiaomi.New(xiaomi.Config{AppSecret: "app-secret", PackageName: "com.example.chat", ChannelID: "im_private"})
 	if err != nil {
 		log.Fatal(err)
 	}
-	form, err := client.Form(&push.OfflinePushInfo{
-		Title: "Alice",
-		Desc:  "See you at 8?",
-		Click: push.ClickAction{Kind: push.ClickOpenURL, URL: "https://example.com/chat"},
-	})
+	pv, err := client.DryRun(&push.OfflinePushInfo{
+		Title:      "Alice",
+		Desc:       "See you at 8?",
+		Click:      push.ClickAction{Kind: push.ClickOpenURL, URL: "https://example.com/chat"},
+		CollapseID: "c2c_alice",
+		ID:         "msg-1",
+	}, "regid-of-bobs-phone")
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(form.Get("extra.notify_effect"), form.Get("extra.web_uri"))
-	// Output: 3 https://example.com/chat
+	fmt.Println(pv.Requests[0])
+	// Output:
+	// POST https://api.xmpush.xiaomi.com/v3/message/regid
+	// Authorization: key=<redacted>
+	// Content-Type: application/x-www-form-urlencoded;charset=UTF-8
+	//
+	// description = See you at 8?
+	// extra.channel_id = im_private
+	// extra.jobkey = 3a0de37932e8b19746f2
+	// extra.notify_effect = 3
+	// extra.web_uri = https://example.com/chat
+	// notify_id = 1406733962
+	// notify_type = -1
+	// pass_through = 0
+	// registration_id = regid-of-bobs-phone
+	// restricted_package_name = com.example.chat
+	// title = Alice
 }

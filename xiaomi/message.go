@@ -2,7 +2,6 @@ package xiaomi
 
 import (
 	"fmt"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -24,20 +23,6 @@ func (c *Client) prepare(info *push.OfflinePushInfo) (body, error) {
 	b := newBody(fs)
 	b.keyed = info.ID != ""
 	return b, nil
-}
-
-// Form maps info onto Xiaomi's notification form, without registration_id.
-// It is exported so tools can show the wire request (dry run).
-func (c *Client) Form(info *push.OfflinePushInfo) (url.Values, error) {
-	fs, err := c.fields(info)
-	if err != nil {
-		return nil, err
-	}
-	f := make(url.Values, len(fs))
-	for _, kv := range fs {
-		f.Set(kv.k, kv.v)
-	}
-	return f, nil
 }
 
 // field is one form field. The mapping builds a slice of them rather than
