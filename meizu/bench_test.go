@@ -24,7 +24,7 @@ func BenchmarkBuild(b *testing.B) {
 		b.Run(fmt.Sprintf("%d_ids", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				msg, err := c.MessageJSON(in)
+				msg, err := c.messageJSON(in)
 				if err != nil {
 					b.Fatal(err)
 				}

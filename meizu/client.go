@@ -1,11 +1,15 @@
 package meizu
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
+
+	"github.com/offlinepush/push/internal/client"
 
 	"github.com/offlinepush/push"
 	"github.com/offlinepush/push/internal/batch"
@@ -111,13 +115,20 @@ func (c Config) GoString() string { return c.String() }
 func (c Config) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String()) }
 
 // Client sends to one Meizu certificate. It is safe for concurrent use.
+// Like every vendor client it has Vendor, and String, GoString and Format
+// methods that never print a secret.
 type Client struct {
+	base    // Vendor, String, GoString, Format: never a secret
 	cfg     Config
 	opts    settings.Settings
 	http    *transport.Client
 	guard   *batch.Guard // trusts dead-token verdicts only when the vendor proves them
 	sendURL string
 }
+
+type base = client.Base
+
+var _ push.DryRunner = (*Client)(nil)
 
 // New validates cfg and builds a client. It does no I/O.
 func New(cfg Config, opts ...push.Option) (*Client, error) {
@@ -154,7 +165,7 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	hc.Redact(cfg.AppSecret) // an answer quoting the request never carries them on
 	// What a client whose every token is "invalid" should check.
 	guard := batch.NewGuard(v, o.MisconfigGuard, "Config.AppID: the app the pushIds were registered with, and Config.Host: China or overseas")
-	return &Client{cfg: cfg, opts: o, http: hc, guard: guard, sendURL: cfg.Host + SendPath}, nil
+	return &Client{base: client.Named(v, "meizu.Client{AppID:"+cfg.AppID+"}"), cfg: cfg, opts: o, http: hc, guard: guard, sendURL: cfg.Host + SendPath}, nil
 }
 
 func digits(s string) bool {
@@ -166,24 +177,28 @@ func digits(s string) bool {
 	return s != ""
 }
 
-// Vendor returns push.Meizu.
-func (c *Client) Vendor() push.Vendor { return push.Meizu }
-
-// String describes the client without secrets.
-func (c *Client) String() string { return "meizu.Client{AppID:" + c.cfg.AppID + "}" }
-
-// GoString keeps %#v from printing the secrets the client holds.
-func (c *Client) GoString() string { return c.String() }
-
-// Format describes the client without secrets under every verb.
-func (c *Client) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String()) }
-
 // Push sends info to every pushId: batches of up to 100, sent concurrently.
 // Meizu cannot deduplicate a request, so a send that may have reached Meizu
 // is not retried; its outcome has VendorError.PossiblyDelivered set.
 func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ...string) (*push.Result, error) {
-	plan := batch.Plan{Vendor: push.Meizu, Size: MaxTokens, Parallel: c.http.Concurrency(), Guard: c.guard, Check: checkPushID}
-	return batch.Push(ctx, plan, info, tokens, c.MessageJSON, c.send)
+	return batch.Push(ctx, c.plan(), info, tokens, c.messageJSON, c.send)
+}
+
+// DryRun returns the requests Push would send, sending nothing (push.DryRunner).
+func (c *Client) DryRun(info *push.OfflinePushInfo, tokens ...string) (*push.Preview, error) {
+	return batch.DryRun(c.plan(), info, tokens, c.messageJSON, func(msg string, pushIDs []string) []push.Request {
+		r := c.http.Show(c.request(msg, pushIDs), pushIDs)
+		// The signature is masked like a credential: with it anyone could
+		// replay this exact request. sign is the body's last field.
+		if i := bytes.LastIndex(r.Body, []byte("&sign=")); i >= 0 {
+			r.Body = append(r.Body[:i+len("&sign=")], url.QueryEscape(transport.Unfetched)...)
+		}
+		return []push.Request{r}
+	})
+}
+
+func (c *Client) plan() batch.Plan {
+	return batch.Plan{Vendor: push.Meizu, Size: MaxTokens, Parallel: c.http.Concurrency(), Guard: c.guard, Check: checkPushID}
 }
 
 // checkPushID rejects a pushId that would split in two in the comma-joined

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 
 	"github.com/offlinepush/push"
 	"github.com/offlinepush/push/meizu"
@@ -50,35 +49,29 @@ func Example() {
 	// pushid-muted kept, notifications off: meizu: notifications disabled for this token (HTTP 200, code 110010): notifications switched off on the device; token kept
 }
 
-// The messageJson of a chat message that opens a URL: the exact text that
-// is signed and sent.
-func ExampleClient_MessageJSON() {
+// DryRun shows the exact request a Push would send, and sends nothing: the
+// messageJson, which is signed and sent as it is; the signature is masked.
+func ExampleClient_DryRun() {
 	c, err := meizu.New(meizu.Config{AppID: "100999", AppSecret: "test_app_secret"})
 	if err != nil {
 		panic(err)
 	}
-	msg, err := c.MessageJSON(&push.OfflinePushInfo{
+	pv, err := c.DryRun(&push.OfflinePushInfo{
 		Title: "Title",
 		Desc:  "Body",
 		Ext:   `{"k":"v"}`,
 		Click: push.ClickAction{Kind: push.ClickOpenURL, URL: "https://example.com/x"},
-	})
+	}, "pushid-1", "pushid-2")
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(msg)
+	fmt.Println(pv.Requests[0])
 	// Output:
-	// {"noticeBarInfo":{"noticeMsgType":1,"noticeBarType":0,"title":"Title","content":"Body"},"clickTypeInfo":{"clickType":2,"url":"https://example.com/x","parameters":{"ext":"{\"k\":\"v\"}"}},"pushTimeInfo":{"offLine":1,"validTime":24}}
-}
-
-// Meizu's own signature example.
-func ExampleSign() {
-	sign := meizu.Sign(url.Values{
-		"appId":       {"10000"},
-		"pushIds":     {"RA50c6348036344485d01776773577c64740465480a6b"},
-		"messageJson": {`{"title":"title","content":"content","pushTimeInfo":{"offLine":1,"validTime":24}}`},
-	}, "<APP_SECRET>")
-	fmt.Println(sign)
-	// Output:
-	// ac076ff25d9900015a681cb5172aa53b
+	// POST https://server-api-push.meizu.com/garcia/api/server/push/varnished/pushByPushId
+	// Content-Type: application/x-www-form-urlencoded;charset=UTF-8
+	//
+	// appId = 100999
+	// messageJson = {"noticeBarInfo":{"noticeMsgType":1,"noticeBarType":0,"title":"Title","content":"Body"},"clickTypeInfo":{"clickType":2,"url":"https://example.com/x","parameters":{"ext":"{\"k\":\"v\"}"}},"pushTimeInfo":{"offLine":1,"validTime":24}}
+	// pushIds = pushid-1,pushid-2
+	// sign = <redacted>
 }

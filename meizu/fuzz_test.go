@@ -100,7 +100,7 @@ func TestRequestEqualsForm(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		msg, _ := c.MessageJSON(info)
+		msg, _ := c.messageJSON(info)
 		if got := string(c.request(msg, ids).Body); got != want.Encode() {
 			t.Fatalf("request body\n%s\nwant\n%s", got, want.Encode())
 		}

@@ -13,18 +13,18 @@ import (
 	"github.com/offlinepush/push/internal/wire"
 )
 
-// Message is the messageJson of a notification. Field order follows Meizu's
+// message is the messageJson of a notification. Field order follows Meizu's
 // documentation; numbers are ints (the HTTP doc's form; the Java SDK sends
 // booleans for the on/off flags, and the sign covers whichever text is sent).
-type Message struct {
-	NoticeBarInfo NoticeBarInfo `json:"noticeBarInfo"`
-	ClickTypeInfo ClickTypeInfo `json:"clickTypeInfo"`
-	PushTimeInfo  PushTimeInfo  `json:"pushTimeInfo"`
-	AdvanceInfo   *AdvanceInfo  `json:"advanceInfo,omitempty"`
+type message struct {
+	NoticeBarInfo noticeBarInfo `json:"noticeBarInfo"`
+	ClickTypeInfo clickTypeInfo `json:"clickTypeInfo"`
+	PushTimeInfo  pushTimeInfo  `json:"pushTimeInfo"`
+	AdvanceInfo   *advanceInfo  `json:"advanceInfo,omitempty"`
 }
 
-// NoticeBarInfo is the notification itself.
-type NoticeBarInfo struct {
+// noticeBarInfo is the notification itself.
+type noticeBarInfo struct {
 	NoticeMsgType int    `json:"noticeMsgType"` // 0 公信, 1 私信
 	NoticeBarType int    `json:"noticeBarType"` // 0 standard
 	Title         string `json:"title"`         // 1..32 characters
@@ -39,8 +39,8 @@ const (
 	ClickTypeURL      = 2 // url = a URI or H5 page
 )
 
-// ClickTypeInfo is the tap action, and Parameters the passthrough data.
-type ClickTypeInfo struct {
+// clickTypeInfo is the tap action, and Parameters the passthrough data.
+type clickTypeInfo struct {
 	ClickType int    `json:"clickType"`
 	URL       string `json:"url,omitempty"`
 	Activity  string `json:"activity,omitempty"`
@@ -50,22 +50,22 @@ type ClickTypeInfo struct {
 	Parameters map[string]string `json:"parameters,omitempty"`
 }
 
-// PushTimeInfo keeps the message for an offline device.
-type PushTimeInfo struct {
+// pushTimeInfo keeps the message for an offline device.
+type pushTimeInfo struct {
 	OffLine   int `json:"offLine"`   // 1: keep for offline devices
 	ValidTime int `json:"validTime"` // hours, 1..72
 }
 
-// AdvanceInfo carries the collapse key. Every other field in it is optional
+// advanceInfo carries the collapse key. Every other field in it is optional
 // and Meizu's defaults (heads-up, clearable, vibrate, lights, sound) are
 // what an IM message wants, so only notifyKey is sent.
-type AdvanceInfo struct {
+type advanceInfo struct {
 	NotifyKey string `json:"notifyKey,omitempty"`
 }
 
-// Message maps info onto Meizu's messageJson. It is exported so tools can
+// build maps info onto Meizu's messageJson. It is exported so tools can
 // show the wire request (dry run).
-func (c *Client) Message(info *push.OfflinePushInfo) (*Message, error) {
+func (c *Client) build(info *push.OfflinePushInfo) (*message, error) {
 	v := push.Meizu
 	title, content, err := shape.Texts(v, info, shape.Limits{Title: MaxTitle, Desc: MaxContent, Unit: payload.UTF16}, c.opts)
 	if err != nil {
@@ -78,54 +78,54 @@ func (c *Client) Message(info *push.OfflinePushInfo) (*Message, error) {
 	if info.Ext != "" {
 		click.Parameters = map[string]string{payload.ExtKey: info.Ext}
 	}
-	m := &Message{
-		NoticeBarInfo: NoticeBarInfo{NoticeMsgType: c.cfg.NoticeMsgType.wire(), Title: title, Content: content},
+	m := &message{
+		NoticeBarInfo: noticeBarInfo{NoticeMsgType: c.cfg.NoticeMsgType.wire(), Title: title, Content: content},
 		ClickTypeInfo: click,
-		PushTimeInfo:  PushTimeInfo{OffLine: 1, ValidTime: validTime(info.TTL, c.cfg.TTL)},
+		PushTimeInfo:  pushTimeInfo{OffLine: 1, ValidTime: validTime(info.TTL, c.cfg.TTL)},
 	}
 	if info.CollapseID != "" {
-		m.AdvanceInfo = &AdvanceInfo{NotifyKey: notifyKey(info.CollapseID)}
+		m.AdvanceInfo = &advanceInfo{NotifyKey: notifyKey(info.CollapseID)}
 	}
 	return m, nil
 }
 
-// MessageJSON returns the compact messageJson text for info: the exact
+// messageJSON returns the compact messageJson text for info: the exact
 // bytes that are both signed and sent.
-func (c *Client) MessageJSON(info *push.OfflinePushInfo) (string, error) {
-	m, err := c.Message(info)
+func (c *Client) messageJSON(info *push.OfflinePushInfo) (string, error) {
+	m, err := c.build(info)
 	if err != nil {
 		return "", err
 	}
-	return m.JSON(), nil
+	return m.json(), nil
 }
 
-// JSON returns m as compact JSON. HTML characters are left as they are (as
+// json returns m as compact json. HTML characters are left as they are (as
 // the Java SDK writes them), so a URL reads the same on the wire.
-func (m *Message) JSON() string {
+func (m *message) json() string {
 	b, _ := wire.JSON(m) // structs of strings and ints cannot fail
 	return string(b)
 }
 
 // clickInfo maps a resolved click action onto clickTypeInfo.
-func clickInfo(click push.ClickAction) (ClickTypeInfo, error) {
+func clickInfo(click push.ClickAction) (clickTypeInfo, error) {
 	v := push.Meizu
 	switch click.Kind {
 	case push.ClickOpenURL:
 		if len(click.URL) > MaxClickTarget {
-			return ClickTypeInfo{}, reject.Message(v, "Click.URL", fmt.Sprintf("is %d bytes; Meizu allows %d", len(click.URL), MaxClickTarget))
+			return clickTypeInfo{}, reject.Message(v, "Click.URL", fmt.Sprintf("is %d bytes; Meizu allows %d", len(click.URL), MaxClickTarget))
 		}
-		return ClickTypeInfo{ClickType: ClickTypeURL, URL: click.URL}, nil
+		return clickTypeInfo{ClickType: ClickTypeURL, URL: click.URL}, nil
 	case push.ClickOpenPage:
 		act, err := shape.PageActivity(v, click)
 		if err != nil {
-			return ClickTypeInfo{}, meizuField(err)
+			return clickTypeInfo{}, meizuField(err)
 		}
 		if len(act) > MaxClickTarget {
-			return ClickTypeInfo{}, reject.Message(v, "Click.Activity", fmt.Sprintf("is %d bytes; Meizu allows %d", len(act), MaxClickTarget))
+			return clickTypeInfo{}, reject.Message(v, "Click.Activity", fmt.Sprintf("is %d bytes; Meizu allows %d", len(act), MaxClickTarget))
 		}
-		return ClickTypeInfo{ClickType: ClickTypeActivity, Activity: act}, nil
+		return clickTypeInfo{ClickType: ClickTypeActivity, Activity: act}, nil
 	}
-	return ClickTypeInfo{ClickType: ClickTypeOpenApp}, nil
+	return clickTypeInfo{ClickType: ClickTypeOpenApp}, nil
 }
 
 // meizuField restates a vendor-neutral field error as Meizu's.
