@@ -16,10 +16,12 @@ type Splice struct {
 	head, tail []byte
 }
 
-// Hole is the placeholder token to encode the wire struct with: a string
-// (or a one-element list) set where the tokens go. It is random per
+// Hole returns the placeholder token to encode the wire struct with: a
+// string (or a one-element list) set where the tokens go. It is random per
 // process, so no message text can imitate it.
-var Hole = func() string {
+func Hole() string { return hole }
+
+var hole = func() string {
 	b := make([]byte, 16)
 	rand.Read(b)
 	return "splice-" + hex.EncodeToString(b)
@@ -29,7 +31,7 @@ var Hole = func() string {
 // the hole. ok is false when Hole does not appear exactly once (the caller
 // then encodes each batch in full).
 func NewSplice(encoded []byte) (s Splice, ok bool) {
-	q := []byte(`"` + Hole + `"`)
+	q := []byte(`"` + hole + `"`)
 	i := bytes.Index(encoded, q)
 	if i < 0 || bytes.Count(encoded, q) != 1 {
 		return Splice{}, false

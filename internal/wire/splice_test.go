@@ -20,8 +20,8 @@ func TestSpliceEqualsEncoding(t *testing.T) {
 		tokens []string
 		want   func(toks []string) body
 	}{
-		{"list", body{Title: "a&b", Tokens: []string{Hole}}, []string{"t1", "t<2>"}, func(toks []string) body { return body{Title: "a&b", Tokens: toks} }},
-		{"one", body{Title: "x", One: Hole}, []string{"only"}, func(toks []string) body { return body{Title: "x", One: toks[0]} }},
+		{"list", body{Title: "a&b", Tokens: []string{Hole()}}, []string{"t1", "t<2>"}, func(toks []string) body { return body{Title: "a&b", Tokens: toks} }},
+		{"one", body{Title: "x", One: Hole()}, []string{"only"}, func(toks []string) body { return body{Title: "x", One: toks[0]} }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			enc, err := JSON(tc.hole)
@@ -38,7 +38,7 @@ func TestSpliceEqualsEncoding(t *testing.T) {
 }
 
 func TestSpliceRefusesAmbiguousHole(t *testing.T) {
-	enc, _ := JSON([]string{Hole, Hole})
+	enc, _ := JSON([]string{Hole(), Hole()})
 	_, ok := NewSplice(enc)
 	assert.False(t, ok, "two holes")
 	_, ok = NewSplice([]byte(`{"token":"x"}`))
@@ -60,7 +60,7 @@ func BenchmarkSplice1000(b *testing.B) {
 	enc, _ := JSON(struct {
 		Title  string   `json:"title"`
 		Tokens []string `json:"token"`
-	}{"Alice", []string{Hole}})
+	}{"Alice", []string{Hole()}})
 	s, _ := NewSplice(enc)
 	tokens := make([]string, 1000)
 	for i := range tokens {
