@@ -32,9 +32,11 @@ type Preview struct {
 }
 
 // A Request is one HTTP request as it goes over the wire, with its
-// credentials masked: an access token, a JWT or an app secret, in a header
-// or in the body, reads "<redacted>" (a dry run fetches no access token,
-// so there is none to show). Everything else is byte for byte what is sent.
+// credentials masked: an access token, a JWT, an app secret or a request
+// signature, in a header or in the body, reads "<redacted>" (a dry run
+// fetches no access token, so there is none to show, and a signature would
+// let anyone replay the request). Everything else is byte for byte what is
+// sent.
 type Request struct {
 	Method string
 	URL    string // absolute, host included (push.WithEndpoint applied)
