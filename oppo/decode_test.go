@@ -14,6 +14,7 @@ import (
 	"github.com/offlinepush/push/internal/auth"
 	"github.com/offlinepush/push/internal/transport"
 	"github.com/offlinepush/push/internal/wire"
+	"github.com/offlinepush/push/internal/wire/wiretest"
 )
 
 func TestCodeClasses(t *testing.T) {
@@ -220,6 +221,15 @@ func TestEncodeMatchesMessage(t *testing.T) {
 	assert.Equal(t, UnicastPath, path)
 	assert.Equal(t, "message", key)
 	want, _ = wire.JSON(message{2, toks[0], n})
+	assert.Equal(t, string(want), string(val))
+
+	// Every field, set by reflection: the splice is the struct's own encoding.
+	var f notification
+	wiretest.Fill(&f)
+	e, err = encodedOf(&f)
+	require.NoError(t, err)
+	_, _, val = encode(e, toks)
+	want, _ = wire.JSON([]message{{2, toks[0], &f}, {2, toks[1], &f}, {2, toks[2], &f}})
 	assert.Equal(t, string(want), string(val))
 
 	// A text holding the hole cannot be spliced: each message is encoded in full.
