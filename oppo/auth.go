@@ -13,9 +13,9 @@ import (
 	"github.com/offlinepush/push/internal/transport"
 )
 
-// Sign returns the auth signature: lowercase hex SHA-256 of appKey,
+// sign returns the auth signature: lowercase hex SHA-256 of appKey,
 // timestamp (decimal milliseconds, as sent) and masterSecret, concatenated.
-func Sign(appKey, timestamp, masterSecret string) string {
+func sign(appKey, timestamp, masterSecret string) string {
 	sum := sha256.Sum256([]byte(appKey + timestamp + masterSecret))
 	return hex.EncodeToString(sum[:])
 }
@@ -35,7 +35,7 @@ func (c *Client) fetchToken(ctx context.Context) (*oauth2.Token, error) {
 	form := url.Values{
 		"app_key":   {c.cfg.AppKey},
 		"timestamp": {ts},
-		"sign":      {Sign(c.cfg.AppKey, ts, c.cfg.MasterSecret)},
+		"sign":      {sign(c.cfg.AppKey, ts, c.cfg.MasterSecret)},
 	}
 	resp, err := c.http.Do(ctx, &transport.Request{
 		URL:        c.cfg.Host + AuthPath,

@@ -10,6 +10,7 @@ import (
 	"github.com/offlinepush/push"
 	"github.com/offlinepush/push/internal/auth"
 	"github.com/offlinepush/push/internal/batch"
+	"github.com/offlinepush/push/internal/client"
 	"github.com/offlinepush/push/internal/form"
 	"github.com/offlinepush/push/internal/reject"
 	"github.com/offlinepush/push/internal/secret"
@@ -116,7 +117,10 @@ func (c Config) GoString() string { return c.String() }
 func (c Config) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String()) }
 
 // Client sends to one OPPO certificate. It is safe for concurrent use.
+// Like every vendor client it has Vendor, and String, GoString and Format
+// methods that never print a secret.
 type Client struct {
+	base   // Vendor, String, GoString, Format: never a secret
 	cfg    Config
 	opts   settings.Settings
 	http   *transport.Client
@@ -124,6 +128,10 @@ type Client struct {
 	tokens *auth.Cache
 	now    func() time.Time
 }
+
+type base = client.Base
+
+var _ push.DryRunner = (*Client)(nil)
 
 // New validates cfg and builds a client. It does no I/O: the first Push
 // fetches the auth token.
@@ -169,7 +177,7 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	}
 	hc.Redact(cfg.MasterSecret) // an answer quoting the request never carries them on
 
-	c := &Client{cfg: cfg, opts: o, http: hc, now: time.Now}
+	c := &Client{base: client.Named(v, "oppo.Client{AppKey:"+cfg.AppKey+"}"), cfg: cfg, opts: o, http: hc, now: time.Now}
 	c.tokens = auth.For(o, "oppo/"+cfg.AppKey, auth.SourceFunc(c.fetchToken), TokenRefreshEarly)
 	// What a client whose every token is "invalid" should check.
 	c.guard = batch.NewGuard(v, o.MisconfigGuard, "Config.AppKey, Config.Host (China or overseas) and that the regIds belong to this app")
@@ -185,9 +193,6 @@ func isCategory(s string) bool {
 	return s != ""
 }
 
-// Vendor returns push.OPPO.
-func (c *Client) Vendor() push.Vendor { return push.OPPO }
-
 // Authenticate gets an access token (from the cache, or fetched now), to
 // check the credentials without sending a message (pushctl check --auth).
 func (c *Client) Authenticate(ctx context.Context) error {
@@ -195,52 +200,66 @@ func (c *Client) Authenticate(ctx context.Context) error {
 	return err
 }
 
-// String describes the client without secrets.
-func (c *Client) String() string { return "oppo.Client{AppKey:" + c.cfg.AppKey + "}" }
-
-// GoString keeps %#v from printing the secrets the client holds.
-func (c *Client) GoString() string { return c.String() }
-
-// Format describes the client without secrets under every verb.
-func (c *Client) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String()) }
-
 // Push sends info to every regId: one device through unicast, more through
 // unicast_batch in requests of up to 1000, sent concurrently.
 func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ...string) (*push.Result, error) {
-	plan := batch.Plan{Vendor: push.OPPO, Size: MaxTokens, Parallel: c.http.Concurrency(), Guard: c.guard}
-	return batch.Push(ctx, plan, info, tokens, c.notificationJSON, c.send)
+	return batch.Push(ctx, c.plan(), info, tokens, c.build, c.send)
 }
 
-func (c *Client) send(ctx context.Context, notification []byte, regIDs []string) []push.Outcome {
-	path, key, val := encode(notification, regIDs)
-	isBatch, busyCheck := path == BatchPath, unicastBusy
-	if isBatch {
-		busyCheck = batchBusy
-	}
-	// Escaped once, copied once per attempt: a batch body repeats the
-	// notification for every regId, hundreds of kilobytes.
-	tail := form.AppendEscaped(append(make([]byte, 0, len(val)*3/2+len(key)+2), '&'), key)
-	tail = form.AppendEscaped(append(tail, '='), val)
+// DryRun returns the requests Push would send, sending nothing (push.DryRunner).
+// The auth_token form field and header read "<redacted>": no token is fetched.
+func (c *Client) DryRun(info *push.OfflinePushInfo, tokens ...string) (*push.Preview, error) {
+	return batch.DryRun(c.plan(), info, tokens, c.build, func(e encoded, regIDs []string) []push.Request {
+		path, tail := formOf(e, regIDs)
+		return []push.Request{c.http.Show(c.request(path, tail, transport.Unfetched), regIDs)}
+	})
+}
+
+func (c *Client) plan() batch.Plan {
+	return batch.Plan{Vendor: push.OPPO, Size: MaxTokens, Parallel: c.http.Concurrency(), Guard: c.guard}
+}
+
+func (c *Client) send(ctx context.Context, e encoded, regIDs []string) []push.Outcome {
+	path, tail := formOf(e, regIDs)
 	out, err := auth.Do(ctx, c.tokens, func(ctx context.Context, token string) ([]push.Outcome, error) {
-		resp, err := c.http.Do(ctx, &transport.Request{
-			URL: c.cfg.Host + path,
-			// The token goes in the form field, as the SDK and the current
-			// doc do; the PDF's header is sent too (open question §5.1).
-			Header: map[string][]string{
-				"Content-Type": {"application/x-www-form-urlencoded;charset=UTF-8"},
-				"auth_token":   {token},
-			},
-			Body:       append(form.AppendEscaped(append(make([]byte, 0, len(token)*3+len(tail)+11), "auth_token="...), token), tail...),
-			Idempotent: true, // app_message_id: OPPO shows a repeat once
-			Busy:       busyCheck,
-		})
+		resp, err := c.http.Do(ctx, c.request(path, tail, token))
 		if err != nil {
 			return nil, err
 		}
-		return decode(resp, regIDs, isBatch)
+		return decode(resp, regIDs, path == BatchPath)
 	})
 	if err != nil {
 		return batch.All(regIDs, "", err)
 	}
 	return out
+}
+
+// formOf is the form of one batch without auth_token: its path and the
+// escaped "&key=value" that follows the token. It is escaped once, and
+// copied once per attempt: a batch body repeats the notification for every
+// regId, hundreds of kilobytes.
+func formOf(e encoded, regIDs []string) (path string, tail []byte) {
+	path, key, val := encode(e, regIDs)
+	tail = form.AppendEscaped(append(make([]byte, 0, len(val)*3/2+len(key)+2), '&'), key)
+	return path, form.AppendEscaped(append(tail, '='), val)
+}
+
+// request is the send request of one batch, authenticated by token.
+func (c *Client) request(path string, tail []byte, token string) *transport.Request {
+	busy := unicastBusy
+	if path == BatchPath {
+		busy = batchBusy
+	}
+	return &transport.Request{
+		URL: c.cfg.Host + path,
+		// The token goes in the form field, as the SDK and the current
+		// doc do; the PDF's header is sent too (open question §5.1).
+		Header: map[string][]string{
+			"Content-Type": {"application/x-www-form-urlencoded;charset=UTF-8"},
+			"auth_token":   {token},
+		},
+		Body:       append(form.AppendEscaped(append(make([]byte, 0, len(token)*3+len(tail)+11), "auth_token="...), token), tail...),
+		Idempotent: true, // app_message_id: OPPO shows a repeat once
+		Busy:       busy,
+	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/offlinepush/push/internal/auth"
 	"github.com/offlinepush/push/internal/transport"
 	"github.com/offlinepush/push/internal/wire"
+	"github.com/offlinepush/push/internal/wire/wiretest"
 )
 
 func TestCodeClasses(t *testing.T) {
@@ -177,11 +178,11 @@ func BenchmarkBuild(b *testing.B) {
 		b.Run(fmt.Sprintf("tokens=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				nj, err := c.notificationJSON(info)
+				e, err := c.build(info)
 				if err != nil {
 					b.Fatal(err)
 				}
-				_, _, val := encode(nj, toks)
+				_, _, val := encode(e, toks)
 				if len(val) == 0 {
 					b.Fatal("empty")
 				}
@@ -190,32 +191,54 @@ func BenchmarkBuild(b *testing.B) {
 	}
 }
 
-func TestAppendString(t *testing.T) {
+// A regId spliced into the message is a JSON string that reads back as it
+// was given, whatever its bytes.
+func TestAppendRegID(t *testing.T) {
+	e, err := encodedOf(&notification{Title: "T", Content: "C", ChannelID: "im", AppMessageID: "k"})
+	require.NoError(t, err)
 	for _, s := range []string{"", "CN_0123abc", `a"b`, `a\b`, "a\nb", "标", "a<b>&", "\x7f"} {
-		got := appendString(nil, s)
-		var back string
+		got := e.appendMessage(nil, s)
+		var back message
 		require.NoError(t, json.Unmarshal(got, &back), string(got))
-		assert.Equal(t, s, back)
+		assert.Equal(t, s, back.TargetValue)
 	}
 }
 
-// The spliced request JSON is exactly the JSON of the Message structs.
+// The spliced request JSON is exactly the JSON of the message structs.
 func TestEncodeMatchesMessage(t *testing.T) {
-	n := &Notification{Title: "T", Content: "C", ChannelID: "im", AppMessageID: "k", ActionParameters: `{"ext":"<&>"}`}
-	nj, err := wire.JSON(n)
+	n := &notification{Title: "T", Content: "C", ChannelID: "im", AppMessageID: "k", ActionParameters: `{"ext":"<&>"}`}
+	e, err := encodedOf(n)
 	require.NoError(t, err)
-	toks := []string{"CN_a", `odd"token`}
-	path, key, val := encode(nj, toks)
+	toks := []string{"CN_a", `odd"token`, "a<b>&"}
+	path, key, val := encode(e, toks)
 	assert.Equal(t, BatchPath, path)
 	assert.Equal(t, "messages", key)
-	want, err := wire.JSON([]Message{{2, toks[0], n}, {2, toks[1], n}})
+	want, err := wire.JSON([]message{{2, toks[0], n}, {2, toks[1], n}, {2, toks[2], n}})
 	require.NoError(t, err)
 	assert.Equal(t, string(want), string(val))
 
-	path, key, val = encode(nj, toks[:1])
+	path, key, val = encode(e, toks[:1])
 	assert.Equal(t, UnicastPath, path)
 	assert.Equal(t, "message", key)
-	want, _ = wire.JSON(Message{2, toks[0], n})
+	want, _ = wire.JSON(message{2, toks[0], n})
+	assert.Equal(t, string(want), string(val))
+
+	// Every field, set by reflection: the splice is the struct's own encoding.
+	var f notification
+	wiretest.Fill(&f)
+	e, err = encodedOf(&f)
+	require.NoError(t, err)
+	_, _, val = encode(e, toks)
+	want, _ = wire.JSON([]message{{2, toks[0], &f}, {2, toks[1], &f}, {2, toks[2], &f}})
+	assert.Equal(t, string(want), string(val))
+
+	// A text holding the hole cannot be spliced: each message is encoded in full.
+	h := *n
+	h.Title = wire.Hole()
+	e, err = encodedOf(&h)
+	require.NoError(t, err)
+	_, _, val = encode(e, toks)
+	want, _ = wire.JSON([]message{{2, toks[0], &h}, {2, toks[1], &h}, {2, toks[2], &h}})
 	assert.Equal(t, string(want), string(val))
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 
 	"github.com/offlinepush/push"
 	"github.com/offlinepush/push/oppo"
@@ -50,10 +51,15 @@ func Example() {
 	// CN_uninstalled is dead: delete it
 }
 
-// Show the request a push would send, without sending it (a dry run).
-func ExampleClient_Form() {
-	c, _ := oppo.New(oppo.Config{AppKey: "k", MasterSecret: "s", ChannelID: "im_private"})
-	path, form, err := c.Form(&push.OfflinePushInfo{
+// DryRun shows the exact request a Push would send, and sends nothing:
+// the auth_token is not fetched, so it reads <redacted>.
+func ExampleClient_DryRun() {
+	c, err := oppo.New(oppo.Config{AppKey: "k", MasterSecret: "s", ChannelID: "im_private"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	pv, err := c.DryRun(&push.OfflinePushInfo{
 		Title: "Alice", Desc: "See you at 8?", Ext: `{"chat":"alice"}`, ID: "msg-1",
 		Click: push.ClickAction{Kind: push.ClickOpenPage, Activity: "com.example.chat.ChatActivity"},
 	}, "CN_phone")
@@ -61,14 +67,13 @@ func ExampleClient_Form() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(path)
+	r := pv.Requests[0]
+	fmt.Println(r.Method, r.URL)
+	form, _ := url.ParseQuery(string(r.Body))
+	fmt.Println("auth_token:", form.Get("auth_token"))
 	fmt.Println(form.Get("message"))
 	// Output:
-	// /server/v1/message/notification/unicast
+	// POST https://api.push.oppomobile.com/server/v1/message/notification/unicast
+	// auth_token: <redacted>
 	// {"target_type":2,"target_value":"CN_phone","notification":{"title":"Alice","content":"See you at 8?","click_action_type":4,"click_action_activity":"com.example.chat.ChatActivity","action_parameters":"{\"ext\":\"{\\\"chat\\\":\\\"alice\\\"}\"}","channel_id":"im_private","category":"IM","notify_level":2,"app_message_id":"3a0de37932e8b19746f20b22414f862f"}}
-}
-
-func ExampleSign() {
-	fmt.Println(oppo.Sign("test_app_key", "1700000000000", "test_master_secret"))
-	// Output: d61a890492565252919d3d1f4b98e10ca587a5cca420362ba187590e7ff1437c
 }

@@ -1,10 +1,8 @@
 package oppo
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 
 	"github.com/offlinepush/push"
 	"github.com/offlinepush/push/internal/ids"
@@ -14,18 +12,18 @@ import (
 	"github.com/offlinepush/push/internal/wire"
 )
 
-// Message is one element of a send: the target device and its notification
+// message is one element of a send: the target device and its notification
 // (the JSON of the unicast "message" field, or one element of the
 // unicast_batch "messages" array).
-type Message struct {
+type message struct {
 	TargetType   int           `json:"target_type"`  // 2: registration_id
 	TargetValue  string        `json:"target_value"` // the regId
-	Notification *Notification `json:"notification"`
+	Notification *notification `json:"notification"`
 }
 
-// Notification is OPPO's notification object, snake_case as the official
+// notification is OPPO's notification object, snake_case as the official
 // SDK sends it (the web doc's camelCase sample is UNVERIFIED).
-type Notification struct {
+type notification struct {
 	Title               string `json:"title"`
 	Content             string `json:"content"`
 	ClickActionType     int    `json:"click_action_type"` // 0 app, 2 URL, 4 Activity class
@@ -54,16 +52,15 @@ const (
 // (UNVERIFIED); 32 hex characters is as long as a UUID without dashes.
 const appMessageIDLen = 32
 
-// Notification maps info onto OPPO's notification object. It is exported so
-// tools can show the wire request (dry run). With info.ID empty the
-// app_message_id is random, so two calls differ.
-func (c *Client) Notification(info *push.OfflinePushInfo) (*Notification, error) {
+// notification maps info onto OPPO's notification object. With info.ID
+// empty the app_message_id is random, so two calls differ.
+func (c *Client) notification(info *push.OfflinePushInfo) (*notification, error) {
 	v := push.OPPO
 	title, content, err := shape.Texts(v, info, shape.Limits{Title: MaxTitle, Desc: MaxContent, Unit: payload.UTF16}, c.opts)
 	if err != nil {
 		return nil, err
 	}
-	n := &Notification{
+	n := &notification{
 		Title:     title,
 		Content:   content,
 		ChannelID: c.cfg.ChannelID,
@@ -125,71 +122,58 @@ func (c *Client) Notification(info *push.OfflinePushInfo) (*Notification, error)
 	return n, nil
 }
 
-// Form returns the path and form body of the request that sends info to
-// tokens (1 to MaxTokens of them), without auth_token. It is exported so
-// tools can show the wire request (dry run).
-func (c *Client) Form(info *push.OfflinePushInfo, tokens ...string) (path string, form url.Values, err error) {
-	if len(tokens) == 0 || len(tokens) > MaxTokens {
-		return "", nil, reject.Message(push.OPPO, "tokens", fmt.Sprintf("must number 1 to %d per request", MaxTokens))
-	}
-	nj, err := c.notificationJSON(info)
-	if err != nil {
-		return "", nil, err
-	}
-	path, key, val := encode(nj, tokens)
-	return path, url.Values{key: {string(val)}}, nil
+// encoded is the message of a Push, mapped and encoded once: one device's
+// message with wire.Hole() as its regId, which each device of the Push gets
+// with its own regId spliced in. A batch body repeats it for every regId.
+type encoded struct {
+	one wire.Splice
+	n   *notification // the fallback when the text holds the hole (never in practice)
+	ok  bool
 }
 
-// notificationJSON maps info and encodes the notification once, without
-// HTML escaping so that URLs read as sent: every device's message carries
-// these bytes.
-func (c *Client) notificationJSON(info *push.OfflinePushInfo) ([]byte, error) {
-	n, err := c.Notification(info)
+// build maps info and encodes the message once, without HTML escaping so
+// that URLs read as sent. DryRun shows what it builds.
+func (c *Client) build(info *push.OfflinePushInfo) (encoded, error) {
+	n, err := c.notification(info)
 	if err != nil {
-		return nil, err
+		return encoded{}, err
 	}
-	b, err := wire.JSON(n)
-	if err != nil {
-		return nil, reject.Message(push.OPPO, "notification", "cannot be encoded: "+err.Error())
-	}
-	return b, nil
+	return encodedOf(n)
 }
 
-// encode builds the JSON of one request from the notification's JSON
-// (shared by every device, encoded once per Push): the path, the form key
-// and its value.
-func encode(notification []byte, tokens []string) (path, key string, val []byte) {
-	one := func(b []byte, token string) []byte {
-		b = append(b, `{"target_type":2,"target_value":`...)
-		b = appendString(b, token)
-		b = append(b, `,"notification":`...)
-		b = append(b, notification...)
-		return append(b, '}')
+// encodedOf encodes n once, in a message to wire.Hole().
+func encodedOf(n *notification) (encoded, error) {
+	b, err := wire.JSON(message{TargetType: 2, TargetValue: wire.Hole(), Notification: n})
+	if err != nil {
+		return encoded{}, reject.Message(push.OPPO, "notification", "cannot be encoded: "+err.Error())
 	}
+	e := encoded{n: n}
+	e.one, e.ok = wire.NewSplice(b)
+	return e, nil
+}
+
+// appendMessage appends the message to regID.
+func (e encoded) appendMessage(b []byte, regID string) []byte {
+	if e.ok {
+		return e.one.Append(b, regID)
+	}
+	j, _ := wire.JSON(message{TargetType: 2, TargetValue: regID, Notification: e.n})
+	return append(b, j...)
+}
+
+// encode builds the JSON of one request: the path, the form key and its
+// value (one message through unicast, an array through unicast_batch).
+func encode(e encoded, tokens []string) (path, key string, val []byte) {
 	if len(tokens) == 1 {
-		return UnicastPath, "message", one(make([]byte, 0, len(notification)+96), tokens[0])
+		return UnicastPath, "message", e.appendMessage(make([]byte, 0, e.one.Len()+len(tokens[0])+2), tokens[0])
 	}
-	b := make([]byte, 0, len(tokens)*(len(notification)+96))
+	b := make([]byte, 0, len(tokens)*(e.one.Len()+48)+2) // a regId is about 35 bytes
 	b = append(b, '[')
 	for i, t := range tokens {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = one(b, t)
+		b = e.appendMessage(b, t)
 	}
 	return BatchPath, "messages", append(b, ']')
-}
-
-// appendString appends token as a JSON string. regIds are plain ASCII, so
-// the quoting is usually a copy.
-func appendString(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
-			q, _ := json.Marshal(s) // a string cannot fail
-			return append(b, q...)
-		}
-	}
-	b = append(b, '"')
-	b = append(b, s...)
-	return append(b, '"')
 }

@@ -17,10 +17,10 @@ import (
 	"github.com/offlinepush/push/internal/wire"
 )
 
-// Sign returns the auth signature: the lowercase hex MD5 of appId, appKey,
+// sign returns the auth signature: the lowercase hex MD5 of appId, appKey,
 // timestamp (Unix milliseconds, decimal) and appSecret, trimmed and
 // concatenated.
-func Sign(appID, appKey string, timestamp int64, appSecret string) string {
+func sign(appID, appKey string, timestamp int64, appSecret string) string {
 	h := md5.New()
 	h.Write([]byte(strings.TrimSpace(appID)))
 	h.Write([]byte(strings.TrimSpace(appKey)))
@@ -79,7 +79,7 @@ func (c *Client) authBody(timestamp int64) []byte {
 		AppID:     c.appID,
 		AppKey:    c.cfg.AppKey,
 		Timestamp: timestamp,
-		Sign:      Sign(strconv.FormatInt(c.appID, 10), c.cfg.AppKey, timestamp, c.cfg.AppSecret),
+		Sign:      sign(strconv.FormatInt(c.appID, 10), c.cfg.AppKey, timestamp, c.cfg.AppSecret),
 	})
 	return b
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/offlinepush/push"
 	"github.com/offlinepush/push/internal/auth"
 	"github.com/offlinepush/push/internal/batch"
+	"github.com/offlinepush/push/internal/client"
 	"github.com/offlinepush/push/internal/ids"
 	"github.com/offlinepush/push/internal/reject"
 	"github.com/offlinepush/push/internal/secret"
@@ -152,7 +153,10 @@ func (c Config) GoString() string { return c.String() }
 func (c Config) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String()) }
 
 // Client sends to one vivo certificate. It is safe for concurrent use.
+// Like every vendor client it has Vendor, and String, GoString and Format
+// methods that never print a secret.
 type Client struct {
+	base           // Vendor, String, GoString, Format: never a secret
 	cfg            Config
 	appID          int64
 	classification int // the wire value
@@ -166,6 +170,10 @@ type Client struct {
 	// bodies today (10252): until then lists are sent one regId at a time.
 	listOffUntil atomic.Int64
 }
+
+type base = client.Base
+
+var _ push.DryRunner = (*Client)(nil)
 
 // New validates cfg and builds a client. It does no I/O.
 func New(cfg Config, opts ...push.Option) (*Client, error) {
@@ -236,7 +244,7 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	}
 	hc.Redact(cfg.AppSecret, cfg.AppKey) // an answer quoting the request never carries them on
 
-	c := &Client{cfg: cfg, appID: appID, opts: o, http: hc, now: time.Now}
+	c := &Client{base: client.Named(v, "vivo.Client{AppID:"+cfg.AppID+"}"), cfg: cfg, appID: appID, opts: o, http: hc, now: time.Now}
 	if class == System {
 		c.classification = 1
 	}
@@ -249,9 +257,6 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	return c, nil
 }
 
-// Vendor returns push.Vivo.
-func (c *Client) Vendor() push.Vendor { return push.Vivo }
-
 // Authenticate gets an access token (from the cache, or fetched now), to
 // check the credentials without sending a message (pushctl check --auth).
 func (c *Client) Authenticate(ctx context.Context) error {
@@ -259,33 +264,58 @@ func (c *Client) Authenticate(ctx context.Context) error {
 	return err
 }
 
-// String describes the client without secrets.
-func (c *Client) String() string { return "vivo.Client{AppID:" + c.cfg.AppID + "}" }
-
-// GoString keeps %#v from printing the credentials in the client's fields.
-func (c *Client) GoString() string { return c.String() }
-
-// Format describes the client without secrets under every verb.
-func (c *Client) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String()) }
-
 // Push sends info to every regId. One regId goes through /message/send;
 // more are split into lists of up to 1000, each saved with saveListPayload
 // and pushed with pushToList, concurrently (a list left with a single regId
 // goes through /message/send, since pushToList takes at least 2).
 func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ...string) (*push.Result, error) {
-	plan := batch.Plan{Vendor: push.Vivo, Size: MaxTokens, Parallel: c.http.Concurrency(), Guard: c.guard}
-	return batch.Push(ctx, plan, info, tokens, c.prepare, c.send)
+	return batch.Push(ctx, c.plan(), info, tokens, c.build, c.send)
+}
+
+// taskIDPending stands, in a dry run, for the taskId vivo's answer to
+// saveListPayload would give pushToList.
+const taskIDPending = "<taskId from saveListPayload>"
+
+// DryRun returns the requests Push would send, sending nothing (push.DryRunner).
+// A list shows two requests: saveListPayload (no Tokens: it carries no
+// regId), then pushToList, whose taskId reads "<taskId from
+// saveListPayload>". The authToken header reads "<redacted>": no token is
+// fetched. While vivo refuses to save more lists today (10252), Push sends
+// each regId alone, and DryRun shows that.
+func (c *Client) DryRun(info *push.OfflinePushInfo, tokens ...string) (*push.Preview, error) {
+	show := func(path string, body any, regIDs []string) push.Request {
+		return c.http.Show(c.request(path, encode(body), transport.Unfetched), regIDs)
+	}
+	return batch.DryRun(c.plan(), info, tokens, c.build, func(p prepared, regIDs []string) []push.Request {
+		if len(regIDs) == 1 || c.listOff() {
+			out := make([]push.Request, len(regIDs))
+			for i, r := range regIDs {
+				out[i] = show(SendPath, p.send(r), regIDs[i:i+1])
+			}
+			return out
+		}
+		return []push.Request{
+			show(SaveListPath, p.save(regIDs), nil),
+			show(PushToListPath, c.pushToList(p, regIDs, taskIDPending), regIDs),
+		}
+	})
+}
+
+func (c *Client) plan() batch.Plan {
+	return batch.Plan{Vendor: push.Vivo, Size: MaxTokens, Parallel: c.http.Concurrency(), Guard: c.guard}
 }
 
 // prepared is a message mapped once for every list of a Push, and the base
 // its requestIds derive from.
 type prepared struct {
-	msg  *Message
+	msg  *message
 	base string
 }
 
-func (c *Client) prepare(info *push.OfflinePushInfo) (prepared, error) {
-	msg, err := c.Message(info)
+// build maps info once for every request of a Push. DryRun shows what it
+// builds.
+func (c *Client) build(info *push.OfflinePushInfo) (prepared, error) {
+	msg, err := c.message(info)
 	if err != nil {
 		return prepared{}, err
 	}
@@ -298,12 +328,42 @@ func (c *Client) prepare(info *push.OfflinePushInfo) (prepared, error) {
 	return prepared{msg, base}, nil
 }
 
+// send is the body of /message/send to regID.
+func (p prepared) send(regID string) *message {
+	m := *p.msg
+	m.RegID = regID
+	m.RequestID = requestID(p.base, "send", []string{regID})
+	return &m
+}
+
+// save is the body of the saveListPayload of a list: the message, with
+// timeToLive raised to MinListTTL.
+func (p prepared) save(regIDs []string) *message {
+	m := *p.msg
+	if m.TimeToLive > 0 {
+		m.TimeToLive = max(m.TimeToLive, int(MinListTTL/time.Second))
+	}
+	m.RequestID = requestID(p.base, "saveListPayload", regIDs)
+	return &m
+}
+
+// pushToList is the body of the pushToList of a list saved as taskID.
+func (c *Client) pushToList(p prepared, regIDs []string, taskID string) *listRequest {
+	return &listRequest{
+		AppID:     c.appID,
+		RegIDs:    regIDs,
+		TaskID:    taskID,
+		RequestID: requestID(p.base, "pushToList", regIDs),
+		PushMode:  p.msg.PushMode,
+	}
+}
+
 // send pushes one list of regIds (a single regId through /message/send).
 func (c *Client) send(ctx context.Context, p prepared, regIDs []string) []push.Outcome {
 	if len(regIDs) == 1 {
-		return []push.Outcome{c.sendOne(ctx, p.msg, p.base, regIDs[0])}
+		return []push.Outcome{c.sendOne(ctx, p, regIDs[0])}
 	}
-	return c.sendList(ctx, p.msg, p.base, regIDs)
+	return c.sendList(ctx, p, regIDs)
 }
 
 // requestID is the dedupe key of one request: the message (base), the
@@ -314,11 +374,8 @@ func requestID(base, kind string, regIDs []string) string {
 	return ids.ListKey(base+"\x00vivo\x00"+kind+"\x00", regIDs, 32)
 }
 
-func (c *Client) sendOne(ctx context.Context, msg *Message, base, regID string) push.Outcome {
-	m := *msg
-	m.RegID = regID
-	m.RequestID = requestID(base, "send", []string{regID})
-	ans, err := c.call(ctx, SendPath, &m)
+func (c *Client) sendOne(ctx context.Context, p prepared, regID string) push.Outcome {
+	ans, err := c.call(ctx, SendPath, p.send(regID))
 	taskID := ""
 	if ans != nil {
 		taskID = ans.TaskID
@@ -326,27 +383,25 @@ func (c *Client) sendOne(ctx context.Context, msg *Message, base, regID string) 
 	return outcomes([]string{regID}, taskID, ans, err)[0]
 }
 
+// listOff reports whether lists are sent one regId at a time for now.
+func (c *Client) listOff() bool { return c.listOffUntil.Load() > time.Now().UnixMilli() }
+
 // sendList saves the message once for this list and pushes it. Every regId
 // gets one outcome: if the save fails nothing was pushed; if pushToList
 // fails after its retries, the list is not saved and pushed again (that
 // could show it twice), the failure is reported for each regId.
-func (c *Client) sendList(ctx context.Context, msg *Message, base string, regIDs []string) []push.Outcome {
-	if c.listOffUntil.Load() > time.Now().UnixMilli() {
-		return c.sendEach(ctx, msg, base, regIDs)
+func (c *Client) sendList(ctx context.Context, p prepared, regIDs []string) []push.Outcome {
+	if c.listOff() {
+		return c.sendEach(ctx, p, regIDs)
 	}
-	save := *msg
-	if save.TimeToLive > 0 {
-		save.TimeToLive = max(save.TimeToLive, int(MinListTTL/time.Second))
-	}
-	save.RequestID = requestID(base, "saveListPayload", regIDs)
-	saved, err := c.call(ctx, SaveListPath, &save)
+	saved, err := c.call(ctx, SaveListPath, p.save(regIDs))
 	if err != nil {
 		if code(err) == codeListBodyQuota {
 			// The daily quota of saved list bodies is used up, but single
 			// pushes are still allowed: send this list (and later ones, until
 			// vivo's day ends) one regId at a time.
 			c.listOffUntil.Store(nextCST(time.Now(), 0).UnixMilli())
-			return c.sendEach(ctx, msg, base, regIDs)
+			return c.sendEach(ctx, p, regIDs)
 		}
 		// saveListPayload carries no regId: whatever it answers (even
 		// 10302, "regId不合法") is no verdict on the list's tokens.
@@ -356,13 +411,7 @@ func (c *Client) sendList(ctx context.Context, msg *Message, base string, regIDs
 		return batch.All(regIDs, "", &push.VendorError{Vendor: push.Vivo, HTTPStatus: http.StatusOK, Kind: push.ErrUnavailable,
 			Message: "saveListPayload answered no taskId"})
 	}
-	ans, err := c.call(ctx, PushToListPath, &listRequest{
-		AppID:     c.appID,
-		RegIDs:    regIDs,
-		TaskID:    saved.TaskID,
-		RequestID: requestID(base, "pushToList", regIDs),
-		PushMode:  msg.PushMode,
-	})
+	ans, err := c.call(ctx, PushToListPath, c.pushToList(p, regIDs, saved.TaskID))
 	taskID := saved.TaskID
 	if ans != nil && ans.TaskID != "" {
 		taskID = ans.TaskID
@@ -371,7 +420,7 @@ func (c *Client) sendList(ctx context.Context, msg *Message, base string, regIDs
 }
 
 // sendEach pushes a list one regId at a time, a few at once.
-func (c *Client) sendEach(ctx context.Context, msg *Message, base string, regIDs []string) []push.Outcome {
+func (c *Client) sendEach(ctx context.Context, p prepared, regIDs []string) []push.Outcome {
 	out := make([]push.Outcome, len(regIDs))
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -382,7 +431,7 @@ func (c *Client) sendEach(ctx context.Context, msg *Message, base string, regIDs
 				if i >= len(regIDs) {
 					return
 				}
-				out[i] = c.sendOne(ctx, msg, base, regIDs[i])
+				out[i] = c.sendOne(ctx, p, regIDs[i])
 			}
 		})
 	}
@@ -397,22 +446,33 @@ const contentType = "application/json;charset=UTF-8"
 // requestId vivo dedupes on (or has no side effect), so it is Idempotent:
 // the transport may retry it even after the request reached vivo.
 func (c *Client) call(ctx context.Context, path string, body any) (*answer, error) {
-	// Not HTML-escaped, as vivo's Java SDK writes it: a URL's "&" goes as is.
-	b, _ := wire.JSON(body) // plain structs of strings and numbers cannot fail
+	b := encode(body)
 	return auth.Do(ctx, c.tokens, func(ctx context.Context, token string) (*answer, error) {
-		resp, err := c.http.Do(ctx, &transport.Request{
-			URL: c.cfg.Host + path,
-			Header: http.Header{
-				"authToken":    {token}, // as the SDK spells it
-				"Content-Type": {contentType},
-			},
-			Body:       b,
-			Idempotent: true,
-			Busy:       checkBusy,
-		})
+		resp, err := c.http.Do(ctx, c.request(path, b, token))
 		if err != nil {
 			return nil, err
 		}
 		return decode(resp)
 	})
+}
+
+// encode is the JSON of a request body, not HTML-escaped, as vivo's Java
+// SDK writes it: a URL's "&" goes as is.
+func encode(body any) []byte {
+	b, _ := wire.JSON(body) // plain structs of strings and numbers cannot fail
+	return b
+}
+
+// request is the request of one body to path, authenticated by token.
+func (c *Client) request(path string, body []byte, token string) *transport.Request {
+	return &transport.Request{
+		URL: c.cfg.Host + path,
+		Header: http.Header{
+			"authToken":    {token}, // as the SDK spells it
+			"Content-Type": {contentType},
+		},
+		Body:       body,
+		Idempotent: true,
+		Busy:       checkBusy,
+	}
 }

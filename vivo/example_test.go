@@ -2,7 +2,6 @@ package vivo_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log"
 
@@ -49,44 +48,34 @@ func Example() {
 	// requests: 1 1 1
 }
 
-// The auth signature, with the test vector computed by vivo's Java SDK.
-func ExampleSign() {
-	fmt.Println(vivo.Sign("10004", "25509283-3767-4b9e-83fe-b6e55ac6243e", 1501484120000, "test_app_secret"))
-	// Output: 18be311df95d0057621a1efb49a6a47b
-}
-
-// Show what would be sent, without sending (a dry run).
-func ExampleClient_Message() {
+// DryRun shows the exact requests a Push would send, and sends nothing.
+// Two regIds make a list: the message is saved once (saveListPayload),
+// then pushed to the list by the taskId vivo's answer would give.
+func ExampleClient_DryRun() {
 	client, err := vivo.New(vivo.Config{AppID: "10004", AppKey: "app-key", AppSecret: "app-secret"})
 	if err != nil {
 		log.Fatal(err)
 	}
-	msg, err := client.Message(&push.OfflinePushInfo{
+	pv, err := client.DryRun(&push.OfflinePushInfo{
 		Title: "Alice",
 		Desc:  "See you at 8?",
 		Ext:   `{"conv":"alice"}`,
+		ID:    "msg-1",
 		Click: push.ClickAction{Kind: push.ClickOpenPage, Intent: "intent:#Intent;component=com.example.chat/.ChatActivity;end"},
-	})
+	}, "regid-phone", "regid-tablet")
 	if err != nil {
 		log.Fatal(err)
 	}
-	b, _ := json.MarshalIndent(msg, "", "  ")
-	fmt.Println(string(b))
+	for _, r := range pv.Requests {
+		fmt.Println(r.Method, r.URL, r.Tokens)
+		fmt.Println("authToken:", r.Header["authToken"]) // spelled as vivo's SDK sends it
+		fmt.Println(string(r.Body))
+	}
 	// Output:
-	// {
-	//   "appId": 10004,
-	//   "notifyType": 4,
-	//   "title": "Alice",
-	//   "content": "See you at 8?",
-	//   "skipType": 4,
-	//   "skipContent": "intent:#Intent;component=com.example.chat/.ChatActivity;end",
-	//   "networkType": -1,
-	//   "clientCustomMap": {
-	//     "ext": "{\"conv\":\"alice\"}"
-	//   },
-	//   "classification": 1,
-	//   "category": "IM",
-	//   "requestId": "",
-	//   "pushMode": 0
-	// }
+	// POST https://api-push.vivo.com.cn/message/saveListPayload []
+	// authToken: [<redacted>]
+	// {"appId":10004,"notifyType":4,"title":"Alice","content":"See you at 8?","skipType":4,"skipContent":"intent:#Intent;component=com.example.chat/.ChatActivity;end","networkType":-1,"clientCustomMap":{"ext":"{\"conv\":\"alice\"}"},"classification":1,"category":"IM","requestId":"8d4eaba5f3f26e9cebd8012f38c1f504","pushMode":0}
+	// POST https://api-push.vivo.com.cn/message/pushToList [regid-phone regid-tablet]
+	// authToken: [<redacted>]
+	// {"appId":10004,"regIds":["regid-phone","regid-tablet"],"taskId":"<taskId from saveListPayload>","requestId":"1bbdc0dab38200319f3b18e95a46d338","pushMode":0}
 }

@@ -29,7 +29,7 @@ func FuzzMapping(f *testing.F) {
 	f.Fuzz(func(t *testing.T, title, desc, ext, sound string, kind int, u, intent, activity string, ttl int64, badge int, collapse, id string) {
 		info := fuzzkit.Info(title, desc, ext, sound, kind, u, intent, activity, ttl, badge, collapse, id)
 		tokens := both[:1+len(title)%2]
-		_, merr := c.Message(info)
+		_, merr := c.message(info)
 		srv.Reset()
 		res, err := c.Push(context.Background(), info, tokens...)
 		if (merr == nil) != (err == nil) {

@@ -19,7 +19,7 @@ func sentText(t *testing.T, in *push.OfflinePushInfo, opts ...push.Option) (titl
 	c, srv := newTest(t, Config{}, opts...)
 	res := mustPush(t, c, in, "12345678901234567890123")
 	require.NoError(t, res.Outcomes[0].Err)
-	var m Message
+	var m message
 	require.NoError(t, json.Unmarshal(bodyOf(t, srv, SendPath, 0), &m))
 	return m.Title, m.Content
 }
@@ -99,7 +99,7 @@ func TestStrictLength(t *testing.T) {
 	c, srv := newTest(t, Config{})
 	res := mustPush(t, c, in, "a")
 	require.NoError(t, res.Outcomes[0].Err)
-	var m Message
+	var m message
 	require.NoError(t, json.Unmarshal(bodyOf(t, srv, SendPath, 0), &m))
 	assert.Equal(t, in.Ext, m.ClientCustomMap["ext"])
 }
@@ -128,7 +128,7 @@ func TestEmptyTitle(t *testing.T) {
 		in.Title = ""
 		res := mustPush(t, c, in, "a", "b")
 		assert.Equal(t, 2, res.Delivered(), "%v", res.Err())
-		var m Message
+		var m message
 		require.NoError(t, json.Unmarshal(bodyOf(t, srv, SaveListPath, 0), &m))
 		assert.Equal(t, "Body", m.Title)
 	})

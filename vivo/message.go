@@ -11,9 +11,9 @@ import (
 	"github.com/offlinepush/push/internal/shape"
 )
 
-// Message is vivo's notification: the body of /message/send (with RegID)
+// message is vivo's notification: the body of /message/send (with RegID)
 // and /message/saveListPayload (without). Field order follows the SDK.
-type Message struct {
+type message struct {
 	AppID       int64  `json:"appId"`
 	RegID       string `json:"regId,omitempty"`
 	NotifyType  int    `json:"notifyType"`
@@ -45,16 +45,16 @@ type listRequest struct {
 	PushMode  int      `json:"pushMode"`
 }
 
-// Message maps info onto vivo's notification, without regId and requestId
+// message maps info onto vivo's notification, without regId and requestId
 // (Push sets them per request, and raises timeToLive to MinListTTL for list
-// pushes). It is exported so tools can show the wire request (dry run).
-func (c *Client) Message(info *push.OfflinePushInfo) (*Message, error) {
+// pushes). DryRun shows the requests made of it.
+func (c *Client) message(info *push.OfflinePushInfo) (*message, error) {
 	v := push.Vivo
 	title, content, err := shape.Texts(v, info, shape.Limits{Title: MaxTitle, Desc: MaxContent, Unit: payload.UTF16}, c.opts)
 	if err != nil {
 		return nil, err
 	}
-	m := &Message{
+	m := &message{
 		AppID:          c.appID,
 		NotifyType:     int(c.cfg.NotifyType),
 		Title:          title,

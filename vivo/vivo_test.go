@@ -80,10 +80,10 @@ func bodyOf(t *testing.T, srv *pushtest.Vivo, path string, n int) []byte {
 
 func TestSignVector(t *testing.T) {
 	// §4: computed with vpush-sdk-2.2 SignUtils.getSign.
-	got := Sign("10004", "25509283-3767-4b9e-83fe-b6e55ac6243e", 1501484120000, "test_app_secret")
+	got := sign("10004", "25509283-3767-4b9e-83fe-b6e55ac6243e", 1501484120000, "test_app_secret")
 	require.Equal(t, "18be311df95d0057621a1efb49a6a47b", got)
 	// parts are trimmed before signing, as vivo documents
-	assert.Equal(t, got, Sign(" 10004", "25509283-3767-4b9e-83fe-b6e55ac6243e\n", 1501484120000, " test_app_secret "), "Sign trims its parts")
+	assert.Equal(t, got, sign(" 10004", "25509283-3767-4b9e-83fe-b6e55ac6243e\n", 1501484120000, " test_app_secret "), "sign trims its parts")
 }
 
 func TestAuthBody(t *testing.T) {
@@ -196,33 +196,33 @@ func TestMessageMapping(t *testing.T) {
 	tests := []struct {
 		name  string
 		edit  func(*push.OfflinePushInfo)
-		check func(*testing.T, *Message)
+		check func(*testing.T, *message)
 	}{
-		{"title shortened to 40 with an ellipsis", func(i *push.OfflinePushInfo) { i.Title = cjk }, func(t *testing.T, m *Message) {
+		{"title shortened to 40 with an ellipsis", func(i *push.OfflinePushInfo) { i.Title = cjk }, func(t *testing.T, m *message) {
 			assert.Equal(t, strings.Repeat("消", 39)+"…", m.Title)
 		}},
-		{"content shortened to 100 UTF-16 units with an ellipsis", func(i *push.OfflinePushInfo) { i.Desc = strings.Repeat("😀", 120) }, func(t *testing.T, m *Message) {
+		{"content shortened to 100 UTF-16 units with an ellipsis", func(i *push.OfflinePushInfo) { i.Desc = strings.Repeat("😀", 120) }, func(t *testing.T, m *message) {
 			assert.Equal(t, strings.Repeat("😀", 49)+"…", m.Content)
 		}},
-		{"no ttl: vivo default", func(i *push.OfflinePushInfo) { i.TTL = 0 }, func(t *testing.T, m *Message) {
+		{"no ttl: vivo default", func(i *push.OfflinePushInfo) { i.TTL = 0 }, func(t *testing.T, m *message) {
 			assert.Zero(t, m.TimeToLive)
 		}},
-		{"short ttl raised to 60 s", func(i *push.OfflinePushInfo) { i.TTL = 1500 * time.Millisecond }, func(t *testing.T, m *Message) {
+		{"short ttl raised to 60 s", func(i *push.OfflinePushInfo) { i.TTL = 1500 * time.Millisecond }, func(t *testing.T, m *message) {
 			assert.Equal(t, 60, m.TimeToLive)
 		}},
-		{"long ttl capped to a day", func(i *push.OfflinePushInfo) { i.TTL = 30 * 24 * time.Hour }, func(t *testing.T, m *Message) {
+		{"long ttl capped to a day", func(i *push.OfflinePushInfo) { i.TTL = 30 * 24 * time.Hour }, func(t *testing.T, m *message) {
 			assert.Equal(t, 86400, m.TimeToLive)
 		}},
-		{"no ext: no clientCustomMap", func(i *push.OfflinePushInfo) { i.Ext = "" }, func(t *testing.T, m *Message) {
+		{"no ext: no clientCustomMap", func(i *push.OfflinePushInfo) { i.Ext = "" }, func(t *testing.T, m *message) {
 			assert.Nil(t, m.ClientCustomMap)
 		}},
-		{"ext at the limit", func(i *push.OfflinePushInfo) { i.Ext = strings.Repeat("x", MaxCustom-3) }, func(t *testing.T, m *Message) {
+		{"ext at the limit", func(i *push.OfflinePushInfo) { i.Ext = strings.Repeat("x", MaxCustom-3) }, func(t *testing.T, m *message) {
 			assert.Len(t, m.ClientCustomMap["ext"], MaxCustom-3, "ext unchanged")
 		}},
-		{"collapse id sets notifyId", func(i *push.OfflinePushInfo) { i.CollapseID = "conv-1" }, func(t *testing.T, m *Message) {
+		{"collapse id sets notifyId", func(i *push.OfflinePushInfo) { i.CollapseID = "conv-1" }, func(t *testing.T, m *message) {
 			assert.Positive(t, m.NotifyID)
 		}},
-		{"no collapse id: no notifyId", func(i *push.OfflinePushInfo) {}, func(t *testing.T, m *Message) {
+		{"no collapse id: no notifyId", func(i *push.OfflinePushInfo) {}, func(t *testing.T, m *message) {
 			assert.Zero(t, m.NotifyID)
 		}},
 	}
@@ -230,7 +230,7 @@ func TestMessageMapping(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			in := info()
 			tc.edit(in)
-			m, err := c.Message(in)
+			m, err := c.message(in)
 			require.NoError(t, err)
 			tc.check(t, m)
 		})
@@ -243,7 +243,7 @@ func TestListTTL(t *testing.T) {
 	in.TTL = 2 * time.Minute
 	mustPush(t, c, in, "a")
 	mustPush(t, c, in, "b", "c")
-	var send, save Message
+	var send, save message
 	require.NoError(t, json.Unmarshal(bodyOf(t, srv, SendPath, 0), &send))
 	require.NoError(t, json.Unmarshal(bodyOf(t, srv, SaveListPath, 0), &save))
 	assert.Equal(t, 120, send.TimeToLive, "send")
@@ -308,7 +308,7 @@ func TestConfig(t *testing.T) {
 	}
 	c, err := New(Config{AppID: testAppID, AppKey: testKey, AppSecret: testSecret, Category: "marketing"})
 	require.NoError(t, err)
-	m, err := c.Message(info())
+	m, err := c.message(info())
 	require.NoError(t, err)
 	assert.Equal(t, "MARKETING", m.Category)
 	assert.Equal(t, 0, m.Classification)
@@ -766,7 +766,7 @@ func BenchmarkMessage(b *testing.B) {
 	in := info()
 	b.ReportAllocs()
 	for b.Loop() {
-		m, err := c.Message(in)
+		m, err := c.message(in)
 		if err != nil {
 			b.Fatal(err) // require's bookkeeping would be measured too
 		}

@@ -27,11 +27,14 @@ var hole = func() string {
 	return "splice-" + hex.EncodeToString(b)
 }()
 
+// quotedHole is Hole as a JSON string, as it stands in an encoded body.
+var quotedHole = []byte(`"` + hole + `"`)
+
 // NewSplice cuts encoded, a body encoded with Hole in the token field, at
 // the hole. ok is false when Hole does not appear exactly once (the caller
 // then encodes each batch in full).
 func NewSplice(encoded []byte) (s Splice, ok bool) {
-	q := []byte(`"` + hole + `"`)
+	q := quotedHole
 	i := bytes.Index(encoded, q)
 	if i < 0 || bytes.Count(encoded, q) != 1 {
 		return Splice{}, false
