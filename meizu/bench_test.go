@@ -2,6 +2,7 @@ package meizu
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/offlinepush/push"
@@ -28,7 +29,9 @@ func BenchmarkBuild(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if r := c.request(msg, ids); len(r.Body) == 0 {
+				joined := strings.Join(ids, ",")
+				sign := c.signature(msg, joined)
+				if r := c.request(msg, joined, string(sign[:])); len(r.Body) == 0 {
 					b.Fatal("empty body")
 				}
 			}

@@ -1,18 +1,15 @@
 package meizu
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
-	"github.com/offlinepush/push/internal/client"
-
 	"github.com/offlinepush/push"
 	"github.com/offlinepush/push/internal/batch"
+	"github.com/offlinepush/push/internal/client"
 	"github.com/offlinepush/push/internal/payload"
 	"github.com/offlinepush/push/internal/reject"
 	"github.com/offlinepush/push/internal/secret"
@@ -185,15 +182,10 @@ func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ..
 }
 
 // DryRun returns the requests Push would send, sending nothing (push.DryRunner).
+// The sign field reads "<redacted>": with it anyone could replay the request.
 func (c *Client) DryRun(info *push.OfflinePushInfo, tokens ...string) (*push.Preview, error) {
 	return batch.DryRun(c.plan(), info, tokens, c.messageJSON, func(msg string, pushIDs []string) []push.Request {
-		r := c.http.Show(c.request(msg, pushIDs), pushIDs)
-		// The signature is masked like a credential: with it anyone could
-		// replay this exact request. sign is the body's last field.
-		if i := bytes.LastIndex(r.Body, []byte("&sign=")); i >= 0 {
-			r.Body = append(r.Body[:i+len("&sign=")], url.QueryEscape(transport.Unfetched)...)
-		}
-		return []push.Request{r}
+		return []push.Request{c.http.Show(c.request(msg, strings.Join(pushIDs, ","), transport.Unfetched), pushIDs)}
 	})
 }
 
@@ -212,7 +204,9 @@ func checkPushID(id string) error {
 
 // send sends pushIDs in one request.
 func (c *Client) send(ctx context.Context, msg string, pushIDs []string) []push.Outcome {
-	resp, err := c.http.Do(ctx, c.request(msg, pushIDs))
+	ids := strings.Join(pushIDs, ",")
+	sign := c.signature(msg, ids)
+	resp, err := c.http.Do(ctx, c.request(msg, ids, string(sign[:])))
 	if err != nil {
 		return batch.All(pushIDs, "", err)
 	}

@@ -21,6 +21,7 @@
 // code).
 //
 // Its files are the rooms of every vendor package: client.go (config, New,
-// Push), message.go (the messageJson wire structs and the mapping), auth.go
-// (the signature) and answer.go (decoding and the verdict table).
+// Push, DryRun), message.go (the messageJson wire structs and the mapping),
+// auth.go (the signature and the signed request) and answer.go (decoding and
+// the verdict table).
 package meizu

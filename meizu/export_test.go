@@ -1,7 +1,7 @@
 package meizu
 
-// Test hooks: the wire structs, the mapping, and the signature computed
-// the plain way, against which request's hand-built body is checked.
+// Test hooks: the mapping, and the signature and form computed the plain
+// way, against which request's hand-built body is checked.
 
 import (
 	"crypto/md5"
@@ -16,19 +16,11 @@ import (
 	"github.com/offlinepush/push/internal/reject"
 )
 
-type (
-	Message       = message
-	NoticeBarInfo = noticeBarInfo
-	ClickTypeInfo = clickTypeInfo
-	PushTimeInfo  = pushTimeInfo
-	AdvanceInfo   = advanceInfo
-)
+type PushTimeInfo = pushTimeInfo
 
 func (c *Client) Message(info *push.OfflinePushInfo) (*message, error) { return c.build(info) }
 
 func (c *Client) MessageJSON(info *push.OfflinePushInfo) (string, error) { return c.messageJSON(info) }
-
-func (m *message) JSON() string { return m.json() }
 
 // Sign returns Meizu's signature of a request: every parameter but "sign",
 // sorted by name (byte order, as Java's TreeMap sorts ASCII names), written

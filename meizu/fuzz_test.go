@@ -2,9 +2,11 @@ package meizu
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/offlinepush/push"
@@ -91,18 +93,17 @@ func FuzzDecode(f *testing.F) {
 // what Form (the documented mapping) gives.
 func TestRequestEqualsForm(t *testing.T) {
 	c, err := New(Config{AppID: "100999", AppSecret: "test_app_secret"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	info := &push.OfflinePushInfo{Title: "a&b=c 你好", Desc: "d +%~", Ext: `{"k":"v"}`, ID: "x"}
 	for _, ids := range [][]string{{"p1"}, {"p1", "p 2", "p+3"}} {
-		want, err := c.Form(info, ids...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		msg, _ := c.messageJSON(info)
-		if got := string(c.request(msg, ids).Body); got != want.Encode() {
-			t.Fatalf("request body\n%s\nwant\n%s", got, want.Encode())
-		}
+		t.Run(strings.Join(ids, ","), func(t *testing.T) {
+			want, err := c.Form(info, ids...)
+			require.NoError(t, err)
+			msg, err := c.messageJSON(info)
+			require.NoError(t, err)
+			joined := strings.Join(ids, ",")
+			sign := c.signature(msg, joined)
+			assert.Equal(t, want.Encode(), string(c.request(msg, joined, string(sign[:])).Body))
+		})
 	}
 }

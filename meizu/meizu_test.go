@@ -100,13 +100,15 @@ func TestReferenceExample(t *testing.T) {
 		{[]string{"PID_A"}, "4af33a3cbb3d8ea93729d166a8b547de"},
 		{[]string{"PID_A", "PID_B", "PID_C"}, "bb989a1caee0d361e240f9be945c5c33"},
 	} {
-		f, err := c.Form(referenceInfo(), tc.ids...)
-		require.NoError(t, err)
-		assert.Equal(t, tc.sign, f.Get("sign"))
-		assert.Equal(t, appID, f.Get("appId"))
-		assert.Equal(t, strings.Join(tc.ids, ","), f.Get("pushIds"))
-		assert.Equal(t, referenceJSON, f.Get("messageJson"))
-		assert.Len(t, f, 4)
+		t.Run(strings.Join(tc.ids, ","), func(t *testing.T) {
+			f, err := c.Form(referenceInfo(), tc.ids...)
+			require.NoError(t, err)
+			assert.Equal(t, tc.sign, f.Get("sign"))
+			assert.Equal(t, appID, f.Get("appId"))
+			assert.Equal(t, strings.Join(tc.ids, ","), f.Get("pushIds"))
+			assert.Equal(t, referenceJSON, f.Get("messageJson"))
+			assert.Len(t, f, 4)
+		})
 	}
 
 	// and the bytes on the wire
@@ -249,11 +251,13 @@ func TestNoticeMsgType(t *testing.T) {
 		set  meizu.NoticeMsgType
 		wire int
 	}{{meizu.NoticeDefault, 1}, {meizu.NoticePrivate, 1}, {meizu.NoticePublic, 0}} {
-		c, err := meizu.New(meizu.Config{AppID: appID, AppSecret: appSecret, NoticeMsgType: tc.set})
-		require.NoError(t, err)
-		m, err := c.Message(info())
-		require.NoError(t, err)
-		assert.Equal(t, tc.wire, m.NoticeBarInfo.NoticeMsgType, "NoticeMsgType %d", tc.set)
+		t.Run(fmt.Sprint(int(tc.set)), func(t *testing.T) {
+			c, err := meizu.New(meizu.Config{AppID: appID, AppSecret: appSecret, NoticeMsgType: tc.set})
+			require.NoError(t, err)
+			m, err := c.Message(info())
+			require.NoError(t, err)
+			assert.Equal(t, tc.wire, m.NoticeBarInfo.NoticeMsgType, "NoticeMsgType %d", tc.set)
+		})
 	}
 }
 
@@ -272,13 +276,15 @@ func TestValidTime(t *testing.T) {
 		{30 * 24 * time.Hour, 0, 72},
 		{time.Duration(1<<63 - 1), 0, 72},
 	} {
-		c, err := meizu.New(meizu.Config{AppID: appID, AppSecret: appSecret, TTL: tc.cfg})
-		require.NoError(t, err)
-		in := info()
-		in.TTL = tc.msg
-		m, err := c.Message(in)
-		require.NoError(t, err)
-		assert.Equal(t, tc.want, m.PushTimeInfo.ValidTime, "TTL %s, Config.TTL %s", tc.msg, tc.cfg)
+		t.Run(fmt.Sprintf("%s,%s", tc.msg, tc.cfg), func(t *testing.T) {
+			c, err := meizu.New(meizu.Config{AppID: appID, AppSecret: appSecret, TTL: tc.cfg})
+			require.NoError(t, err)
+			in := info()
+			in.TTL = tc.msg
+			m, err := c.Message(in)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, m.PushTimeInfo.ValidTime, "TTL %s, Config.TTL %s", tc.msg, tc.cfg)
+		})
 	}
 }
 
@@ -381,13 +387,15 @@ func TestPerIDCodes(t *testing.T) {
 	assert.NoError(t, res.Outcomes[0].Err)
 	assert.NoError(t, res.Outcomes[len(toks)-1].Err)
 	for i, tc := range codes {
-		o := res.Outcomes[i+1]
-		assert.ErrorIs(t, o.Err, tc.kind, tc.code)
-		var ve *push.VendorError
-		require.ErrorAs(t, o.Err, &ve)
-		assert.Equal(t, tc.code, ve.Code)
-		assert.Equal(t, tc.possibly, ve.PossiblyDelivered, tc.code)
-		assert.NotEmpty(t, o.MessageID, "the msgId applies to failed ids too")
+		t.Run(tc.code, func(t *testing.T) {
+			o := res.Outcomes[i+1]
+			assert.ErrorIs(t, o.Err, tc.kind, tc.code)
+			var ve *push.VendorError
+			require.ErrorAs(t, o.Err, &ve)
+			assert.Equal(t, tc.code, ve.Code)
+			assert.Equal(t, tc.possibly, ve.PossiblyDelivered, tc.code)
+			assert.NotEmpty(t, o.MessageID, "the msgId applies to failed ids too")
+		})
 	}
 	assert.Equal(t, []string{"ID_110003"}, res.InvalidTokens())
 	assert.Len(t, srv.Sends(), 1, "per-id failures are not retried")
@@ -478,13 +486,15 @@ func TestQuotaNoRetry(t *testing.T) {
 
 func Test5xxThenSuccess(t *testing.T) {
 	for _, status := range []int{500, 502, 503} {
-		c, srv := setup(t, meizu.Config{})
-		srv.Inject(pushtest.Fault{Status: status, Body: "<html>bad gateway</html>", ContentType: "text/html"})
-		res, err := c.Push(context.Background(), info(), "PID_A", "PID_B", "PID_C")
-		require.NoError(t, err)
-		require.NoError(t, res.Err())
-		assert.Len(t, srv.Sends(), 2)
-		assert.Equal(t, map[string]int{"PID_A": 1, "PID_B": 1, "PID_C": 1}, srv.Delivered())
+		t.Run(fmt.Sprint(status), func(t *testing.T) {
+			c, srv := setup(t, meizu.Config{})
+			srv.Inject(pushtest.Fault{Status: status, Body: "<html>bad gateway</html>", ContentType: "text/html"})
+			res, err := c.Push(context.Background(), info(), "PID_A", "PID_B", "PID_C")
+			require.NoError(t, err)
+			require.NoError(t, res.Err())
+			assert.Len(t, srv.Sends(), 2)
+			assert.Equal(t, map[string]int{"PID_A": 1, "PID_B": 1, "PID_C": 1}, srv.Delivered())
+		})
 	}
 }
 
@@ -498,12 +508,14 @@ func TestHTTPErrors(t *testing.T) {
 		{pushtest.Fault{Status: 403, Body: "forbidden"}, push.ErrAuth},
 		{pushtest.Fault{Status: 400, Body: `{"code":"1005","message":"参数错误"}`}, push.ErrInvalidMessage},
 	} {
-		c, srv := setup(t, meizu.Config{})
-		srv.Inject(tc.fault)
-		res, err := c.Push(context.Background(), info(), "PID_A")
-		require.NoError(t, err)
-		assert.ErrorIs(t, res.Err(), tc.kind, "%+v", tc.fault)
-		assert.Empty(t, srv.Delivered())
+		t.Run(fmt.Sprint(tc.fault.Status), func(t *testing.T) {
+			c, srv := setup(t, meizu.Config{})
+			srv.Inject(tc.fault)
+			res, err := c.Push(context.Background(), info(), "PID_A")
+			require.NoError(t, err)
+			assert.ErrorIs(t, res.Err(), tc.kind, "%+v", tc.fault)
+			assert.Empty(t, srv.Delivered())
+		})
 	}
 }
 
@@ -645,10 +657,12 @@ func TestNewConfigErrors(t *testing.T) {
 			Intent: "intent:#Intent;action=x;end"}}, "Click.Intent has no component"},
 		{meizu.Config{AppID: appID, AppSecret: appSecret, Click: push.ClickAction{Kind: 9}}, "Click.Kind"},
 	} {
-		c, err := meizu.New(tc.cfg)
-		assert.Nil(t, c)
-		require.ErrorIs(t, err, push.ErrConfig, tc.field)
-		assert.Contains(t, err.Error(), "meizu: invalid config: "+tc.field)
+		t.Run(tc.field, func(t *testing.T) {
+			c, err := meizu.New(tc.cfg)
+			assert.Nil(t, c)
+			require.ErrorIs(t, err, push.ErrConfig, tc.field)
+			assert.Contains(t, err.Error(), "meizu: invalid config: "+tc.field)
+		})
 	}
 	_, err := meizu.New(meizu.Config{AppID: appID, AppSecret: appSecret}, push.WithEndpoint("not a url"))
 	assert.ErrorIs(t, err, push.ErrConfig)
@@ -677,12 +691,14 @@ func TestInvalidMessageBeforeAnyRequest(t *testing.T) {
 		{strict, &push.OfflinePushInfo{Title: strings.Repeat("😀", 17), Desc: "d"}, "Title"},
 		{strict, &push.OfflinePushInfo{Title: "t", Desc: strings.Repeat("x", 101)}, "Desc"},
 	} {
-		res, err := tc.c.Push(context.Background(), tc.info, "PID_A")
-		assert.Nil(t, res)
-		require.ErrorIs(t, err, push.ErrInvalidMessage, tc.field)
-		var fe *push.FieldError
-		require.ErrorAs(t, err, &fe)
-		assert.Equal(t, tc.field, fe.Field)
+		t.Run(tc.field, func(t *testing.T) {
+			res, err := tc.c.Push(context.Background(), tc.info, "PID_A")
+			assert.Nil(t, res)
+			require.ErrorIs(t, err, push.ErrInvalidMessage, tc.field)
+			var fe *push.FieldError
+			require.ErrorAs(t, err, &fe)
+			assert.Equal(t, tc.field, fe.Field)
+		})
 	}
 	assert.Empty(t, srv.Records())
 

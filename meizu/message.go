@@ -63,8 +63,7 @@ type advanceInfo struct {
 	NotifyKey string `json:"notifyKey,omitempty"`
 }
 
-// build maps info onto Meizu's messageJson. It is exported so tools can
-// show the wire request (dry run).
+// build maps info onto Meizu's messageJson (DryRun shows what it builds).
 func (c *Client) build(info *push.OfflinePushInfo) (*message, error) {
 	v := push.Meizu
 	title, content, err := shape.Texts(v, info, shape.Limits{Title: MaxTitle, Desc: MaxContent, Unit: payload.UTF16}, c.opts)
@@ -99,7 +98,7 @@ func (c *Client) messageJSON(info *push.OfflinePushInfo) (string, error) {
 	return m.json(), nil
 }
 
-// json returns m as compact json. HTML characters are left as they are (as
+// json returns m as compact JSON. HTML characters are left as they are (as
 // the Java SDK writes them), so a URL reads the same on the wire.
 func (m *message) json() string {
 	b, _ := wire.JSON(m) // structs of strings and ints cannot fail

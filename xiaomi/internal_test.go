@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/offlinepush/push"
 	"github.com/offlinepush/push/internal/transport"
 )
@@ -37,31 +40,28 @@ func BenchmarkRequest(b *testing.B) {
 
 func TestBodyEqualsFormEncode(t *testing.T) {
 	c, err := New(Config{AppSecret: "s", PackageName: "com.example.app", ChannelID: "im"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	info := &push.OfflinePushInfo{Title: "a&b=c", Desc: "你好 +%~", Ext: `{"k":"v"}`, ID: "x", CollapseID: "y"}
 	form, err := c.Form(info)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fs, _ := c.fields(info)
+	require.NoError(t, err)
+	fs, err := c.fields(info)
+	require.NoError(t, err)
 	ids := []string{"a/b", "c%d", "e+f"}
 	got := string(newBody(fs).with(ids))
 	form.Set("registration_id", "a/b,c%d,e+f")
-	if want := form.Encode(); got != want {
-		t.Fatalf("body\n%s\nwant\n%s", got, want)
-	}
+	assert.Equal(t, form.Encode(), got)
 }
 
 func TestDecodeNeverLosesTokens(t *testing.T) {
 	bodies := []string{"", "{}", `{"code":0}`, `{"code":0,"data":{"bad_regids":"x,,y"}}`, `{"code":"0"}`, `[]`, `{"code":20301}`, "\x00"}
 	for _, body := range bodies {
 		for _, status := range []int{200, 400, 500} {
-			out := decode(&transport.Response{Status: status, Body: []byte(body)}, []string{"a", "x"}, false)
-			if len(out) != 2 || out[0].Token != "a" || out[1].Token != "x" {
-				t.Fatalf("status %d body %q: %+v", status, body, out)
-			}
+			t.Run(fmt.Sprintf("%d %q", status, body), func(t *testing.T) {
+				out := decode(&transport.Response{Status: status, Body: []byte(body)}, []string{"a", "x"}, false)
+				require.Len(t, out, 2, "%+v", out)
+				assert.Equal(t, "a", out[0].Token)
+				assert.Equal(t, "x", out[1].Token)
+			})
 		}
 	}
 }

@@ -83,13 +83,15 @@ func TestReferenceExample(t *testing.T) {
 	require.NoError(t, err)
 	got := srv.Sends()[0].Form
 	for k := range ref {
-		if k == "notify_id" { // ours is derived from CollapseID; check its type and range
-			n, err := strconv.Atoi(got.Get(k))
-			require.NoError(t, err)
-			assert.True(t, n > 0 && n <= 2147483647)
-			continue
-		}
-		assert.Equal(t, ref.Get(k), got.Get(k), k)
+		t.Run(k, func(t *testing.T) {
+			if k == "notify_id" { // ours is derived from CollapseID; check its type and range
+				n, err := strconv.Atoi(got.Get(k))
+				require.NoError(t, err)
+				assert.True(t, n > 0 && n <= 2147483647)
+				return
+			}
+			assert.Equal(t, ref.Get(k), got.Get(k), k)
+		})
 	}
 	// ours adds only the jobkey (client-side dedupe)
 	assert.Len(t, got, len(ref)+1)
@@ -154,9 +156,11 @@ func TestLengths(t *testing.T) {
 		{r("😀", 25), "d", "Title is too long: 50 UTF-16 units, the limit is 49"},
 		{"t", r("好", 128), "Desc is too long: 128 UTF-16 units, the limit is 127"},
 	} {
-		_, err := strict.Push(context.Background(), &push.OfflinePushInfo{Title: tt.title, Desc: tt.desc}, "REGID1")
-		assert.ErrorIs(t, err, push.ErrInvalidMessage)
-		assert.ErrorContains(t, err, tt.want)
+		t.Run("strict "+tt.want, func(t *testing.T) {
+			_, err := strict.Push(context.Background(), &push.OfflinePushInfo{Title: tt.title, Desc: tt.desc}, "REGID1")
+			assert.ErrorIs(t, err, push.ErrInvalidMessage)
+			assert.ErrorContains(t, err, tt.want)
+		})
 	}
 	_, err := strict.Push(context.Background(), &push.OfflinePushInfo{Title: r("😀", 24) + "a", Desc: r("好", 127)}, "REGID1")
 	assert.NoError(t, err, "strict sends what fits")
@@ -388,11 +392,13 @@ func TestStringCodes(t *testing.T) {
 		{`{"result":"error","code":"200001","reason":"exceed quota"}`, push.ErrQuota},
 		{`{"result":"error","code":"21301","reason":"Invalid application secret."}`, push.ErrAuth},
 	} {
-		c, srv := setup(t)
-		srv.Inject(pushtest.Fault{Body: tt.body, ContentType: "application/json"})
-		res, err := c.Push(context.Background(), msg(clicks["app"]), "a")
-		require.NoError(t, err)
-		assert.ErrorIs(t, res.Err(), tt.want, tt.body)
+		t.Run(tt.body, func(t *testing.T) {
+			c, srv := setup(t)
+			srv.Inject(pushtest.Fault{Body: tt.body, ContentType: "application/json"})
+			res, err := c.Push(context.Background(), msg(clicks["app"]), "a")
+			require.NoError(t, err)
+			assert.ErrorIs(t, res.Err(), tt.want, tt.body)
+		})
 	}
 }
 
@@ -490,12 +496,14 @@ func TestNewValidatesConfig(t *testing.T) {
 		{"negative ttl", func(c *xiaomi.Config) { c.TTL = -1 }, "TTL must not be negative"},
 	}
 	for _, tt := range tests {
-		cfg := good
-		tt.edit(&cfg)
-		_, err := xiaomi.New(cfg)
-		require.ErrorIs(t, err, push.ErrConfig, tt.name)
-		assert.Contains(t, err.Error(), tt.want)
-		assert.NotContains(t, err.Error(), secret)
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := good
+			tt.edit(&cfg)
+			_, err := xiaomi.New(cfg)
+			require.ErrorIs(t, err, push.ErrConfig, tt.name)
+			assert.Contains(t, err.Error(), tt.want)
+			assert.NotContains(t, err.Error(), secret)
+		})
 	}
 	_, err := xiaomi.New(good, push.WithEndpoint("::bad"))
 	assert.ErrorIs(t, err, push.ErrConfig)
