@@ -30,7 +30,7 @@ func FuzzMapping(f *testing.F) {
 
 	f.Fuzz(func(t *testing.T, title, desc, ext, sound string, kind int, u, intent, activity string, ttl int64, badge int, collapse, id string) {
 		info := fuzzkit.Info(title, desc, ext, sound, kind, u, intent, activity, ttl, badge, collapse, id)
-		m, merr := c.Message(info)
+		m, merr := c.wireMessage(info)
 		if merr == nil {
 			requireEncodesLikeJSON(t, m, tokens[0])
 		}

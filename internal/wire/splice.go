@@ -25,11 +25,15 @@ var Hole = func() string {
 	return "splice-" + hex.EncodeToString(b)
 }()
 
+// quotedHole is Hole as a JSON string, made once: NewSplice runs on every
+// Push.
+var quotedHole = []byte(`"` + Hole + `"`)
+
 // NewSplice cuts encoded, a body encoded with Hole in the token field, at
 // the hole. ok is false when Hole does not appear exactly once (the caller
 // then encodes each batch in full).
 func NewSplice(encoded []byte) (s Splice, ok bool) {
-	q := []byte(`"` + Hole + `"`)
+	q := quotedHole
 	i := bytes.Index(encoded, q)
 	if i < 0 || bytes.Count(encoded, q) != 1 {
 		return Splice{}, false
