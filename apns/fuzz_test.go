@@ -16,7 +16,7 @@ import (
 	"github.com/offlinepush/push/pushtest"
 )
 
-// FuzzMapping: whatever OfflinePushInfo comes in, Notification either
+// FuzzMapping: whatever OfflinePushInfo comes in, build either
 // refuses it with ErrInvalidMessage/ErrConfig, or Push sends it and the fake
 // (which checks the provider token, headers and payload the way APNs does,
 // over HTTP/2) accepts it for every device token.
@@ -37,7 +37,7 @@ func FuzzMapping(f *testing.F) {
 		srv.Reset()
 		res, err := c.Push(context.Background(), info, tokens...)
 		if (nerr == nil) != (err == nil) {
-			t.Fatalf("Notification error %v, Push error %v", nerr, err)
+			t.Fatalf("build error %v, Push error %v", nerr, err)
 		}
 		if err != nil {
 			fuzzkit.RequireBuildError(t, err, info)

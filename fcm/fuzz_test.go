@@ -13,7 +13,7 @@ import (
 	"github.com/offlinepush/push/pushtest"
 )
 
-// FuzzMapping: whatever OfflinePushInfo comes in, Message either refuses it
+// FuzzMapping: whatever OfflinePushInfo comes in, wireMessage either refuses it
 // with ErrInvalidMessage/ErrConfig, or its message encodes exactly as
 // json.Marshal would, and Push sends it and the fake (which checks the HTTP
 // v1 message the way FCM does, over HTTP/2) accepts it for every token.
@@ -37,7 +37,7 @@ func FuzzMapping(f *testing.F) {
 		srv.Reset()
 		res, err := c.Push(context.Background(), info, tokens...)
 		if (merr == nil) != (err == nil) {
-			t.Fatalf("Message error %v, Push error %v", merr, err)
+			t.Fatalf("wireMessage error %v, Push error %v", merr, err)
 		}
 		if err != nil {
 			fuzzkit.RequireBuildError(t, err, info)
