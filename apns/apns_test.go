@@ -619,10 +619,10 @@ func TestResetNotResent(t *testing.T) {
 }
 
 // alertOf decodes a payload's alert.
-func alertOf(t *testing.T, payload []byte) Alert {
+func alertOf(t *testing.T, body []byte) alert {
 	t.Helper()
-	var p Payload
-	require.NoError(t, json.Unmarshal(payload, &p))
+	var p payload
+	require.NoError(t, json.Unmarshal(body, &p))
 	return p.APS.Alert
 }
 
@@ -633,7 +633,7 @@ func alertOf(t *testing.T, payload []byte) Alert {
 // is.
 func TestLongTextsFitPayload(t *testing.T) {
 	e := newEnv(t, nil)
-	base, err := e.c.Notification(&push.OfflinePushInfo{Title: "Alice", Desc: "hi", Ext: "x"})
+	base, err := e.c.build(&push.OfflinePushInfo{Title: "Alice", Desc: "hi", Ext: "x"})
 	require.NoError(t, err)
 	fill := MaxPayload - len(base.Payload) + 1 // Ext length that makes exactly MaxPayload bytes
 	ext := strings.Repeat("x", fill)
@@ -657,7 +657,7 @@ func TestLongTextsFitPayload(t *testing.T) {
 		{"mixed, escaped", push.OfflinePushInfo{Title: "Alice", Desc: mixed}, "Alice", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			n, err := e.c.Notification(&tc.in)
+			n, err := e.c.build(&tc.in)
 			require.NoError(t, err)
 			assert.LessOrEqual(t, len(n.Payload), MaxPayload)
 			assert.True(t, utf8.Valid(n.Payload))
@@ -725,7 +725,7 @@ func TestOversizeRefusedBeforeSending(t *testing.T) {
 // an empty Title stays empty, even with a default title configured.
 func TestEmptyTitleSentAsNone(t *testing.T) {
 	e := newEnv(t, nil, push.WithDefaultTitle("Chat"))
-	n, err := e.c.Notification(&push.OfflinePushInfo{Desc: "See you at 8?"})
+	n, err := e.c.build(&push.OfflinePushInfo{Desc: "See you at 8?"})
 	require.NoError(t, err)
 	assert.Equal(t, `{"aps":{"alert":{"body":"See you at 8?"},"sound":"default"}}`, string(n.Payload))
 }
@@ -758,21 +758,21 @@ func TestInvalidInputBeforeAnyRequest(t *testing.T) {
 
 func TestTTL(t *testing.T) {
 	e := newEnv(t, func(c *Config) { c.TTL = 2 * time.Hour })
-	n, err := e.c.Notification(info())
+	n, err := e.c.build(info())
 	require.NoError(t, err)
 	assert.Equal(t, fmt.Sprint(t0.Add(2*time.Hour).Unix()), n.Header.Get("apns-expiration"), "Config.TTL is the default")
 	in := info()
 	in.TTL = 1500 * time.Millisecond
-	n, err = e.c.Notification(in)
+	n, err = e.c.build(in)
 	require.NoError(t, err)
 	assert.Equal(t, fmt.Sprint(t0.Unix()+2), n.Header.Get("apns-expiration"), "rounded up, never early")
 	in.TTL = 365 * 24 * time.Hour
-	n, err = e.c.Notification(in)
+	n, err = e.c.build(in)
 	require.NoError(t, err)
 	assert.Equal(t, fmt.Sprint(t0.Add(MaxTTL).Unix()), n.Header.Get("apns-expiration"), "capped")
 
 	e = newEnv(t, nil)
-	n, err = e.c.Notification(info())
+	n, err = e.c.build(info())
 	require.NoError(t, err)
 	_, ok := n.Header["Apns-Expiration"]
 	assert.False(t, ok, "no TTL: no header (0 would mean now-or-never)")
@@ -793,7 +793,7 @@ func TestSandboxAndHosts(t *testing.T) {
 	require.NoError(t, err)
 	sb, err := New(Config{TeamID: teamID, KeyID: keyID, PrivateKey: key, Topic: topic, Sandbox: true})
 	require.NoError(t, err)
-	n, err := prod.Notification(info())
+	n, err := prod.build(info())
 	require.NoError(t, err)
 	assert.Equal(t, "https://api.push.apple.com/3/device/abcd", prod.request(n, "abcd", "jwt").URL)
 	assert.Equal(t, "https://api.sandbox.push.apple.com/3/device/abcd", sb.request(n, "abcd", "jwt").URL)
@@ -865,7 +865,7 @@ func BenchmarkNotification(b *testing.B) {
 		IOSSound: "default", Badge: 1, CollapseID: "c2c_alice"}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := e.c.Notification(in); err != nil {
+		if _, err := e.c.build(in); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -875,7 +875,7 @@ func BenchmarkNotification(b *testing.B) {
 // notification: the per-token cost of a Push.
 func BenchmarkRequest(b *testing.B) {
 	e := newEnv(b, nil)
-	n, err := e.c.Notification(&push.OfflinePushInfo{Title: "Alice", Desc: "See you at 8?", ID: "msg-1"})
+	n, err := e.c.build(&push.OfflinePushInfo{Title: "Alice", Desc: "See you at 8?", ID: "msg-1"})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -1034,4 +1034,80 @@ func TestGoAwayReconnectsBackedOff(t *testing.T) {
 	res, err = c.Push(context.Background(), info(), tokens...)
 	require.NoError(t, err)
 	require.NoError(t, res.Err())
+}
+
+// TestDryRunShowsWhatPushSends: DryRun of a two-request push (APNs takes one
+// token per request; an empty token and a duplicate too) shows one request
+// per token with the host, the headers and the payload the fake receives
+// from Push of the same message, the provider token masked, and nothing
+// secret.
+func TestDryRunShowsWhatPushSends(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.MutableContent = true })
+	in := &push.OfflinePushInfo{Title: "Alice", Desc: "See you at 8?", Ext: `{"k":"<v>&"}`, ID: "msg-1", CollapseID: "c2c_alice", TTL: time.Hour}
+	a, b := tok("a"), tok("b")
+	tokens := []string{a, b, "", a}
+
+	pv, err := e.c.DryRun(in, tokens...)
+	require.NoError(t, err)
+	require.Len(t, pv.Requests, 2, "one request per distinct sendable token")
+	require.Len(t, pv.Unsent, 1)
+	assert.Equal(t, "", pv.Unsent[0].Token)
+	assert.ErrorIs(t, pv.Unsent[0].Err, push.ErrInvalidToken)
+
+	_, err = e.c.Push(context.Background(), in, tokens...)
+	require.NoError(t, err)
+	sends := e.srv.Sends()
+	require.Len(t, sends, 2)
+	byPath := map[string]pushtest.Record{}
+	for _, r := range sends {
+		byPath[r.Path] = r
+	}
+	for i, want := range []string{a, b} {
+		t.Run(want[:8], func(t *testing.T) {
+			r := pv.Requests[i]
+			assert.Equal(t, http.MethodPost, r.Method)
+			assert.Equal(t, e.srv.URL()+DevicePath+want, r.URL)
+			assert.Equal(t, []string{want}, r.Tokens)
+			assert.Equal(t, "bearer <redacted>", r.Header.Get("Authorization"))
+			rec, ok := byPath[DevicePath+want]
+			require.True(t, ok, "Push sent to %s", want)
+			assert.Equal(t, string(rec.Body), string(r.Body), "the payload Push sends")
+			for k := range r.Header {
+				if k != "Authorization" {
+					assert.Equal(t, rec.Header.Values(k), r.Header.Values(k), k)
+				}
+			}
+			assert.NotEmpty(t, r.Header.Get("Apns-Id"))
+		})
+	}
+	all := fmt.Sprint(pv.Requests)
+	for _, r := range sends {
+		jwt := strings.TrimPrefix(r.Header.Get("Authorization"), "bearer ")
+		require.NotEmpty(t, jwt)
+		assert.NotContains(t, all, jwt, "the provider token")
+	}
+	assert.NotContains(t, all, "eyJ", "no JWT at all")
+	assert.NotContains(t, all, "PRIVATE KEY")
+	assert.NotContains(t, all, strings.Split(string(e.key), "\n")[1], "no line of the key")
+}
+
+// TestDryRunShowsTheEnvironment: without an endpoint override the URL is
+// Apple's, and production and development differ; a dry run signs nothing.
+func TestDryRunShowsTheEnvironment(t *testing.T) {
+	key := pushtest.APNsKey()
+	for _, tc := range []struct {
+		sandbox bool
+		host    string
+	}{{false, HostProduction}, {true, HostSandbox}} {
+		t.Run(tc.host, func(t *testing.T) {
+			c, err := New(Config{TeamID: teamID, KeyID: keyID, PrivateKey: key, Topic: topic, Sandbox: tc.sandbox})
+			require.NoError(t, err)
+			pv, err := c.DryRun(info(), tok("a"))
+			require.NoError(t, err)
+			require.Len(t, pv.Requests, 1)
+			assert.Equal(t, tc.host+DevicePath+tok("a"), pv.Requests[0].URL)
+			assert.Equal(t, "bearer <redacted>", pv.Requests[0].Header.Get("Authorization"))
+			assert.Zero(t, c.auth.Fetches(), "no provider token signed")
+		})
+	}
 }

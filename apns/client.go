@@ -15,6 +15,7 @@ import (
 	"github.com/offlinepush/push"
 	"github.com/offlinepush/push/internal/auth"
 	"github.com/offlinepush/push/internal/batch"
+	"github.com/offlinepush/push/internal/client"
 	"github.com/offlinepush/push/internal/reject"
 	"github.com/offlinepush/push/internal/secret"
 	"github.com/offlinepush/push/internal/settings"
@@ -112,7 +113,10 @@ func (c Config) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String
 // Client sends to one app with one signing key. It is safe for concurrent
 // use and meant to be long-lived: it keeps its HTTP/2 connection open, as
 // Apple asks (frequent reconnects are treated as a denial-of-service attack).
+// Like every vendor client it has Vendor, and String, GoString and Format
+// methods that never print a secret.
 type Client struct {
+	base           // Vendor, String, GoString, Format: never a secret
 	cfg     Config // PrivateKey cleared; the parsed key lives in signer
 	host    string
 	opts    settings.Settings
@@ -125,6 +129,10 @@ type Client struct {
 	clock   atomic.Pointer[func() time.Time]
 	bearer  *auth.Header // the Authorization of the latest JWT
 }
+
+type base = client.Base
+
+var _ push.DryRunner = (*Client)(nil)
 
 // New validates cfg, parses the private key and builds a client. It does no
 // I/O: the connection is opened by the first Push.
@@ -171,6 +179,7 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	if cfg.Sandbox {
 		c.host = HostSandbox
 	}
+	c.base = client.Named(v, fmt.Sprintf("apns.Client{Topic:%s TeamID:%s KeyID:%s Host:%s}", cfg.Topic, cfg.TeamID, cfg.KeyID, c.host))
 	if o.HTTPClient == nil {
 		c.hc = NewHTTPClient()
 		o.HTTPClient = c.hc
@@ -244,17 +253,24 @@ func checkTopic(s string) error {
 	return nil
 }
 
-// Vendor returns push.APNs.
-func (c *Client) Vendor() push.Vendor { return push.APNs }
-
 // Push sends info to every device token, one request per token, many at
 // once. A token that is not hexadecimal gets ErrInvalidToken without being
 // sent (it would not be a valid path either).
 func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ...string) (*push.Result, error) {
-	plan := batch.Plan{Vendor: push.APNs, Size: 1, Parallel: c.http.Concurrency(), Guard: c.guard, Check: checkToken}
-	return batch.Push(ctx, plan, info, tokens, c.Notification, func(ctx context.Context, n *Notification, toks []string) []push.Outcome {
+	return batch.Push(ctx, c.plan(), info, tokens, c.build, func(ctx context.Context, n *notification, toks []string) []push.Outcome {
 		return []push.Outcome{c.send(ctx, n, toks[0])}
 	})
+}
+
+// DryRun returns the requests Push would send, sending nothing (push.DryRunner).
+func (c *Client) DryRun(info *push.OfflinePushInfo, tokens ...string) (*push.Preview, error) {
+	return batch.DryRun(c.plan(), info, tokens, c.build, func(n *notification, toks []string) []push.Request {
+		return []push.Request{c.http.Show(c.request(n, toks[0], transport.Unfetched), toks)}
+	})
+}
+
+func (c *Client) plan() batch.Plan {
+	return batch.Plan{Vendor: push.APNs, Size: 1, Parallel: c.http.Concurrency(), Guard: c.guard, Check: checkToken}
 }
 
 // Authenticate gets an access token (from the cache, or fetched now), to
@@ -263,17 +279,6 @@ func (c *Client) Authenticate(ctx context.Context) error {
 	_, err := c.auth.Token(ctx)
 	return err
 }
-
-// String describes the client without secrets.
-func (c *Client) String() string {
-	return fmt.Sprintf("apns.Client{Topic:%s TeamID:%s KeyID:%s Host:%s}", c.cfg.Topic, c.cfg.TeamID, c.cfg.KeyID, c.host)
-}
-
-// GoString describes the client without secrets in %#v too.
-func (c *Client) GoString() string { return c.String() }
-
-// Format describes the client without secrets under every verb.
-func (c *Client) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String()) }
 
 func (c *Client) now() time.Time {
 	if f := c.clock.Load(); f != nil {
@@ -307,7 +312,7 @@ func checkToken(t string) error {
 }
 
 // request returns the HTTP request of n for one device token.
-func (c *Client) request(n *Notification, token, jwt string) *transport.Request {
+func (c *Client) request(n *notification, token, jwt string) *transport.Request {
 	h := make(http.Header, len(n.Header)+2)
 	maps.Copy(h, n.Header)                                  // values are shared read-only between tokens
 	h["Authorization"] = c.bearer.For(jwt)["Authorization"] // built once per JWT, shared read-only like n.Header
@@ -325,7 +330,7 @@ func (c *Client) request(n *Notification, token, jwt string) *transport.Request 
 
 // send delivers n to one token with the shared provider token; an
 // ExpiredProviderToken answer re-signs and resends once (see decode).
-func (c *Client) send(ctx context.Context, n *Notification, token string) push.Outcome {
+func (c *Client) send(ctx context.Context, n *notification, token string) push.Outcome {
 	out, err := auth.Do(ctx, c.auth, func(ctx context.Context, jwt string) (push.Outcome, error) {
 		resp, err := c.http.Do(ctx, c.request(n, token, jwt))
 		if err != nil {

@@ -53,8 +53,9 @@ func Example() {
 	// delete 0f0f0f0f… because 410 Unregistered
 }
 
-// Show the wire form of a message without sending it (dry run).
-func ExampleClient_Notification() {
+// DryRun shows the exact request a Push would send, and sends nothing (it
+// signs no provider token either).
+func ExampleClient_DryRun() {
 	c, err := apns.New(apns.Config{
 		TeamID:         "TEAM123456",
 		KeyID:          "KEY1234567",
@@ -66,23 +67,27 @@ func ExampleClient_Notification() {
 		fmt.Println(err)
 		return
 	}
-	n, err := c.Notification(&push.OfflinePushInfo{
+	pv, err := c.DryRun(&push.OfflinePushInfo{
 		Title:      "Alice",
 		Desc:       "See you at 8?",
 		Ext:        `{"entity":{"chatType":1}}`,
 		Badge:      3,
 		CollapseID: "c2c_alice",
 		Click:      push.ClickAction{Kind: push.ClickOpenURL, URL: "https://example.com/chat/alice"},
-	})
+	}, strings.Repeat("ab", 32))
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	for _, h := range []string{"apns-topic", "apns-push-type", "apns-priority", "apns-collapse-id"} {
-		fmt.Printf("%s: %s\n", h, n.Header.Get(h))
+	r := pv.Requests[0]
+	fmt.Println(r.Method, r.URL)
+	for _, h := range []string{"authorization", "apns-topic", "apns-push-type", "apns-priority", "apns-collapse-id"} {
+		fmt.Printf("%s: %s\n", h, r.Header.Get(h))
 	}
-	fmt.Println(string(n.Payload))
+	fmt.Println(string(r.Body))
 	// Output:
+	// POST https://api.push.apple.com/3/device/abababababababababababababababababababababababababababababababab
+	// authorization: bearer <redacted>
 	// apns-topic: com.example.chat
 	// apns-push-type: alert
 	// apns-priority: 10

@@ -16,7 +16,7 @@ import (
 	"github.com/offlinepush/push/pushtest"
 )
 
-// FuzzMapping: whatever OfflinePushInfo comes in, Notification either
+// FuzzMapping: whatever OfflinePushInfo comes in, build either
 // refuses it with ErrInvalidMessage/ErrConfig, or Push sends it and the fake
 // (which checks the provider token, headers and payload the way APNs does,
 // over HTTP/2) accepts it for every device token.
@@ -33,11 +33,11 @@ func FuzzMapping(f *testing.F) {
 
 	f.Fuzz(func(t *testing.T, title, desc, ext, sound string, kind int, u, intent, activity string, ttl int64, badge int, collapse, id string) {
 		info := fuzzkit.Info(title, desc, ext, sound, kind, u, intent, activity, ttl, badge, collapse, id)
-		_, nerr := c.Notification(info)
+		_, nerr := c.build(info)
 		srv.Reset()
 		res, err := c.Push(context.Background(), info, tokens...)
 		if (nerr == nil) != (err == nil) {
-			t.Fatalf("Notification error %v, Push error %v", nerr, err)
+			t.Fatalf("build error %v, Push error %v", nerr, err)
 		}
 		if err != nil {
 			fuzzkit.RequireBuildError(t, err, info)

@@ -32,39 +32,39 @@ const (
 // Wire structs: the JSON payload of an alert push. Field order follows
 // Apple's examples; zero values are left out.
 type (
-	// Payload is the whole body: the aps dictionary and custom keys.
-	Payload struct {
-		APS APS    `json:"aps"`
+	// payload is the whole body: the aps dictionary and custom keys.
+	payload struct {
+		APS aps    `json:"aps"`
 		Ext string `json:"ext,omitempty"` // OfflinePushInfo.Ext (ExtKey)
 		URL string `json:"url,omitempty"` // ClickOpenURL's URL (URLKey)
 	}
-	// APS is the dictionary iOS reads to show the notification.
-	APS struct {
-		Alert          Alert  `json:"alert"`
+	// aps is the dictionary iOS reads to show the notification.
+	aps struct {
+		Alert          alert  `json:"alert"`
 		Sound          string `json:"sound,omitempty"`
 		Badge          int    `json:"badge,omitempty"`
 		MutableContent int    `json:"mutable-content,omitempty"`
 	}
-	// Alert is the text shown.
-	Alert struct {
+	// alert is the text shown.
+	alert struct {
 		Title string `json:"title,omitempty"`
 		Body  string `json:"body"`
 	}
 )
 
-// Notification is the wire form of one message, the same for every device
+// notification is the wire form of one message, the same for every device
 // token: the JSON payload and the apns-* headers (without authorization and
 // the per-token apns-id).
-type Notification struct {
+type notification struct {
 	Header  http.Header
 	Payload []byte
 	id      string // OfflinePushInfo.ID, for the per-token apns-id
 }
 
-// Notification maps info onto APNs headers and payload. It is exported so
-// tools can show the wire request (dry run). The payload is fitted into
-// MaxPayload here (see fit), before anything is sent.
-func (c *Client) Notification(info *push.OfflinePushInfo) (*Notification, error) {
+// build maps info onto APNs headers and payload, the same for every token;
+// DryRun shows what it builds. The payload is fitted into MaxPayload here
+// (see fit), before anything is sent.
+func (c *Client) build(info *push.OfflinePushInfo) (*notification, error) {
 	v := push.APNs
 	if err := info.Validate(); err != nil {
 		return nil, err
@@ -78,9 +78,9 @@ func (c *Client) Notification(info *push.OfflinePushInfo) (*Notification, error)
 	if strings.ContainsFunc(info.CollapseID, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
 		return nil, reject.Message(v, "CollapseID", "must not contain control characters (it is the apns-collapse-id header)")
 	}
-	p := Payload{
-		APS: APS{
-			Alert: Alert{Title: info.Title, Body: info.Desc},
+	p := payload{
+		APS: aps{
+			Alert: alert{Title: info.Title, Body: info.Desc},
 			Sound: soundOf(info.IOSSound),
 			Badge: info.Badge,
 		},
@@ -113,7 +113,7 @@ func (c *Client) Notification(info *push.OfflinePushInfo) (*Notification, error)
 	if info.CollapseID != "" {
 		h["Apns-Collapse-Id"] = []string{info.CollapseID}
 	}
-	return &Notification{Header: h, Payload: body, id: info.ID}, nil
+	return &notification{Header: h, Payload: body, id: info.ID}, nil
 }
 
 // fit encodes p within MaxPayload. Over it, the alert body and then the
@@ -123,7 +123,7 @@ func (c *Client) Notification(info *push.OfflinePushInfo) (*Notification, error)
 // Click.URL and the rest are never cut, and a payload they leave no room in
 // is refused naming the bigger of them. WithStrictLength refuses any
 // oversize payload instead.
-func (c *Client) fit(p *Payload) ([]byte, error) {
+func (c *Client) fit(p *payload) ([]byte, error) {
 	v := push.APNs
 	var body []byte
 	var encErr error

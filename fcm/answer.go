@@ -23,8 +23,8 @@ const (
 
 const fcmErrorType = "type.googleapis.com/google.firebase.fcm.v1.FcmError"
 
-// Status is google.rpc.Status, the body of every FCM error answer.
-type Status struct {
+// rpcStatus is google.rpc.Status, the body of every FCM error answer.
+type rpcStatus struct {
 	Error struct {
 		Code    int    `json:"code"`
 		Message string `json:"message"`
@@ -40,8 +40,8 @@ type Status struct {
 	} `json:"error"`
 }
 
-// FCMCode returns the FcmError code of the details, if any.
-func (s *Status) FCMCode() string {
+// fcmCode returns the FcmError code of the details, if any.
+func (s *rpcStatus) fcmCode() string {
 	for _, d := range s.Error.Details {
 		if d.Type == fcmErrorType {
 			return d.ErrorCode
@@ -54,7 +54,7 @@ func (s *Status) FCMCode() string {
 // token rather than the message. FCM answers a malformed token with
 // "The registration token is not a valid FCM registration token", and
 // sometimes a google.rpc.BadRequest violation on message.token.
-func (s *Status) namesToken() bool {
+func (s *rpcStatus) namesToken() bool {
 	for _, d := range s.Error.Details {
 		for _, fv := range d.FieldViolations {
 			if fv.Field == "message.token" {
@@ -150,11 +150,11 @@ const senderHint = "likely a misconfiguration, not a dead token (check that the 
 // code decides when there is one; else the canonical status; else the HTTP
 // status.
 func statusError(resp *transport.Response) *push.VendorError {
-	var s Status
+	var s rpcStatus
 	if json.Unmarshal(resp.Body, &s) != nil || (s.Error.Status == "" && s.Error.Message == "") {
 		return transport.StatusError(push.FCM, resp, "", "")
 	}
-	fc := s.FCMCode()
+	fc := s.fcmCode()
 	code := fc
 	if code == "" || code == "UNSPECIFIED_ERROR" {
 		code = s.Error.Status

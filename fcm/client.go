@@ -14,6 +14,7 @@ import (
 	"github.com/offlinepush/push"
 	"github.com/offlinepush/push/internal/auth"
 	"github.com/offlinepush/push/internal/batch"
+	"github.com/offlinepush/push/internal/client"
 	"github.com/offlinepush/push/internal/reject"
 	"github.com/offlinepush/push/internal/secret"
 	"github.com/offlinepush/push/internal/settings"
@@ -91,7 +92,10 @@ func (c Config) GoString() string { return c.String() }
 func (c Config) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String()) }
 
 // Client sends to one Firebase project. It is safe for concurrent use.
+// Like every vendor client it has Vendor, and String, GoString and Format
+// methods that never print a secret.
 type Client struct {
+	base    // Vendor, String, GoString, Format: never a secret
 	cfg     Config
 	opts    settings.Settings
 	http    *transport.Client
@@ -103,6 +107,10 @@ type Client struct {
 	now     func() time.Time // for apns-expiration; tests pin it
 	exch    *tokenExchange   // nil when WithTokenSource replaces it
 }
+
+type base = client.Base
+
+var _ push.DryRunner = (*Client)(nil)
 
 // earlyRefresh is how long before expiry a cached access token is replaced.
 // Google's tokens live an hour; a minute keeps sends clear of the edge.
@@ -160,7 +168,7 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{cfg: cfg, opts: o, http: hc, project: project, now: time.Now,
+	c := &Client{base: client.Named(v, "fcm.Client{"+project+"}"), cfg: cfg, opts: o, http: hc, project: project, now: time.Now,
 		sendURL: Host + fmt.Sprintf(SendPath, url.PathEscape(project)), headers: auth.NewHeader(sendHeader)}
 	var own auth.Source // nil only with WithTokenSource, which auth.For prefers
 	if sa != nil {
@@ -191,9 +199,6 @@ func NewHTTPClient() *http.Client {
 	return &http.Client{Transport: transport.NewPool(t, transport.PoolConfig{MaxConns: MaxConns})}
 }
 
-// Vendor returns push.FCM.
-func (c *Client) Vendor() push.Vendor { return push.FCM }
-
 // Push sends info to every token: one request per token (FCM has no batch
 // endpoint), up to the client's concurrency at a time over shared HTTP/2
 // connections, all with one cached access token.
@@ -201,28 +206,50 @@ func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ..
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	m, err := c.Message(info)
+	tmpl, err := c.build(info)
 	if err != nil {
 		return nil, err
 	}
-	tmpl := newTemplate(m)
-	if !slices.ContainsFunc(tokens, func(t string) bool { return checkToken(t) == nil }) {
-		return batch.RunChecked(ctx, push.FCM, tokens, 1, 1, c.guard, checkToken, nil), nil // nothing to send
+	p := c.plan()
+	if !slices.ContainsFunc(tokens, func(t string) bool { return p.Check(t) == nil }) {
+		return batch.RunChecked(ctx, p.Vendor, tokens, p.Size, 1, p.Guard, p.Check, nil), nil // nothing to send
 	}
 	// Get the access token once before fanning out: when it cannot be had,
 	// every token gets that one error, instead of each send trying again.
 	if _, err := c.auth.Token(ctx); err != nil {
-		return batch.Run(ctx, push.FCM, tokens, max(len(tokens), 1), 1, c.guard, func(_ context.Context, toks []string) []push.Outcome {
+		return batch.Run(ctx, p.Vendor, tokens, max(len(tokens), 1), 1, p.Guard, func(_ context.Context, toks []string) []push.Outcome {
 			return batch.All(toks, "", err)
 		}), nil
 	}
-	return batch.RunChecked(ctx, push.FCM, tokens, 1, c.http.Concurrency(), c.guard, checkToken, func(ctx context.Context, toks []string) []push.Outcome {
+	return batch.RunChecked(ctx, p.Vendor, tokens, p.Size, p.Parallel, p.Guard, p.Check, func(ctx context.Context, toks []string) []push.Outcome {
 		out := make([]push.Outcome, len(toks))
 		for i, t := range toks {
 			out[i] = c.send(ctx, tmpl, t)
 		}
 		return out
 	}), nil
+}
+
+// DryRun returns the requests Push would send, sending nothing (push.DryRunner).
+func (c *Client) DryRun(info *push.OfflinePushInfo, tokens ...string) (*push.Preview, error) {
+	return batch.DryRun(c.plan(), info, tokens, c.build, func(t template, toks []string) []push.Request {
+		return []push.Request{c.http.Show(c.request(t, toks[0], transport.Unfetched), toks)}
+	})
+}
+
+// plan is how Push and DryRun take tokens: one per request.
+func (c *Client) plan() batch.Plan {
+	return batch.Plan{Vendor: push.FCM, Size: 1, Parallel: c.http.Concurrency(), Guard: c.guard, Check: checkToken}
+}
+
+// build maps info onto the message (wireMessage) and encodes it once,
+// without a token, for Push and DryRun.
+func (c *Client) build(info *push.OfflinePushInfo) (template, error) {
+	m, err := c.wireMessage(info)
+	if err != nil {
+		return template{}, err
+	}
+	return newTemplate(m), nil
 }
 
 // Authenticate gets an access token (from the cache, or exchanged now), to
@@ -235,15 +262,7 @@ func (c *Client) Authenticate(ctx context.Context) error {
 // ProjectID is the project messages are sent from.
 func (c *Client) ProjectID() string { return c.project }
 
-// String describes the client without secrets.
-func (c *Client) String() string { return "fcm.Client{" + c.project + "}" }
-
-// GoString keeps %#v from printing the credentials.
-func (c *Client) GoString() string { return c.String() }
-
-// Format describes the client without secrets under every verb.
-func (c *Client) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String()) }
-
+// request is the send request of one token's body.
 func (c *Client) request(t template, token, access string) *transport.Request {
 	return &transport.Request{
 		URL:    c.sendURL,

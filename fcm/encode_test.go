@@ -6,13 +6,17 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/offlinepush/push/internal/wire"
+	"github.com/offlinepush/push/internal/wire/wiretest"
 )
 
 // requireEncodesLikeJSON fails unless the hand-written encoder produces
 // exactly json.Marshal's bytes for m: the message, a request body for
 // token, and the APNs payload apnsSize measures.
-func requireEncodesLikeJSON(t testing.TB, m *Message, token string) {
+func requireEncodesLikeJSON(t testing.TB, m *message, token string) {
 	t.Helper()
 	want, err := json.Marshal(m)
 	if err != nil {
@@ -30,7 +34,7 @@ func requireEncodesLikeJSON(t testing.TB, m *Message, token string) {
 	if m.Token == "" && m.Notification != nil && token != "" {
 		mm := *m
 		mm.Token = token
-		want, _ := json.Marshal(&SendRequest{Message: &mm})
+		want, _ := json.Marshal(&sendRequest{Message: &mm})
 		if got := newTemplate(m).body(token); string(got) != string(want) {
 			t.Fatalf("body:\n got %s\nwant %s", got, want)
 		}
@@ -44,16 +48,16 @@ func requireEncodesLikeJSON(t testing.TB, m *Message, token string) {
 
 // marshalAPNSWithAlert is how apnsSize measured the payload before it had
 // its own encoder: json.Marshal of ours plus the alert FCM adds.
-func marshalAPNSWithAlert(m *Message) []byte {
+func marshalAPNSWithAlert(m *message) []byte {
 	p := struct {
 		Aps struct {
-			Alert Notification `json:"alert"`
-			APS
+			Alert notification `json:"alert"`
+			aps
 		} `json:"aps"`
 		Ext string `json:"ext,omitempty"`
 		URL string `json:"url,omitempty"`
 	}{Ext: m.APNS.Payload.Ext, URL: m.APNS.Payload.URL}
-	p.Aps.Alert, p.Aps.APS = *m.Notification, m.APNS.Payload.Aps
+	p.Aps.Alert, p.Aps.aps = *m.Notification, m.APNS.Payload.Aps
 	b, _ := json.Marshal(p)
 	return b
 }
@@ -98,27 +102,27 @@ func randMap(r *rand.Rand) map[string]string {
 
 // randMessage fills a random subset of the fields, blocks left nil or
 // zero included.
-func randMessage(r *rand.Rand) *Message {
+func randMessage(r *rand.Rand) *message {
 	s := func() string {
 		if r.IntN(3) == 0 {
 			return ""
 		}
 		return randString(r)
 	}
-	m := &Message{Token: s(), Data: randMap(r)}
+	m := &message{Token: s(), Data: randMap(r)}
 	if r.IntN(5) > 0 {
-		m.Notification = &Notification{Title: s(), Body: s()}
+		m.Notification = &notification{Title: s(), Body: s()}
 	}
 	if r.IntN(5) > 0 {
-		m.Android = &AndroidConfig{CollapseKey: s(), Priority: s(), TTL: s()}
+		m.Android = &androidConfig{CollapseKey: s(), Priority: s(), TTL: s()}
 		if r.IntN(5) > 0 {
-			m.Android.Notification = &AndroidNotification{ChannelID: s(), Sound: s(), ClickAction: s(), Tag: s()}
+			m.Android.Notification = &androidNotification{ChannelID: s(), Sound: s(), ClickAction: s(), Tag: s()}
 		}
 	}
 	if r.IntN(5) > 0 {
-		m.APNS = &APNSConfig{Headers: randMap(r)}
+		m.APNS = &apnsConfig{Headers: randMap(r)}
 		if r.IntN(5) > 0 {
-			m.APNS.Payload = &APNSPayload{Aps: APS{Sound: s()}, Ext: s(), URL: s()}
+			m.APNS.Payload = &apnsPayload{Aps: aps{Sound: s()}, Ext: s(), URL: s()}
 			if r.IntN(2) == 0 {
 				b := r.IntN(2000) - 1000 // 0 and negatives too: the pointer decides
 				m.APNS.Payload.Aps.Badge = &b
@@ -134,20 +138,20 @@ func randMessage(r *rand.Rand) *Message {
 func TestEncodeMatchesJSON(t *testing.T) {
 	badge := 7
 	for _, s := range tricky {
-		m := &Message{
-			Notification: &Notification{Title: s, Body: s},
+		m := &message{
+			Notification: &notification{Title: s, Body: s},
 			Data:         map[string]string{ExtKey: s, s: s, URLKey: s},
-			Android: &AndroidConfig{CollapseKey: s, Priority: s, TTL: s,
-				Notification: &AndroidNotification{ChannelID: s, Sound: s, ClickAction: s, Tag: s}},
-			APNS: &APNSConfig{Headers: map[string]string{"apns-priority": "10", s: s},
-				Payload: &APNSPayload{Aps: APS{Sound: s, Badge: &badge}, Ext: s, URL: s}},
+			Android: &androidConfig{CollapseKey: s, Priority: s, TTL: s,
+				Notification: &androidNotification{ChannelID: s, Sound: s, ClickAction: s, Tag: s}},
+			APNS: &apnsConfig{Headers: map[string]string{"apns-priority": "10", s: s},
+				Payload: &apnsPayload{Aps: aps{Sound: s, Badge: &badge}, Ext: s, URL: s}},
 		}
 		requireEncodesLikeJSON(t, m, s)
 		m.Token = s
 		requireEncodesLikeJSON(t, m, s)
 	}
-	requireEncodesLikeJSON(t, &Message{}, "tok")
-	requireEncodesLikeJSON(t, &Message{APNS: &APNSConfig{Payload: &APNSPayload{}}}, "tok")
+	requireEncodesLikeJSON(t, &message{}, "tok")
+	requireEncodesLikeJSON(t, &message{APNS: &apnsConfig{Payload: &apnsPayload{}}}, "tok")
 
 	r := rand.New(rand.NewPCG(1, 2))
 	for range 5000 {
@@ -163,15 +167,43 @@ func FuzzEncode(f *testing.F) {
 		f.Add(s, tricky[(i+1)%len(tricky)], tricky[(i+2)%len(tricky)], i)
 	}
 	f.Fuzz(func(t *testing.T, a, b, c string, badge int) {
-		m := &Message{
-			Notification: &Notification{Title: a, Body: b},
+		m := &message{
+			Notification: &notification{Title: a, Body: b},
 			Data:         map[string]string{ExtKey: c, a: b, b: c},
-			Android:      &AndroidConfig{CollapseKey: a, TTL: c, Notification: &AndroidNotification{ChannelID: b, Tag: a}},
-			APNS: &APNSConfig{Headers: map[string]string{"apns-collapse-id": a, c: a},
-				Payload: &APNSPayload{Aps: APS{Sound: b, Badge: &badge}, Ext: c, URL: a}},
+			Android:      &androidConfig{CollapseKey: a, TTL: c, Notification: &androidNotification{ChannelID: b, Tag: a}},
+			APNS: &apnsConfig{Headers: map[string]string{"apns-collapse-id": a, c: a},
+				Payload: &apnsPayload{Aps: aps{Sound: b, Badge: &badge}, Ext: c, URL: a}},
 		}
 		requireEncodesLikeJSON(t, m, c)
 		m.Token, m.APNS.Payload.Aps.Badge, m.Data = b, nil, nil
 		requireEncodesLikeJSON(t, m, a)
 	})
+}
+
+// TestEncodeFilledStructs: with every field of the wire structs set
+// (wiretest.Fill), the hand-written encoder writes json.Marshal's bytes, so
+// a field added to a struct and forgotten by the encoder fails here.
+func TestEncodeFilledStructs(t *testing.T) {
+	var r sendRequest
+	wiretest.Fill(&r)
+	want, err := json.Marshal(&r)
+	require.NoError(t, err)
+	assert.Equal(t, string(want), string(appendRequest(nil, &r)), "the request")
+
+	var m message
+	wiretest.Fill(&m)
+	requireEncodesLikeJSON(t, &m, "tok")
+	assert.Equal(t, len(marshalAPNSWithAlert(&m)), apnsSize(&m), "the APNs payload apnsSize measures")
+
+	token := m.Token
+	m.Token = ""
+	for _, tok := range []string{"abc:APA91b-_x", token} { // spliced, and encoded in full
+		t.Run(tok, func(t *testing.T) {
+			mm := m
+			mm.Token = tok
+			want, err := json.Marshal(&sendRequest{Message: &mm})
+			require.NoError(t, err)
+			assert.Equal(t, string(want), string(newTemplate(&m).body(tok)))
+		})
+	}
 }

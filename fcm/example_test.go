@@ -1,11 +1,11 @@
 package fcm_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/offlinepush/push"
@@ -54,27 +54,32 @@ func ExampleClient_Push() {
 	// token exchanges: 1 send requests: 3
 }
 
-// Message shows the wire message without sending it (a dry run).
-func ExampleClient_Message() {
+// DryRun shows the exact request a Push would send, and sends nothing (it
+// fetches no access token either).
+func ExampleClient_DryRun() {
 	c, err := fcm.New(fcm.Config{CredentialsJSON: creds, ChannelID: "im_msg"})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	m, err := c.Message(&push.OfflinePushInfo{
+	pv, err := c.DryRun(&push.OfflinePushInfo{
 		Title: "Alice", Desc: "See you at 8?", Ext: `{"k":"v"}`,
 		CollapseID: "c2c_alice", Badge: 2,
 		Click: push.ClickAction{Kind: push.ClickOpenPage, Intent: "intent:#Intent;action=OPEN_CHAT;end"},
-	})
+	}, "device-token")
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	m.Token = "device-token"
-	enc := json.NewEncoder(os.Stdout)
-	enc.SetIndent("", "  ")
-	enc.Encode(fcm.SendRequest{Message: m})
+	r := pv.Requests[0]
+	fmt.Println(r.Method, r.URL)
+	fmt.Println("Authorization:", r.Header.Get("Authorization"))
+	var out bytes.Buffer
+	json.Indent(&out, r.Body, "", "  ")
+	fmt.Println(out.String())
 	// Output:
+	// POST https://fcm.googleapis.com/v1/projects/chat-test-proj/messages:send
+	// Authorization: Bearer <redacted>
 	// {
 	//   "message": {
 	//     "token": "device-token",

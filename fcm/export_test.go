@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/offlinepush/push"
 	"github.com/offlinepush/push/internal/transport"
 )
 
@@ -25,7 +26,7 @@ func TokenURL(c *Client) string {
 
 // Sizes returns the message's size as FCM counts it and as APNs counts
 // the payload FCM builds from it.
-func Sizes(m *Message) (fcmBytes, apnsBytes int) { return fcmSize(m), apnsSize(m) }
+func Sizes(m *message) (fcmBytes, apnsBytes int) { return fcmSize(m), apnsSize(m) }
 
 // Trusting is the client NewHTTPClient builds, taught only to trust roots
 // (a fake's certificate).
@@ -34,3 +35,16 @@ func Trusting(roots *x509.CertPool) *http.Client {
 	hc.Transport.(*transport.Pool).Transport().TLSClientConfig.RootCAs = roots
 	return hc
 }
+
+// Test hooks: the wire structs and the mapping, for the external tests.
+type (
+	SendRequest  = sendRequest
+	Message      = message
+	Notification = notification
+)
+
+// Message maps info as Push does (the message before encoding).
+func (c *Client) Message(info *push.OfflinePushInfo) (*message, error) { return c.wireMessage(info) }
+
+// Duration is protoDuration.
+func Duration(d time.Duration) string { return protoDuration(d) }

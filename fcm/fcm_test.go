@@ -971,3 +971,70 @@ func TestGoAwayReconnectsBackedOff(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, res.Err())
 }
+
+// TestDryRunShowsWhatPushSends: DryRun of a two-request push (FCM takes one
+// token per request; an empty token and a duplicate too) shows one request
+// per token with the URL, headers and body the fake receives from Push of
+// the same message, the access token masked, and nothing secret; it
+// fetches no access token.
+func TestDryRunShowsWhatPushSends(t *testing.T) {
+	c, srv := setup(t, fcm.Config{ChannelID: "im_msg"})
+	info := &push.OfflinePushInfo{Title: "Alice", Desc: "See you at 8?", Ext: `{"k":"<v>&"}`, CollapseID: "c2c_alice", TTL: time.Hour,
+		Click: clicks["url"]}
+	tokens := []string{"tok-A", "tok-B", "", "tok-A"}
+
+	pv, err := c.DryRun(info, tokens...)
+	require.NoError(t, err)
+	assert.EqualValues(t, 0, fcm.Fetches(c), "no access token fetched")
+	require.Len(t, pv.Requests, 2, "one request per distinct sendable token")
+	require.Len(t, pv.Unsent, 1)
+	assert.Equal(t, "", pv.Unsent[0].Token)
+	assert.ErrorIs(t, pv.Unsent[0].Err, push.ErrInvalidToken)
+
+	_, err = c.Push(context.Background(), info, tokens...)
+	require.NoError(t, err)
+	sends := srv.Sends()
+	require.Len(t, sends, 2)
+	byToken := map[string]pushtest.Record{}
+	for _, r := range sends {
+		require.Len(t, r.Tokens, 1)
+		byToken[r.Tokens[0]] = r
+	}
+	for i, want := range []string{"tok-A", "tok-B"} {
+		t.Run(want, func(t *testing.T) {
+			r := pv.Requests[i]
+			assert.Equal(t, http.MethodPost, r.Method)
+			assert.Equal(t, srv.URL()+"/v1/projects/"+project+"/messages:send", r.URL)
+			assert.Equal(t, []string{want}, r.Tokens)
+			assert.Equal(t, "Bearer <redacted>", r.Header.Get("Authorization"))
+			rec, ok := byToken[want]
+			require.True(t, ok, "Push sent to %s", want)
+			assert.Equal(t, rec.Path, "/v1/projects/"+project+"/messages:send")
+			assert.Equal(t, string(rec.Body), string(r.Body), "the body Push sends")
+			assert.Equal(t, rec.Header.Get("Content-Type"), r.Header.Get("Content-Type"))
+		})
+	}
+	all := fmt.Sprint(pv.Requests)
+	for _, r := range sends {
+		at := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+		require.NotEmpty(t, at)
+		assert.NotContains(t, all, at, "the access token")
+	}
+	var sa struct {
+		PrivateKey   string `json:"private_key"`
+		PrivateKeyID string `json:"private_key_id"`
+	}
+	require.NoError(t, json.Unmarshal(creds, &sa))
+	assert.NotContains(t, all, sa.PrivateKeyID)
+	assert.NotContains(t, all, strings.Split(sa.PrivateKey, "\n")[1], "no line of the key")
+}
+
+// TestDryRunShowsFCMHost: without an endpoint override the URL is FCM's.
+func TestDryRunShowsFCMHost(t *testing.T) {
+	c, err := fcm.New(fcm.Config{CredentialsJSON: creds})
+	require.NoError(t, err)
+	pv, err := c.DryRun(&push.OfflinePushInfo{Desc: "hi"}, "tok-A")
+	require.NoError(t, err)
+	require.Len(t, pv.Requests, 1)
+	assert.Equal(t, fcm.Host+"/v1/projects/"+project+"/messages:send", pv.Requests[0].URL)
+}

@@ -13,7 +13,7 @@ import (
 	"github.com/offlinepush/push/pushtest"
 )
 
-// FuzzMapping: whatever OfflinePushInfo comes in, Message either refuses it
+// FuzzMapping: whatever OfflinePushInfo comes in, wireMessage either refuses it
 // with ErrInvalidMessage/ErrConfig, or its message encodes exactly as
 // json.Marshal would, and Push sends it and the fake (which checks the HTTP
 // v1 message the way FCM does, over HTTP/2) accepts it for every token.
@@ -30,14 +30,14 @@ func FuzzMapping(f *testing.F) {
 
 	f.Fuzz(func(t *testing.T, title, desc, ext, sound string, kind int, u, intent, activity string, ttl int64, badge int, collapse, id string) {
 		info := fuzzkit.Info(title, desc, ext, sound, kind, u, intent, activity, ttl, badge, collapse, id)
-		m, merr := c.Message(info)
+		m, merr := c.wireMessage(info)
 		if merr == nil {
 			requireEncodesLikeJSON(t, m, tokens[0])
 		}
 		srv.Reset()
 		res, err := c.Push(context.Background(), info, tokens...)
 		if (merr == nil) != (err == nil) {
-			t.Fatalf("Message error %v, Push error %v", merr, err)
+			t.Fatalf("wireMessage error %v, Push error %v", merr, err)
 		}
 		if err != nil {
 			fuzzkit.RequireBuildError(t, err, info)

@@ -173,7 +173,7 @@ func classes(err error) int {
 // escaped tokens.
 func TestBodyIsMarshalledMessage(t *testing.T) {
 	c := benchClient(t)
-	m, err := c.Message(&push.OfflinePushInfo{Title: "A", Desc: "B", Ext: `{"k":"<v>"}`, Badge: 2, CollapseID: "x"})
+	m, err := c.wireMessage(&push.OfflinePushInfo{Title: "A", Desc: "B", Ext: `{"k":"<v>"}`, Badge: 2, CollapseID: "x"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +181,7 @@ func TestBodyIsMarshalledMessage(t *testing.T) {
 	for _, tok := range []string{"abc:APA91b-_x", `q"uote\`, "a<b>&c", "ünï", "tab\there"} {
 		mm := *m
 		mm.Token = tok
-		want, err := json.Marshal(&SendRequest{Message: &mm})
+		want, err := json.Marshal(&sendRequest{Message: &mm})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -219,14 +219,14 @@ func BenchmarkBuild(b *testing.B) {
 	b.Run("message", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			m, err := c.Message(info)
+			m, err := c.wireMessage(info)
 			if err != nil {
 				b.Fatal(err)
 			}
 			sinkTmpl = newTemplate(m)
 		}
 	})
-	m, _ := c.Message(info)
+	m, _ := c.wireMessage(info)
 	tmpl := newTemplate(m)
 	b.Run("per-token-request", func(b *testing.B) {
 		b.ReportAllocs()
@@ -238,7 +238,7 @@ func BenchmarkBuild(b *testing.B) {
 		b.Run(fmt.Sprintf("push-of-%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				m, _ := c.Message(info)
+				m, _ := c.wireMessage(info)
 				tmpl := newTemplate(m)
 				for range n {
 					sinkReq = c.request(tmpl, token, "ya29.access-token")

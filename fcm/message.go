@@ -27,41 +27,41 @@ const (
 	URLKey = "url"
 )
 
-// SendRequest is the body of messages:send.
-type SendRequest struct {
+// sendRequest is the body of messages:send.
+type sendRequest struct {
 	// ValidateOnly asks FCM to check the message without delivering it.
 	ValidateOnly bool     `json:"validate_only,omitempty"`
-	Message      *Message `json:"message"`
+	Message      *message `json:"message"`
 }
 
-// Message is the v1 Message, with the fields an IM server uses.
-type Message struct {
+// message is the v1 Message, with the fields an IM server uses.
+type message struct {
 	// Token is the device registration token: the one target.
 	Token        string            `json:"token,omitempty"`
-	Notification *Notification     `json:"notification,omitempty"`
+	Notification *notification     `json:"notification,omitempty"`
 	Data         map[string]string `json:"data,omitempty"` // string values only
-	Android      *AndroidConfig    `json:"android,omitempty"`
-	APNS         *APNSConfig       `json:"apns,omitempty"`
+	Android      *androidConfig    `json:"android,omitempty"`
+	APNS         *apnsConfig       `json:"apns,omitempty"`
 }
 
-// Notification is shown by every platform.
-type Notification struct {
+// notification is shown by every platform.
+type notification struct {
 	Title string `json:"title,omitempty"`
 	Body  string `json:"body,omitempty"`
 }
 
-// AndroidConfig is the android block.
-type AndroidConfig struct {
+// androidConfig is the android block.
+type androidConfig struct {
 	// CollapseKey makes FCM keep only the newest of a group while the
 	// device is offline.
 	CollapseKey  string               `json:"collapse_key,omitempty"`
 	Priority     string               `json:"priority,omitempty"`
 	TTL          string               `json:"ttl,omitempty"` // protobuf Duration, "3600s"
-	Notification *AndroidNotification `json:"notification,omitempty"`
+	Notification *androidNotification `json:"notification,omitempty"`
 }
 
-// AndroidNotification is android.notification.
-type AndroidNotification struct {
+// androidNotification is android.notification.
+type androidNotification struct {
 	ChannelID string `json:"channel_id,omitempty"`
 	Sound     string `json:"sound,omitempty"`
 	// ClickAction is the intent-filter action the tap launches.
@@ -70,22 +70,22 @@ type AndroidNotification struct {
 	Tag string `json:"tag,omitempty"`
 }
 
-// APNSConfig is the apns block: APNs headers and payload for iOS devices.
-type APNSConfig struct {
+// apnsConfig is the apns block: APNs headers and payload for iOS devices.
+type apnsConfig struct {
 	Headers map[string]string `json:"headers,omitempty"`
-	Payload *APNSPayload      `json:"payload,omitempty"`
+	Payload *apnsPayload      `json:"payload,omitempty"`
 }
 
-// APNSPayload is the APNs payload: aps plus the custom keys the iOS client
+// apnsPayload is the APNs payload: aps plus the custom keys the iOS client
 // reads from userInfo.
-type APNSPayload struct {
-	Aps APS    `json:"aps"`
+type apnsPayload struct {
+	Aps aps    `json:"aps"`
 	Ext string `json:"ext,omitempty"`
 	URL string `json:"url,omitempty"`
 }
 
-// APS is the aps dictionary. FCM fills aps.alert from the notification.
-type APS struct {
+// aps is the aps dictionary. FCM fills aps.alert from the notification.
+type aps struct {
 	Sound string `json:"sound,omitempty"`
 	Badge *int   `json:"badge,omitempty"`
 }
@@ -94,10 +94,9 @@ type APS struct {
 // notification without sound. An empty IOSSound plays the default sound.
 const NoSound = "push.no_sound"
 
-// Message maps info onto the v1 Message, without the token. It is exported
-// so tools can show the wire request (dry run); Push sends exactly this,
-// one copy per token.
-func (c *Client) Message(info *push.OfflinePushInfo) (*Message, error) {
+// wireMessage maps info onto the v1 Message, without the token. Push sends
+// exactly this, one copy per token (build encodes it once; DryRun shows it).
+func (c *Client) wireMessage(info *push.OfflinePushInfo) (*message, error) {
 	v := push.FCM
 	if err := info.Validate(); err != nil {
 		return nil, err
@@ -105,28 +104,28 @@ func (c *Client) Message(info *push.OfflinePushInfo) (*Message, error) {
 	// The message and its blocks in one allocation instead of seven: they
 	// are built on every push and live exactly as long as each other.
 	blk := new(struct {
-		m     Message
-		n     Notification
-		a     AndroidConfig
-		an    AndroidNotification
-		apns  APNSConfig
-		ap    APNSPayload
+		m     message
+		n     notification
+		a     androidConfig
+		an    androidNotification
+		apns  apnsConfig
+		ap    apnsPayload
 		badge int
 	})
 	m, an, ap := &blk.m, &blk.an, &blk.ap
-	blk.n = Notification{Title: info.Title, Body: info.Desc}
-	*an = AndroidNotification{ChannelID: c.cfg.ChannelID, Sound: "default"}
-	blk.a = AndroidConfig{Priority: c.cfg.Priority, Notification: an}
+	blk.n = notification{Title: info.Title, Body: info.Desc}
+	*an = androidNotification{ChannelID: c.cfg.ChannelID, Sound: "default"}
+	blk.a = androidConfig{Priority: c.cfg.Priority, Notification: an}
 	ap.Ext = info.Ext
-	blk.apns = APNSConfig{
+	blk.apns = apnsConfig{
 		Headers: map[string]string{"apns-priority": "10", "apns-push-type": "alert"},
 		Payload: ap,
 	}
-	*m = Message{Notification: &blk.n, Data: payload.ExtMap(info.Ext), Android: &blk.a, APNS: &blk.apns}
+	*m = message{Notification: &blk.n, Data: payload.ExtMap(info.Ext), Android: &blk.a, APNS: &blk.apns}
 
 	// TTL: zero keeps FCM's default (four weeks), the rest is capped there.
 	if ttl := shape.TTL(info.TTL, c.cfg.TTL, MaxTTL); ttl > 0 {
-		m.Android.TTL = Duration(ttl)
+		m.Android.TTL = protoDuration(ttl)
 		// APNs has no TTL, only an expiry time.
 		m.APNS.Headers["apns-expiration"] = strconv.FormatInt(c.now().Add(ttl).Unix(), 10)
 	}
@@ -193,9 +192,9 @@ func clickAction(click push.ClickAction) (string, error) {
 	return "", reject.Message(v, "Click.Intent", "needs an action=… entry: FCM opens a page by its intent-filter action (click_action)")
 }
 
-// Duration formats d as a protobuf Duration in JSON: whole seconds, or 3,
+// protoDuration formats d as a protobuf Duration in JSON: whole seconds, or 3,
 // 6 or 9 fractional digits ("86400s", "1.500s").
-func Duration(d time.Duration) string {
+func protoDuration(d time.Duration) string {
 	s, ns := int64(d/time.Second), int64(d%time.Second)
 	if ns == 0 { // the usual case, in one allocation
 		var buf [24]byte
@@ -219,7 +218,7 @@ func Duration(d time.Duration) string {
 // still reaches the phone; the data (Ext, Click.URL) is never cut, and a
 // message it leaves no room in is refused naming the bigger of them. With
 // WithStrictLength an oversize message is refused instead.
-func (c *Client) fit(m *Message) error {
+func (c *Client) fit(m *message) error {
 	v := push.FCM
 	size := func() int { return max(fcmSize(m), apnsSize(m)) }
 	n := m.Notification
@@ -240,7 +239,7 @@ func (c *Client) fit(m *Message) error {
 	return err
 }
 
-func fcmSize(m *Message) int {
+func fcmSize(m *message) int {
 	n := 0
 	if m.Notification.Title != "" {
 		n += len("title") + len(m.Notification.Title)
@@ -253,47 +252,78 @@ func fcmSize(m *Message) int {
 }
 
 // apnsSize estimates the APNs payload FCM sends: ours plus the alert.
-func apnsSize(m *Message) int {
+func apnsSize(m *message) int {
 	var buf [1024]byte // a usual payload is measured without allocating
 	return len(appendAPNSPayload(buf[:0], m.APNS.Payload, m.Notification))
 }
 
-// template is an encoded message split around its token, so that each
-// request's body is bodyHead, the quoted token and tail: json.Marshal of
-// SendRequest{Message: m} with m.Token set.
+// template is a message's request body encoded once with a hole for the
+// token (wire.Splice): each request's body is the template with its one
+// token spliced in, the bytes json.Marshal gives sendRequest{Message: m}
+// with m.Token set.
 type template struct {
-	tail []byte // ,"notification":…}}
+	m  *message // without a token; for a token the splice cannot write
+	s  wire.Splice
+	ok bool // s holds the one hole (no message text imitates it)
 }
 
-const bodyHead = `{"message":{"token":`
-
 // newTemplate encodes m, which has no token.
-func newTemplate(m *Message) template {
+func newTemplate(m *message) template {
+	mm := *m
+	mm.Token = wire.Hole()
 	// One allocation for a usual message: keys, punctuation and the short
 	// values (a collapse id of up to 64 bytes three times) take under 768
 	// bytes, and twice fcmSize covers ext and url, which appear twice, with
 	// ext's quotes escaped.
-	tail := appendMessage(make([]byte, 0, 768+2*fcmSize(m)), m)
-	tail[0] = ',' // {"notification":… becomes ,"notification":…
-	return template{tail: append(tail, '}')}
+	enc := appendRequest(make([]byte, 0, 768+len(wire.Hole())+2*fcmSize(m)), &sendRequest{Message: &mm})
+	s, ok := wire.NewSplice(enc)
+	return template{m: m, s: s, ok: ok}
 }
 
 // body returns the request body for one token.
 func (t template) body(token string) []byte {
-	b := make([]byte, 0, len(bodyHead)+len(token)+2+len(t.tail))
-	b = append(b, bodyHead...)
-	b = wire.AppendString(b, token)
-	return append(b, t.tail...)
+	if !t.ok || !spliceable(token) {
+		mm := *t.m
+		mm.Token = token
+		return appendRequest(nil, &sendRequest{Message: &mm})
+	}
+	return t.s.Append(make([]byte, 0, t.s.Len()+len(token)+2), token)
+}
+
+// spliceable reports whether the splice writes token as json.Marshal does:
+// the splice leaves <, > and & as they are, and U+2028 and U+2029 (0xE2
+// leads both), which json.Marshal escapes. A registration token has none.
+func spliceable(token string) bool {
+	// four vectorized scans: a token is usually 150 bytes and more
+	return strings.IndexByte(token, '<') < 0 && strings.IndexByte(token, '>') < 0 &&
+		strings.IndexByte(token, '&') < 0 && strings.IndexByte(token, 0xE2) < 0
 }
 
 // A hand-written encoder for the wire structs. encoding/json reaches the
 // data and apns.headers maps through reflection, copying every key and value
 // out to the heap: most of a push's allocations. These functions produce
 // exactly json.Marshal's bytes (field order, omitempty, sorted map keys,
-// HTML-safe escaping); TestEncodeMatchesJSON and FuzzEncode hold them to it.
+// HTML-safe escaping); TestEncodeMatchesJSON, TestEncodeFilledStructs
+// (every field, by wiretest.Fill) and FuzzEncode hold them to it.
+
+// appendRequest appends r as json.Marshal(r) would.
+func appendRequest(b []byte, r *sendRequest) []byte {
+	b = append(b, '{')
+	o := len(b)
+	if r.ValidateOnly {
+		b = append(wire.Key(b, o, "validate_only"), "true"...)
+	}
+	b = wire.Key(b, o, "message")
+	if r.Message == nil {
+		b = append(b, "null"...)
+	} else {
+		b = appendMessage(b, r.Message)
+	}
+	return append(b, '}')
+}
 
 // appendMessage appends m as json.Marshal(m) would.
-func appendMessage(b []byte, m *Message) []byte {
+func appendMessage(b []byte, m *message) []byte {
 	b = append(b, '{')
 	o := len(b)
 	if m.Token != "" {
@@ -323,7 +353,7 @@ func appendMessage(b []byte, m *Message) []byte {
 	return append(b, '}')
 }
 
-func appendNotification(b []byte, n *Notification) []byte {
+func appendNotification(b []byte, n *notification) []byte {
 	b = append(b, '{')
 	o := len(b)
 	b = wire.Field(b, o, "title", n.Title)
@@ -331,7 +361,7 @@ func appendNotification(b []byte, n *Notification) []byte {
 	return append(b, '}')
 }
 
-func appendAndroid(b []byte, a *AndroidConfig) []byte {
+func appendAndroid(b []byte, a *androidConfig) []byte {
 	b = append(b, '{')
 	o := len(b)
 	b = wire.Field(b, o, "collapse_key", a.CollapseKey)
@@ -352,7 +382,7 @@ func appendAndroid(b []byte, a *AndroidConfig) []byte {
 
 // appendAPNSPayload appends p. A non-nil alert goes first in aps, as FCM
 // adds it from the notification: apnsSize measures that payload.
-func appendAPNSPayload(b []byte, p *APNSPayload, alert *Notification) []byte {
+func appendAPNSPayload(b []byte, p *apnsPayload, alert *notification) []byte {
 	b = append(b, `{"aps":{`...)
 	o := len(b)
 	if alert != nil {
