@@ -28,9 +28,9 @@ import (
 // Host is the Push Kit API host.
 const Host = "https://push-api.cloud.huawei.com"
 
-// SendPath returns the v3 send endpoint for a project:
+// sendPath returns the v3 send endpoint for a project:
 // /v3/{projectId}/messages:send.
-func SendPath(projectID string) string {
+func sendPath(projectID string) string {
 	return "/v3/" + url.PathEscape(projectID) + "/messages:send"
 }
 
@@ -174,7 +174,7 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	if err := cfg.Click.Validate(); err != nil {
 		return nil, reject.AsConfig(push.Harmony, err)
 	}
-	if _, err := clickAction(shape.Click(cfg.Click, push.ClickAction{}), ""); err != nil {
+	if _, err := clickOf(shape.Click(cfg.Click, push.ClickAction{}), ""); err != nil {
 		return nil, reject.AsConfig(push.Harmony, err)
 	}
 	if cfg.Host == "" {
@@ -189,7 +189,8 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{base: client.Named(v, "harmony.Client{project "+sa.ProjectID+"}"), cfg: cfg, opts: o, http: hc,
-		projectID: sa.ProjectID, keyID: sa.KeyID, subAccount: sa.SubAccount, key: key, sendURL: cfg.Host + SendPath(sa.ProjectID), now: time.Now}
+		projectID: sa.ProjectID, keyID: sa.KeyID, subAccount: sa.SubAccount, key: key,
+		sendURL: cfg.Host + sendPath(sa.ProjectID), now: time.Now}
 	c.tokens = auth.For(o, "harmony/"+sa.ProjectID+"/"+sa.KeyID, auth.SourceFunc(c.signJWT), RefreshEarly)
 	// What a client whose every token is "invalid" should check.
 	c.guard = batch.NewGuard(v, o.MisconfigGuard, "that Config.CredentialsJSON is the key of the project the tokens belong to, and its push entitlement")
@@ -201,13 +202,13 @@ func (c *Client) ProjectID() string { return c.projectID }
 
 // Push sends info to every token: batches of up to 1000, sent concurrently.
 func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ...string) (*push.Result, error) {
-	return batch.Push(ctx, c.plan(), info, tokens, c.Build, c.send)
+	return batch.Push(ctx, c.plan(), info, tokens, c.build, c.send)
 }
 
 // DryRun returns the requests Push would send, sending nothing (push.DryRunner).
 func (c *Client) DryRun(info *push.OfflinePushInfo, tokens ...string) (*push.Preview, error) {
-	return batch.DryRun(c.plan(), info, tokens, c.Build, func(req *Request, toks []string) []push.Request {
-		return []push.Request{c.http.Show(c.request(req.Body(toks), transport.Unfetched), toks)}
+	return batch.DryRun(c.plan(), info, tokens, c.build, func(req *request, toks []string) []push.Request {
+		return []push.Request{c.http.Show(c.request(req.body(toks), transport.Unfetched), toks)}
 	})
 }
 
@@ -224,13 +225,13 @@ func (c *Client) Authenticate(ctx context.Context) error {
 
 // send sends one batch; the tokens an 80300007 answer left unjudged (it
 // named others) are sent once more on their own (pushkit.Resend).
-func (c *Client) send(ctx context.Context, req *Request, tokens []string) []push.Outcome {
+func (c *Client) send(ctx context.Context, req *request, tokens []string) []push.Outcome {
 	once := func(ctx context.Context, toks []string) []push.Outcome { return c.sendOnce(ctx, req, toks) }
 	return pushkit.Resend(ctx, push.Harmony, c.guard, once(ctx, tokens), once)
 }
 
-func (c *Client) sendOnce(ctx context.Context, req *Request, tokens []string) []push.Outcome {
-	body := req.Body(tokens)
+func (c *Client) sendOnce(ctx context.Context, req *request, tokens []string) []push.Outcome {
+	body := req.body(tokens)
 	out, err := auth.Do(ctx, c.tokens, func(ctx context.Context, jwt string) ([]push.Outcome, error) {
 		resp, err := c.http.Do(ctx, c.request(body, jwt))
 		if err != nil {
