@@ -218,7 +218,7 @@ func TestMessageFields(t *testing.T) {
 			}
 			c, err := New(cfg)
 			require.NoError(t, err)
-			m, err := c.build(&tt.info)
+			m, _, err := c.build(&tt.info)
 			require.NoError(t, err)
 			tt.check(t, m)
 		})
@@ -228,8 +228,8 @@ func TestMessageFields(t *testing.T) {
 func TestNotifyIDDiffersWithoutCollapseID(t *testing.T) {
 	c, err := New(testConfig())
 	require.NoError(t, err)
-	a, _ := c.build(&push.OfflinePushInfo{Title: "t", Desc: "d"})
-	b, _ := c.build(&push.OfflinePushInfo{Title: "t", Desc: "d"})
+	a, _, _ := c.build(&push.OfflinePushInfo{Title: "t", Desc: "d"})
+	b, _, _ := c.build(&push.OfflinePushInfo{Title: "t", Desc: "d"})
 	assert.NotEqual(t, a.Android.Notification.NotifyID, b.Android.Notification.NotifyID)
 	assert.Positive(t, a.Android.Notification.NotifyID)
 }
@@ -241,7 +241,7 @@ func TestSpliceEqualsWholeEncoding(t *testing.T) {
 	require.NoError(t, err)
 	info := hello()
 	info.Click = push.ClickAction{Kind: push.ClickOpenURL, URL: "https://example.com/a?b=1&c=<2>"}
-	m, err := c.build(info)
+	m, _, err := c.build(info)
 	require.NoError(t, err)
 	for _, toks := range [][]string{{"a"}, {"a", `b"quote`, "c&d"}} {
 		got, err := c.bodyFor(info, toks...)
@@ -326,11 +326,22 @@ func TestInvalidInputRejectedBeforeAnyRequest(t *testing.T) {
 func headLen(t *testing.T, c *Client, info push.OfflinePushInfo) int {
 	t.Helper()
 	info.Desc = "d"
-	m, err := c.build(&info)
+	m, _, err := c.build(&info)
 	require.NoError(t, err)
 	head, err := wire.JSON(m)
 	require.NoError(t, err)
 	return len(head) - 1
+}
+
+// assertHoled: the encoding build hands prepare is that of the message it
+// returns (its fitted texts), with wire.Hole as the token list.
+func assertHoled(t *testing.T, m *message, holed []byte) {
+	t.Helper()
+	whole := *m
+	whole.Token = []string{wire.Hole}
+	want, err := wire.JSON(&whole)
+	require.NoError(t, err)
+	assert.Equal(t, string(want), string(holed))
 }
 
 // Issue 12 finding 8: a message over the 4096-byte body bound is fitted
@@ -357,19 +368,21 @@ func TestBodyFitsWithEllipsis(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			info := base
 			info.Desc = tt.desc
-			m, err := c.build(&info)
+			m, holed, err := c.build(&info)
 			require.NoError(t, err)
 			head, err := wire.JSON(m)
 			require.NoError(t, err)
 			assert.LessOrEqual(t, len(head), MaxBodyBytes)
+			assertHoled(t, m, holed)
 			assert.Equal(t, tt.want, m.Android.Notification.Body)
 			assert.Equal(t, "t", m.Android.Notification.Title, "the title is cut only after the body")
 		})
 	}
 	t.Run("title cut too when the desc is all but gone", func(t *testing.T) {
 		info := push.OfflinePushInfo{Title: strings.Repeat("T", 3000), Desc: strings.Repeat("d", 3000), Ext: strings.Repeat("e", 2000)}
-		m, err := c.build(&info)
+		m, holed, err := c.build(&info)
 		require.NoError(t, err)
+		assertHoled(t, m, holed)
 		n := m.Android.Notification
 		assert.True(t, strings.HasSuffix(n.Title, "…"), n.Title)
 		assert.Equal(t, "d…", n.Body)
@@ -404,14 +417,14 @@ func TestEmptyTitleFallsBack(t *testing.T) {
 	info := &push.OfflinePushInfo{Title: " ", Desc: "See you at 8?"}
 	c, err := New(testConfig())
 	require.NoError(t, err)
-	m, err := c.build(info)
+	m, _, err := c.build(info)
 	require.NoError(t, err)
 	assert.Equal(t, "See you at 8?", m.Android.Notification.Title)
 	assert.Equal(t, "See you at 8?", m.Android.Notification.Body)
 
 	named, err := New(testConfig(), push.WithDefaultTitle("Chat"))
 	require.NoError(t, err)
-	m, err = named.build(info)
+	m, _, err = named.build(info)
 	require.NoError(t, err)
 	assert.Equal(t, "Chat", m.Android.Notification.Title)
 

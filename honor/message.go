@@ -65,15 +65,17 @@ type badge struct {
 }
 
 // build maps info onto Honor's send body, without tokens, its title and
-// body fitted to MaxBodyBytes. DryRun shows what it builds.
-func (c *Client) build(info *push.OfflinePushInfo) (*message, error) {
+// body fitted to MaxBodyBytes. DryRun shows what it builds. holed is the
+// message encoded with wire.Hole as its token list, the encoding the fitting
+// measured last (so a Push encodes its message once); prepare cuts it.
+func (c *Client) build(info *push.OfflinePushInfo) (m *message, holed []byte, err error) {
 	v := push.Honor
 	// Validates, and gives an empty Title the fallback (push.WithDefaultTitle,
 	// else the Desc): Honor shows title and body. No field limit of its own:
 	// the body bound below is what binds.
 	title, body, err := shape.Texts(v, info, shape.Limits{Title: MaxBodyBytes, Desc: MaxBodyBytes, Unit: payload.Bytes}, c.opts)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	n := &notification{
 		Title:      title,
@@ -84,12 +86,12 @@ func (c *Client) build(info *push.OfflinePushInfo) (*message, error) {
 	switch click := shape.Click(info.Click, c.cfg.Click); click.Kind {
 	case push.ClickOpenURL:
 		if err := payload.CheckURL(click.URL, true); err != nil {
-			return nil, reject.Message(v, "Click.URL", err.Error())
+			return nil, nil, reject.Message(v, "Click.URL", err.Error())
 		}
 		n.ClickAction = clickAction{Type: ClickTypeURL, URL: click.URL}
 	case push.ClickOpenPage:
 		if click.Intent == "" {
-			return nil, reject.Message(v, "Click.Intent", "is required for Honor open-page (clickAction.intent; Honor cannot open a page by class name)")
+			return nil, nil, reject.Message(v, "Click.Intent", "is required for Honor open-page (clickAction.intent; Honor cannot open a page by class name)")
 		}
 		n.ClickAction = clickAction{Type: ClickTypePage, Intent: click.Intent}
 	default:
@@ -98,7 +100,7 @@ func (c *Client) build(info *push.OfflinePushInfo) (*message, error) {
 	if info.Badge > 0 && c.cfg.BadgeClass != "" {
 		n.Badge = &badge{AddNum: min(info.Badge, MaxBadge), BadgeClass: c.cfg.BadgeClass}
 	}
-	m := &message{
+	m = &message{
 		// The HMS convention the Tencent-style client reads; how the Honor
 		// client hands data to the Activity on tap is UNVERIFIED.
 		Data:    payload.ExtJSON(info.Ext),
@@ -107,27 +109,35 @@ func (c *Client) build(info *push.OfflinePushInfo) (*message, error) {
 	if ttl := shape.TTL(info.TTL, c.cfg.TTL, MaxTTL); ttl > 0 {
 		m.Android.TTL = strconv.FormatInt(shape.Seconds(ttl), 10) + "s"
 	}
-	if err := shape.Body(v, MaxBodyBytes, "the body without tokens", c.opts.StrictLength, &n.Title, &n.Body,
-		func() int { b, _ := wire.JSON(m); return len(b) }); err != nil {
-		return nil, err
+	// The size counted is the body without its token field; Token is the
+	// last field, so that is the holed encoding less the field.
+	m.Token = []string{wire.Hole}
+	field := len(`,"token":["` + wire.Hole + `"]`)
+	var holedTitle, holedBody string // the texts holed was encoded with
+	size := func() int {
+		holed, _ = wire.JSON(m) // plain structs of strings and numbers cannot fail
+		holedTitle, holedBody = n.Title, n.Body
+		return len(holed) - field
 	}
-	return m, nil
+	if err := shape.Body(v, MaxBodyBytes, "the body without tokens", c.opts.StrictLength, &n.Title, &n.Body, size); err != nil {
+		return nil, nil, err
+	}
+	if n.Title != holedTitle || n.Body != holedBody { // shape.Body measures the texts it keeps last; in case not
+		size()
+	}
+	m.Token = nil
+	return m, holed, nil
 }
 
 // prepare maps info (fitted to MaxBodyBytes) and encodes it once, with
 // wire.Hole for the token list; each batch then only splices its tokens in
 // (body).
 func (c *Client) prepare(info *push.OfflinePushInfo) (wire.Splice, error) {
-	m, err := c.build(info)
+	_, holed, err := c.build(info)
 	if err != nil {
 		return wire.Splice{}, err
 	}
-	m.Token = []string{wire.Hole}
-	b, err := wire.JSON(m)
-	if err != nil {
-		return wire.Splice{}, err
-	}
-	sp, ok := wire.NewSplice(b)
+	sp, ok := wire.NewSplice(holed)
 	if !ok { // only a text quoting this process's random wire.Hole
 		return wire.Splice{}, reject.Message(push.Honor, "OfflinePushInfo", "holds the token placeholder of this process")
 	}
