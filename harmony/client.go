@@ -14,6 +14,7 @@ import (
 	"github.com/offlinepush/push"
 	"github.com/offlinepush/push/internal/auth"
 	"github.com/offlinepush/push/internal/batch"
+	"github.com/offlinepush/push/internal/client"
 	"github.com/offlinepush/push/internal/payload"
 	"github.com/offlinepush/push/internal/pemkey"
 	"github.com/offlinepush/push/internal/pushkit"
@@ -27,9 +28,9 @@ import (
 // Host is the Push Kit API host.
 const Host = "https://push-api.cloud.huawei.com"
 
-// SendPath returns the v3 send endpoint for a project:
+// sendPath returns the v3 send endpoint for a project:
 // /v3/{projectId}/messages:send.
-func SendPath(projectID string) string {
+func sendPath(projectID string) string {
 	return "/v3/" + url.PathEscape(projectID) + "/messages:send"
 }
 
@@ -113,7 +114,10 @@ type serviceAccount struct {
 }
 
 // Client sends to one HarmonyOS NEXT project. It is safe for concurrent use.
+// Like every vendor client it has Vendor, and String, GoString and Format
+// methods that never print a secret.
 type Client struct {
+	base       // Vendor, String, GoString, Format: never a secret
 	cfg        Config
 	opts       settings.Settings
 	http       *transport.Client
@@ -126,6 +130,10 @@ type Client struct {
 	sendURL    string
 	now        func() time.Time
 }
+
+type base = client.Base
+
+var _ push.DryRunner = (*Client)(nil)
 
 // New validates cfg, reads the key file and builds a client. It does no I/O.
 func New(cfg Config, opts ...push.Option) (*Client, error) {
@@ -166,7 +174,7 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	if err := cfg.Click.Validate(); err != nil {
 		return nil, reject.AsConfig(push.Harmony, err)
 	}
-	if _, err := clickAction(shape.Click(cfg.Click, push.ClickAction{}), ""); err != nil {
+	if _, err := clickOf(shape.Click(cfg.Click, push.ClickAction{}), ""); err != nil {
 		return nil, reject.AsConfig(push.Harmony, err)
 	}
 	if cfg.Host == "" {
@@ -180,33 +188,32 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{cfg: cfg, opts: o, http: hc, projectID: sa.ProjectID, keyID: sa.KeyID, subAccount: sa.SubAccount,
-		key: key, sendURL: cfg.Host + SendPath(sa.ProjectID), now: time.Now}
+	c := &Client{base: client.Named(v, "harmony.Client{project "+sa.ProjectID+"}"), cfg: cfg, opts: o, http: hc,
+		projectID: sa.ProjectID, keyID: sa.KeyID, subAccount: sa.SubAccount, key: key,
+		sendURL: cfg.Host + sendPath(sa.ProjectID), now: time.Now}
 	c.tokens = auth.For(o, "harmony/"+sa.ProjectID+"/"+sa.KeyID, auth.SourceFunc(c.signJWT), RefreshEarly)
 	// What a client whose every token is "invalid" should check.
 	c.guard = batch.NewGuard(v, o.MisconfigGuard, "that Config.CredentialsJSON is the key of the project the tokens belong to, and its push entitlement")
 	return c, nil
 }
 
-// Vendor returns push.Harmony.
-func (c *Client) Vendor() push.Vendor { return push.Harmony }
-
-// String describes the client without secrets.
-func (c *Client) String() string { return "harmony.Client{project " + c.projectID + "}" }
-
-// GoString describes the client without secrets in %#v too.
-func (c *Client) GoString() string { return c.String() }
-
-// Format describes the client without secrets under every verb.
-func (c *Client) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String()) }
-
 // ProjectID is the project the key file belongs to (the send URL's).
 func (c *Client) ProjectID() string { return c.projectID }
 
 // Push sends info to every token: batches of up to 1000, sent concurrently.
 func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ...string) (*push.Result, error) {
-	plan := batch.Plan{Vendor: push.Harmony, Size: MaxTokens, Parallel: c.http.Concurrency(), Guard: c.guard}
-	return batch.Push(ctx, plan, info, tokens, c.Build, c.send)
+	return batch.Push(ctx, c.plan(), info, tokens, c.build, c.send)
+}
+
+// DryRun returns the requests Push would send, sending nothing (push.DryRunner).
+func (c *Client) DryRun(info *push.OfflinePushInfo, tokens ...string) (*push.Preview, error) {
+	return batch.DryRun(c.plan(), info, tokens, c.build, func(req *request, toks []string) []push.Request {
+		return []push.Request{c.http.Show(c.request(req.body(toks), transport.Unfetched), toks)}
+	})
+}
+
+func (c *Client) plan() batch.Plan {
+	return batch.Plan{Vendor: push.Harmony, Size: MaxTokens, Parallel: c.http.Concurrency(), Guard: c.guard}
 }
 
 // Authenticate gets an access token (from the cache, or fetched now), to
@@ -218,25 +225,15 @@ func (c *Client) Authenticate(ctx context.Context) error {
 
 // send sends one batch; the tokens an 80300007 answer left unjudged (it
 // named others) are sent once more on their own (pushkit.Resend).
-func (c *Client) send(ctx context.Context, req *Request, tokens []string) []push.Outcome {
+func (c *Client) send(ctx context.Context, req *request, tokens []string) []push.Outcome {
 	once := func(ctx context.Context, toks []string) []push.Outcome { return c.sendOnce(ctx, req, toks) }
 	return pushkit.Resend(ctx, push.Harmony, c.guard, once(ctx, tokens), once)
 }
 
-func (c *Client) sendOnce(ctx context.Context, req *Request, tokens []string) []push.Outcome {
-	body := req.Body(tokens)
-	pushType := strconv.Itoa(c.cfg.PushType)
+func (c *Client) sendOnce(ctx context.Context, req *request, tokens []string) []push.Outcome {
+	body := req.body(tokens)
 	out, err := auth.Do(ctx, c.tokens, func(ctx context.Context, jwt string) ([]push.Outcome, error) {
-		resp, err := c.http.Do(ctx, &transport.Request{
-			URL: c.sendURL,
-			Header: map[string][]string{
-				"Authorization": {"Bearer " + jwt},
-				"Content-Type":  {"application/json; charset=UTF-8"},
-				"push-type":     {pushType},
-			},
-			Body: body,
-			Busy: checkBusy, // Push Kit has no dedupe key, so only answered attempts are retried
-		})
+		resp, err := c.http.Do(ctx, c.request(body, jwt))
 		if err != nil {
 			return nil, err
 		}
@@ -246,4 +243,18 @@ func (c *Client) sendOnce(ctx context.Context, req *Request, tokens []string) []
 		return batch.All(tokens, "", err)
 	}
 	return out
+}
+
+// request is the send request of one batch's body, signed with jwt.
+func (c *Client) request(body []byte, jwt string) *transport.Request {
+	return &transport.Request{
+		URL: c.sendURL,
+		Header: map[string][]string{
+			"Authorization": {"Bearer " + jwt},
+			"Content-Type":  {"application/json; charset=UTF-8"},
+			"push-type":     {strconv.Itoa(c.cfg.PushType)},
+		},
+		Body: body,
+		Busy: checkBusy, // Push Kit has no dedupe key, so only answered attempts are retried
+	}
 }

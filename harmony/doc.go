@@ -9,6 +9,11 @@
 // token request is made. A send is POST /v3/{projectId}/messages:send with a
 // push-type header, a payload.notification of category "IM", and up to 1000
 // tokens. The answer has a string code; "80100000" lists the failed tokens
-// by reason inside msg (see the verdict table at decode). Texts are fitted
-// to the 4096-byte body (see Client.Build).
+// by reason inside msg (see the verdict table at decode).
+//
+// HarmonyOS needs a title: an empty Title becomes push.WithDefaultTitle,
+// else the Desc. A body over 4096 bytes (tokens not counted) has its Desc,
+// then its Title, shortened with "…" until it fits; Ext is never cut;
+// push.WithStrictLength refuses instead. Client.DryRun shows the exact
+// request a Push sends.
 package harmony

@@ -52,25 +52,33 @@ func Example() {
 	// JWTs signed: 1
 }
 
-// Build shows the wire body without sending it (a dry run). HarmonyOS has
-// no open-URL action: the URL becomes the uri of an actionType 1 click,
-// which opens the app's ability that declares it.
-func ExampleClient_Build() {
+// DryRun shows the exact request a Push would send, and sends nothing: no
+// JWT is signed, so the Authorization header is masked. HarmonyOS has no
+// open-URL action: the URL becomes the uri of an actionType 1 click, which
+// opens the app's ability that declares it.
+func ExampleClient_DryRun() {
 	c, err := harmony.New(harmony.Config{CredentialsJSON: pushtest.HarmonyCredentials()})
 	if err != nil {
 		log.Fatal(err)
 	}
-	req, err := c.Build(&push.OfflinePushInfo{
+	pv, err := c.DryRun(&push.OfflinePushInfo{
 		Title:      "Alice",
 		Desc:       "See you at 8?",
 		Ext:        `{"conv":"c2c_alice"}`,
 		Click:      push.ClickAction{Kind: push.ClickOpenURL, URL: "https://example.com/chat"},
 		CollapseID: "c2c_alice", // fixes notifyId; empty gives every message its own
-	})
+	}, "TOKEN1")
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(string(req.Body([]string{"TOKEN1"})))
+	r := pv.Requests[0]
+	fmt.Println(r.Method, r.URL)
+	fmt.Println("Authorization:", r.Header.Get("Authorization"))
+	fmt.Println("push-type:", r.Header["push-type"][0]) // sent in lower case, as Huawei writes it
+	fmt.Println(string(r.Body))
 	// Output:
+	// POST https://push-api.cloud.huawei.com/v3/388421841222199046/messages:send
+	// Authorization: Bearer <redacted>
+	// push-type: 0
 	// {"payload":{"notification":{"category":"IM","title":"Alice","body":"See you at 8?","clickAction":{"actionType":1,"uri":"https://example.com/chat","data":{"ext":"{\"conv\":\"c2c_alice\"}"}},"notifyId":1406733962}},"target":{"token":["TOKEN1"]},"pushOptions":{"ttl":86400}}
 }

@@ -32,7 +32,7 @@ func FuzzMapping(f *testing.F) {
 
 	f.Fuzz(func(t *testing.T, title, desc, ext, sound string, kind int, u, intent, activity string, ttl int64, badge int, collapse, id string) {
 		info := fuzzkit.Info(title, desc, ext, sound, kind, u, intent, activity, ttl, badge, collapse, id)
-		_, berr := c.Build(info)
+		_, berr := c.build(info)
 		srv.Reset()
 		res, err := c.Push(context.Background(), info, tokens...)
 		if (berr == nil) != (err == nil) {

@@ -12,6 +12,7 @@ import (
 	"encoding/pem"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -682,4 +683,71 @@ func TestVendor(t *testing.T) {
 	var p push.Pusher = c
 	assert.Equal(t, push.Harmony, p.Vendor())
 	assert.Equal(t, "388421841222199046", c.ProjectID())
+}
+
+// DryRun shows what Push sends, request by request, with no I/O: two
+// batches for MaxTokens+1 tokens, an empty token unsent, a duplicate
+// carried once, each body the one the fake then receives, the JWT masked.
+func TestDryRun(t *testing.T) {
+	c, srv := setup(t, harmony.Config{})
+	toks := tokensN("tok-", harmony.MaxTokens+1)
+	in := append(append([]string{}, toks...), "", toks[0])
+	info := msg(clicks["url"])
+
+	pv, err := c.DryRun(info, in...)
+	require.NoError(t, err)
+	assert.Empty(t, srv.Records(), "a dry run does no I/O")
+	require.Len(t, pv.Requests, 2)
+	assert.Equal(t, toks[:harmony.MaxTokens], pv.Requests[0].Tokens)
+	assert.Equal(t, toks[harmony.MaxTokens:], pv.Requests[1].Tokens)
+	require.Len(t, pv.Unsent, 1)
+	assert.Equal(t, "", pv.Unsent[0].Token)
+	assert.ErrorIs(t, pv.Unsent[0].Err, push.ErrInvalidToken)
+
+	res, err := c.Push(context.Background(), info, in...)
+	require.NoError(t, err)
+	assert.Len(t, srv.Delivered(), len(toks))
+	assert.ErrorIs(t, res.Outcomes[len(toks)].Err, push.ErrInvalidToken, "the empty token")
+	sends := srv.Sends()
+	require.Len(t, sends, 2)
+	var jwts []string
+	for _, r := range pv.Requests {
+		assert.Equal(t, "POST", r.Method)
+		assert.Equal(t, srv.URL()+"/v3/388421841222199046/messages:send", r.URL)
+		assert.Equal(t, "Bearer <redacted>", r.Header.Get("Authorization"))
+		assert.Equal(t, []string{"0"}, r.Header["push-type"])
+		assert.Equal(t, "application/json; charset=UTF-8", r.Header.Get("Content-Type"))
+		var sent *pushtest.Record
+		for i := range sends {
+			if slices.Equal(sends[i].Tokens, r.Tokens) {
+				sent = &sends[i]
+			}
+		}
+		require.NotNil(t, sent, "the fake received a request with the tokens %d..", len(r.Tokens))
+		assert.Equal(t, string(sent.Body), string(r.Body))
+		jwts = append(jwts, strings.TrimPrefix(sent.Header.Get("Authorization"), "Bearer "))
+	}
+
+	var m map[string]string
+	require.NoError(t, json.Unmarshal(creds, &m))
+	keyLines := strings.Split(strings.TrimSpace(m["private_key"]), "\n")
+	out := fmt.Sprintf("%v %+v", pv, pv.Requests)
+	for _, r := range pv.Requests {
+		out += r.String()
+	}
+	for _, line := range keyLines[1 : len(keyLines)-1] {
+		assert.NotContains(t, out, line)
+	}
+	for _, j := range jwts {
+		assert.NotContains(t, out, strings.Split(j, ".")[2])
+	}
+
+	t.Run("the real host", func(t *testing.T) {
+		c, err := harmony.New(harmony.Config{CredentialsJSON: creds})
+		require.NoError(t, err)
+		pv, err := c.DryRun(info, "TOKEN1")
+		require.NoError(t, err)
+		require.Len(t, pv.Requests, 1)
+		assert.Equal(t, harmony.Host+"/v3/388421841222199046/messages:send", pv.Requests[0].URL)
+	})
 }

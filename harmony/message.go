@@ -12,28 +12,28 @@ import (
 	"github.com/offlinepush/push/internal/wire"
 )
 
-// Request is the body of POST /v3/{projectId}/messages:send.
-type Request struct {
-	Payload     Payload      `json:"payload"`
-	Target      Target       `json:"target"`
-	PushOptions *PushOptions `json:"pushOptions,omitempty"`
+// request is the body of POST /v3/{projectId}/messages:send.
+type request struct {
+	Payload     alertPayload `json:"payload"`
+	Target      target       `json:"target"`
+	PushOptions *pushOptions `json:"pushOptions,omitempty"`
 }
 
-// Payload is the AlertPayload (push-type 0) or ExtensionPayload (2).
-type Payload struct {
-	Notification *Notification `json:"notification"`
+// alertPayload is request.payload: the AlertPayload (push-type 0) or ExtensionPayload (2).
+type alertPayload struct {
+	Notification *notification `json:"notification"`
 	// ExtraData is handed to the app's notification extension (push-type 2).
 	ExtraData string `json:"extraData,omitempty"`
 }
 
-// Notification is payload.notification.
-type Notification struct {
+// notification is payload.notification.
+type notification struct {
 	Category    string      `json:"category"`
 	Title       string      `json:"title"`
 	Body        string      `json:"body"`
-	ClickAction ClickAction `json:"clickAction"`
+	ClickAction clickAction `json:"clickAction"`
 	NotifyID    int32       `json:"notifyId"`
-	Badge       *Badge      `json:"badge,omitempty"`
+	Badge       *badge      `json:"badge,omitempty"`
 }
 
 // Click action types of clickAction.actionType.
@@ -42,8 +42,8 @@ const (
 	ActionOpenPage = 1 // an ability found by action and/or uri
 )
 
-// ClickAction is payload.notification.clickAction.
-type ClickAction struct {
+// clickAction is payload.notification.clickAction.
+type clickAction struct {
 	ActionType int    `json:"actionType"`
 	Action     string `json:"action,omitempty"`
 	URI        string `json:"uri,omitempty"`
@@ -52,23 +52,23 @@ type ClickAction struct {
 	Data map[string]string `json:"data,omitempty"`
 }
 
-// Badge is payload.notification.badge.
-type Badge struct {
+// badge is payload.notification.badge.
+type badge struct {
 	AddNum int `json:"addNum,omitempty"`
 }
 
-// Target is the request's target.
-type Target struct {
+// target is request.target.
+type target struct {
 	Token []string `json:"token"`
 }
 
-// PushOptions is the request's pushOptions.
-type PushOptions struct {
+// pushOptions is request.pushOptions.
+type pushOptions struct {
 	TTL int64 `json:"ttl,omitempty"` // seconds
 }
 
-// Build maps info onto the v3 send body, without tokens. It is exported so
-// tools can show the wire request (dry run); Request.Body adds tokens.
+// build maps info onto the v3 send body, without tokens; request.body adds
+// them. DryRun shows what it builds.
 //
 // Title: HarmonyOS requires one (the official server SDK refuses a
 // notification without it), so an empty Title becomes shape.Title: the
@@ -80,12 +80,12 @@ type PushOptions struct {
 // until it fits (a title taken from the Desc is shortened first, since the
 // body carries the same text); Ext is never cut (an Ext that cannot fit is
 // refused, naming Ext); push.WithStrictLength refuses instead.
-func (c *Client) Build(info *push.OfflinePushInfo) (*Request, error) {
+func (c *Client) build(info *push.OfflinePushInfo) (*request, error) {
 	v := push.Harmony
 	if err := info.Validate(); err != nil {
 		return nil, err
 	}
-	click, err := clickAction(shape.Click(info.Click, c.cfg.Click), info.Ext)
+	click, err := clickOf(shape.Click(info.Click, c.cfg.Click), info.Ext)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +94,7 @@ func (c *Client) Build(info *push.OfflinePushInfo) (*Request, error) {
 		title = shape.Title(info, c.opts)
 		fromDesc = strings.TrimSpace(c.opts.DefaultTitle) == ""
 	}
-	n := &Notification{
+	n := &notification{
 		Category:    c.cfg.Category,
 		Title:       title,
 		Body:        info.Desc,
@@ -102,15 +102,15 @@ func (c *Client) Build(info *push.OfflinePushInfo) (*Request, error) {
 		NotifyID:    ids.NotifyID(info.CollapseID), // a new message does not replace the last
 	}
 	if info.Badge > 0 {
-		n.Badge = &Badge{AddNum: min(info.Badge, MaxBadge)}
+		n.Badge = &badge{AddNum: min(info.Badge, MaxBadge)}
 	}
-	req := &Request{Payload: Payload{Notification: n}, PushOptions: &PushOptions{
+	req := &request{Payload: alertPayload{Notification: n}, PushOptions: &pushOptions{
 		TTL: shape.Seconds(shape.TTL(info.TTL, cmp.Or(c.cfg.TTL, DefaultTTL), MaxTTL)), // always sent: DefaultTTL without one
 	}}
 	if c.cfg.PushType == PushTypeExtension {
 		req.Payload.ExtraData = info.Ext
 	}
-	size := func() int { return len(req.Body(nil)) } // the body with an empty token list
+	size := func() int { return len(req.body(nil)) } // the body with an empty token list
 	cutFirst, cutThen := &n.Body, &n.Title
 	if fromDesc {
 		cutFirst, cutThen = &n.Title, &n.Body
@@ -122,7 +122,7 @@ func (c *Client) Build(info *push.OfflinePushInfo) (*Request, error) {
 	return req, nil
 }
 
-// clickAction maps a click. HarmonyOS has no Android intents and no
+// clickOf maps a click. HarmonyOS has no Android intents and no
 // open-URL action, so:
 //   - open app: actionType 0.
 //   - open URL: actionType 1 with uri = the https URL: the Want then opens
@@ -136,13 +136,13 @@ func (c *Client) Build(info *push.OfflinePushInfo) (*Request, error) {
 //     class, which HarmonyOS cannot open, and is refused.
 //
 // ext goes to clickAction.data as {"ext": ext}.
-func clickAction(click push.ClickAction, ext string) (ClickAction, error) {
+func clickOf(click push.ClickAction, ext string) (clickAction, error) {
 	v := push.Harmony
-	ca := ClickAction{ActionType: ActionOpenApp, Data: payload.ExtMap(ext)}
+	ca := clickAction{ActionType: ActionOpenApp, Data: payload.ExtMap(ext)}
 	switch click.Kind {
 	case push.ClickOpenURL:
 		if err := payload.CheckURL(click.URL, true); err != nil {
-			return ClickAction{}, reject.Message(v, "Click.URL", err.Error()+" (HarmonyOS opens https URLs only)")
+			return clickAction{}, reject.Message(v, "Click.URL", err.Error()+" (HarmonyOS opens https URLs only)")
 		}
 		ca.ActionType, ca.URI = ActionOpenPage, click.URL
 	case push.ClickOpenPage:
@@ -151,7 +151,7 @@ func clickAction(click push.ClickAction, ext string) (ClickAction, error) {
 			ca.URI = intentDataURI(click.Intent)
 		}
 		if ca.Action == "" && ca.URI == "" {
-			return ClickAction{}, reject.Message(v, "Click.Intent", "has no data URI for HarmonyOS (use intent://host/path#Intent;scheme=…;end, or set Click.Activity to the ability's skill action)")
+			return clickAction{}, reject.Message(v, "Click.Intent", "has no data URI for HarmonyOS (use intent://host/path#Intent;scheme=…;end, or set Click.Activity to the ability's skill action)")
 		}
 	}
 	return ca, nil
@@ -182,9 +182,9 @@ func intentDataURI(intent string) string {
 	return scheme + ":" + rest
 }
 
-// Body returns the JSON body for tokens. HTML characters are not escaped
+// body returns the JSON body for tokens. HTML characters are not escaped
 // (Huawei counts bytes: "&" stays one byte).
-func (r *Request) Body(tokens []string) []byte {
+func (r *request) body(tokens []string) []byte {
 	cp := *r
 	cp.Target.Token = tokens
 	if cp.Target.Token == nil {

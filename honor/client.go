@@ -11,11 +11,13 @@ import (
 	"github.com/offlinepush/push"
 	"github.com/offlinepush/push/internal/auth"
 	"github.com/offlinepush/push/internal/batch"
+	"github.com/offlinepush/push/internal/client"
 	"github.com/offlinepush/push/internal/payload"
 	"github.com/offlinepush/push/internal/reject"
 	"github.com/offlinepush/push/internal/secret"
 	"github.com/offlinepush/push/internal/settings"
 	"github.com/offlinepush/push/internal/transport"
+	"github.com/offlinepush/push/internal/wire"
 )
 
 // Hosts and paths.
@@ -100,7 +102,10 @@ func (c Config) GoString() string { return c.String() }
 func (c Config) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String()) }
 
 // Client sends to one Honor certificate. It is safe for concurrent use.
+// Like every vendor client it has Vendor, and String, GoString and Format
+// methods that never print a secret.
 type Client struct {
+	base    // Vendor, String, GoString, Format: never a secret
 	cfg     Config
 	opts    settings.Settings
 	http    *transport.Client
@@ -110,6 +115,10 @@ type Client struct {
 	now     func() time.Time
 	oauth   *auth.ClientCredentials
 }
+
+type base = client.Base
+
+var _ push.DryRunner = (*Client)(nil)
 
 // New validates cfg and builds a client. It does no I/O: the first Push
 // fetches the access token.
@@ -162,7 +171,7 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	}
 	hc.Redact(cfg.ClientSecret, cfg.ClientID) // an answer quoting the request never carries them on
 
-	c := &Client{cfg: cfg, opts: o, http: hc, now: time.Now,
+	c := &Client{base: client.Named(v, "honor.Client{AppID:"+cfg.AppID+"}"), cfg: cfg, opts: o, http: hc, now: time.Now,
 		sendURL: Host + fmt.Sprintf(SendPath, url.PathEscape(cfg.AppID))}
 	c.oauth = &auth.ClientCredentials{Vendor: v, HTTP: hc, URL: cfg.TokenURL,
 		ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, DefaultLifetime: DefaultTokenLifetime,
@@ -173,24 +182,22 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	return c, nil
 }
 
-// Vendor returns push.Honor.
-func (c *Client) Vendor() push.Vendor { return push.Honor }
-
-// String describes the client without credentials.
-func (c *Client) String() string { return "honor.Client{AppID:" + c.cfg.AppID + "}" }
-
-// GoString keeps %#v from printing the secrets the client holds.
-func (c *Client) GoString() string { return c.String() }
-
-// Format describes the client without secrets under every verb.
-func (c *Client) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String()) }
-
 // Push sends info to every token: batches of up to MaxTokens, sent
 // concurrently, each with the cached access token (refreshed once if Honor
 // says it expired).
 func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ...string) (*push.Result, error) {
-	plan := batch.Plan{Vendor: push.Honor, Size: MaxTokens, Parallel: c.http.Concurrency(), Guard: c.guard}
-	return batch.Push(ctx, plan, info, tokens, c.prepare, c.send)
+	return batch.Push(ctx, c.plan(), info, tokens, c.prepare, c.send)
+}
+
+// DryRun returns the requests Push would send, sending nothing (push.DryRunner).
+func (c *Client) DryRun(info *push.OfflinePushInfo, tokens ...string) (*push.Preview, error) {
+	return batch.DryRun(c.plan(), info, tokens, c.prepare, func(sp wire.Splice, toks []string) []push.Request {
+		return []push.Request{c.http.Show(c.request(body(sp, toks), transport.Unfetched), toks)}
+	})
+}
+
+func (c *Client) plan() batch.Plan {
+	return batch.Plan{Vendor: push.Honor, Size: MaxTokens, Parallel: c.http.Concurrency(), Guard: c.guard}
 }
 
 // Authenticate gets an access token (from the cache, or fetched now), to
@@ -200,11 +207,15 @@ func (c *Client) Authenticate(ctx context.Context) error {
 	return err
 }
 
-// send sends one batch: the prepared head with its tokens.
-func (c *Client) send(ctx context.Context, head []byte, toks []string) []push.Outcome {
-	body := withTokens(head, toks)
+// send sends one batch: the prepared message with its tokens.
+func (c *Client) send(ctx context.Context, sp wire.Splice, toks []string) []push.Outcome {
+	b := body(sp, toks)
 	out, err := auth.Do(ctx, c.tokens, func(ctx context.Context, at string) ([]push.Outcome, error) {
-		return c.post(ctx, at, body, toks)
+		resp, err := c.http.Do(ctx, c.request(b, at))
+		if err != nil {
+			return nil, err
+		}
+		return decode(resp, toks)
 	})
 	if err != nil {
 		return batch.All(toks, "", err)
@@ -212,9 +223,10 @@ func (c *Client) send(ctx context.Context, head []byte, toks []string) []push.Ou
 	return out
 }
 
-// post sends one batch's body with an access token and decodes the answer.
-func (c *Client) post(ctx context.Context, accessToken string, body []byte, toks []string) ([]push.Outcome, error) {
-	resp, err := c.http.Do(ctx, &transport.Request{
+// request is the send request of one batch's body with an access token,
+// stamped now.
+func (c *Client) request(body []byte, accessToken string) *transport.Request {
+	return &transport.Request{
 		URL: c.sendURL,
 		Header: map[string][]string{
 			"Authorization": {"Bearer " + accessToken},
@@ -226,9 +238,5 @@ func (c *Client) post(ctx context.Context, accessToken string, body []byte, toks
 		// Not Idempotent: Honor has no message key, so a send that may have
 		// arrived is not repeated (it could show twice).
 		Busy: checkBusy,
-	})
-	if err != nil {
-		return nil, err
 	}
-	return decode(resp, toks)
 }

@@ -8,7 +8,7 @@
 // "timestamp" header in milliseconds, and posts a camelCase JSON body without
 // HMS's "message" wrapper to /api/v1/{appId}/sendMessage. The answer lists
 // dead tokens in data.expireTokens and otherwise failed ones in
-// data.failTokens.
+// data.failTokens. Client.DryRun shows the exact request a Push sends.
 //
 // Its files are the rooms of every vendor package: client.go (config, New,
 // Push), message.go (wire structs and mapping), auth.go (the access token)

@@ -51,14 +51,15 @@ func Example() {
 	// token-of-uninstalled-app is dead: delete it
 }
 
-// Show the exact body a push sends, without sending it (a dry run).
-func ExampleClient_Body() {
+// DryRun shows the exact request a Push would send, and sends nothing: no
+// access token is fetched, so the Authorization header is masked.
+func ExampleClient_DryRun() {
 	c, err := honor.New(honor.Config{AppID: "104412345", ClientID: "id", ClientSecret: "secret"})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	body, err := c.Body(&push.OfflinePushInfo{
+	pv, err := c.DryRun(&push.OfflinePushInfo{
 		Title:      "Alice",
 		Desc:       "See you at 8?",
 		Click:      push.ClickAction{Kind: push.ClickOpenURL, URL: "https://example.com/chat/alice"},
@@ -68,8 +69,13 @@ func ExampleClient_Body() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(string(body))
+	r := pv.Requests[0]
+	fmt.Println(r.Method, r.URL)
+	fmt.Println("Authorization:", r.Header.Get("Authorization"))
+	fmt.Println(string(r.Body))
 	// Output:
+	// POST https://push-api.cloud.honor.com/api/v1/104412345/sendMessage
+	// Authorization: Bearer <redacted>
 	// {"android":{"notification":{"title":"Alice","body":"See you at 8?","clickAction":{"type":2,"url":"https://example.com/chat/alice"},"importance":"NORMAL","notifyId":218936915}},"token":["TOKEN1"]}
 }
 

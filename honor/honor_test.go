@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -135,7 +136,7 @@ func TestWireMatchesReferenceExample(t *testing.T) {
 	require.NoError(t, err)
 	info := &push.OfflinePushInfo{Title: "Hello", Desc: "World", Ext: `{"k":"v"}`, TTL: 24 * time.Hour,
 		Click: push.ClickAction{Kind: push.ClickOpenURL, URL: "https://example.com/page"}}
-	body, err := c.Body(info, "TOKEN1")
+	body, err := c.bodyFor(info, "TOKEN1")
 	require.NoError(t, err)
 
 	var got map[string]any
@@ -170,44 +171,44 @@ func TestMessageFields(t *testing.T) {
 		name  string
 		cfg   func(*Config)
 		info  push.OfflinePushInfo
-		check func(t *testing.T, m *Message)
+		check func(t *testing.T, m *message)
 	}{
-		{"default click opens the app", nil, push.OfflinePushInfo{Title: "t", Desc: "d"}, func(t *testing.T, m *Message) {
-			assert.Equal(t, ClickAction{Type: ClickTypeApp}, m.Android.Notification.ClickAction)
+		{"default click opens the app", nil, push.OfflinePushInfo{Title: "t", Desc: "d"}, func(t *testing.T, m *message) {
+			assert.Equal(t, clickAction{Type: ClickTypeApp}, m.Android.Notification.ClickAction)
 			assert.Empty(t, m.Data)
 			assert.Empty(t, m.Android.TTL)
 			assert.Nil(t, m.Android.Notification.Badge)
 		}},
 		{"config click is the default", func(c *Config) {
 			c.Click = push.ClickAction{Kind: push.ClickOpenURL, URL: "https://example.com/home"}
-		}, push.OfflinePushInfo{Title: "t", Desc: "d"}, func(t *testing.T, m *Message) {
-			assert.Equal(t, ClickAction{Type: ClickTypeURL, URL: "https://example.com/home"}, m.Android.Notification.ClickAction)
+		}, push.OfflinePushInfo{Title: "t", Desc: "d"}, func(t *testing.T, m *message) {
+			assert.Equal(t, clickAction{Type: ClickTypeURL, URL: "https://example.com/home"}, m.Android.Notification.ClickAction)
 		}},
 		{"open page by intent", nil, push.OfflinePushInfo{Title: "t", Desc: "d", Click: push.ClickAction{Kind: push.ClickOpenPage, Intent: intent}},
-			func(t *testing.T, m *Message) {
-				assert.Equal(t, ClickAction{Type: ClickTypePage, Intent: intent}, m.Android.Notification.ClickAction)
+			func(t *testing.T, m *message) {
+				assert.Equal(t, clickAction{Type: ClickTypePage, Intent: intent}, m.Android.Notification.ClickAction)
 			}},
 		{"importance LOW", func(c *Config) { c.Importance = ImportanceLow }, push.OfflinePushInfo{Title: "t", Desc: "d"},
-			func(t *testing.T, m *Message) { assert.Equal(t, "LOW", m.Android.Notification.Importance) }},
+			func(t *testing.T, m *message) { assert.Equal(t, "LOW", m.Android.Notification.Importance) }},
 		{"importance defaults to NORMAL", nil, push.OfflinePushInfo{Title: "t", Desc: "d"},
-			func(t *testing.T, m *Message) { assert.Equal(t, "NORMAL", m.Android.Notification.Importance) }},
-		{"badge capped at 99", nil, push.OfflinePushInfo{Title: "t", Desc: "d", Badge: 150}, func(t *testing.T, m *Message) {
-			assert.Equal(t, &Badge{AddNum: 99, BadgeClass: "com.example.chat.MainActivity"}, m.Android.Notification.Badge)
+			func(t *testing.T, m *message) { assert.Equal(t, "NORMAL", m.Android.Notification.Importance) }},
+		{"badge capped at 99", nil, push.OfflinePushInfo{Title: "t", Desc: "d", Badge: 150}, func(t *testing.T, m *message) {
+			assert.Equal(t, &badge{AddNum: 99, BadgeClass: "com.example.chat.MainActivity"}, m.Android.Notification.Badge)
 		}},
 		{"no badge without badge class", func(c *Config) { c.BadgeClass = "" }, push.OfflinePushInfo{Title: "t", Desc: "d", Badge: 2},
-			func(t *testing.T, m *Message) { assert.Nil(t, m.Android.Notification.Badge) }},
+			func(t *testing.T, m *message) { assert.Nil(t, m.Android.Notification.Badge) }},
 		{"ttl capped at 15 days", nil, push.OfflinePushInfo{Title: "t", Desc: "d", TTL: 20 * 24 * time.Hour},
-			func(t *testing.T, m *Message) { assert.Equal(t, "1296000s", m.Android.TTL) }},
+			func(t *testing.T, m *message) { assert.Equal(t, "1296000s", m.Android.TTL) }},
 		{"sub-second ttl rounds up", nil, push.OfflinePushInfo{Title: "t", Desc: "d", TTL: 1500 * time.Millisecond},
-			func(t *testing.T, m *Message) { assert.Equal(t, "2s", m.Android.TTL) }},
+			func(t *testing.T, m *message) { assert.Equal(t, "2s", m.Android.TTL) }},
 		{"config ttl applies", func(c *Config) { c.TTL = time.Hour }, push.OfflinePushInfo{Title: "t", Desc: "d"},
-			func(t *testing.T, m *Message) { assert.Equal(t, "3600s", m.Android.TTL) }},
+			func(t *testing.T, m *message) { assert.Equal(t, "3600s", m.Android.TTL) }},
 		{"collapse id fixes the notify id", nil, push.OfflinePushInfo{Title: "t", Desc: "d", CollapseID: "chat-42"},
-			func(t *testing.T, m *Message) {
+			func(t *testing.T, m *message) {
 				assert.Equal(t, ids.NotifyID("chat-42"), m.Android.Notification.NotifyID)
 			}},
 		{"ext goes into data", nil, push.OfflinePushInfo{Title: "t", Desc: "d", Ext: "plain & <text>"},
-			func(t *testing.T, m *Message) { assert.Equal(t, `{"ext":"plain \u0026 \u003ctext\u003e"}`, m.Data) }},
+			func(t *testing.T, m *message) { assert.Equal(t, `{"ext":"plain \u0026 \u003ctext\u003e"}`, m.Data) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -217,7 +218,7 @@ func TestMessageFields(t *testing.T) {
 			}
 			c, err := New(cfg)
 			require.NoError(t, err)
-			m, err := c.Message(&tt.info)
+			m, _, err := c.build(&tt.info)
 			require.NoError(t, err)
 			tt.check(t, m)
 		})
@@ -227,23 +228,23 @@ func TestMessageFields(t *testing.T) {
 func TestNotifyIDDiffersWithoutCollapseID(t *testing.T) {
 	c, err := New(testConfig())
 	require.NoError(t, err)
-	a, _ := c.Message(&push.OfflinePushInfo{Title: "t", Desc: "d"})
-	b, _ := c.Message(&push.OfflinePushInfo{Title: "t", Desc: "d"})
+	a, _, _ := c.build(&push.OfflinePushInfo{Title: "t", Desc: "d"})
+	b, _, _ := c.build(&push.OfflinePushInfo{Title: "t", Desc: "d"})
 	assert.NotEqual(t, a.Android.Notification.NotifyID, b.Android.Notification.NotifyID)
 	assert.Positive(t, a.Android.Notification.NotifyID)
 }
 
-// The body built once plus appended tokens is what encoding the whole
-// message would give.
-func TestWithTokensEqualsWholeEncoding(t *testing.T) {
+// The body encoded once with its tokens spliced in is what encoding the
+// whole message would give.
+func TestSpliceEqualsWholeEncoding(t *testing.T) {
 	c, err := New(testConfig())
 	require.NoError(t, err)
 	info := hello()
 	info.Click = push.ClickAction{Kind: push.ClickOpenURL, URL: "https://example.com/a?b=1&c=<2>"}
-	m, err := c.Message(info)
+	m, _, err := c.build(info)
 	require.NoError(t, err)
 	for _, toks := range [][]string{{"a"}, {"a", `b"quote`, "c&d"}} {
-		got, err := c.Body(info, toks...)
+		got, err := c.bodyFor(info, toks...)
 		require.NoError(t, err)
 		whole := *m
 		whole.Token = toks
@@ -325,9 +326,22 @@ func TestInvalidInputRejectedBeforeAnyRequest(t *testing.T) {
 func headLen(t *testing.T, c *Client, info push.OfflinePushInfo) int {
 	t.Helper()
 	info.Desc = "d"
-	head, err := c.prepare(&info)
+	m, _, err := c.build(&info)
+	require.NoError(t, err)
+	head, err := wire.JSON(m)
 	require.NoError(t, err)
 	return len(head) - 1
+}
+
+// assertHoled: the encoding build hands prepare is that of the message it
+// returns (its fitted texts), with wire.Hole as the token list.
+func assertHoled(t *testing.T, m *message, holed []byte) {
+	t.Helper()
+	whole := *m
+	whole.Token = []string{wire.Hole}
+	want, err := wire.JSON(&whole)
+	require.NoError(t, err)
+	assert.Equal(t, string(want), string(holed))
 }
 
 // Issue 12 finding 8: a message over the 4096-byte body bound is fitted
@@ -354,19 +368,21 @@ func TestBodyFitsWithEllipsis(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			info := base
 			info.Desc = tt.desc
-			head, err := c.prepare(&info)
+			m, holed, err := c.build(&info)
+			require.NoError(t, err)
+			head, err := wire.JSON(m)
 			require.NoError(t, err)
 			assert.LessOrEqual(t, len(head), MaxBodyBytes)
-			m, err := c.Message(&info)
-			require.NoError(t, err)
+			assertHoled(t, m, holed)
 			assert.Equal(t, tt.want, m.Android.Notification.Body)
 			assert.Equal(t, "t", m.Android.Notification.Title, "the title is cut only after the body")
 		})
 	}
 	t.Run("title cut too when the desc is all but gone", func(t *testing.T) {
 		info := push.OfflinePushInfo{Title: strings.Repeat("T", 3000), Desc: strings.Repeat("d", 3000), Ext: strings.Repeat("e", 2000)}
-		m, err := c.Message(&info)
+		m, holed, err := c.build(&info)
 		require.NoError(t, err)
+		assertHoled(t, m, holed)
 		n := m.Android.Notification
 		assert.True(t, strings.HasSuffix(n.Title, "…"), n.Title)
 		assert.Equal(t, "d…", n.Body)
@@ -401,14 +417,14 @@ func TestEmptyTitleFallsBack(t *testing.T) {
 	info := &push.OfflinePushInfo{Title: " ", Desc: "See you at 8?"}
 	c, err := New(testConfig())
 	require.NoError(t, err)
-	m, err := c.Message(info)
+	m, _, err := c.build(info)
 	require.NoError(t, err)
 	assert.Equal(t, "See you at 8?", m.Android.Notification.Title)
 	assert.Equal(t, "See you at 8?", m.Android.Notification.Body)
 
 	named, err := New(testConfig(), push.WithDefaultTitle("Chat"))
 	require.NoError(t, err)
-	m, err = named.Message(info)
+	m, _, err = named.build(info)
 	require.NoError(t, err)
 	assert.Equal(t, "Chat", m.Android.Notification.Title)
 
@@ -1096,7 +1112,7 @@ func BenchmarkBuild(b *testing.B) {
 		Click: push.ClickAction{Kind: push.ClickOpenURL, URL: "https://example.com/chat/alice"}, Badge: 1}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := c.Body(info, "TOKEN1"); err != nil {
+		if _, err := c.bodyFor(info, "TOKEN1"); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -1107,12 +1123,12 @@ func BenchmarkBuild(b *testing.B) {
 func BenchmarkBatchBody(b *testing.B) {
 	c, err := New(testConfig())
 	require.NoError(b, err)
-	head, err := c.prepare(hello())
+	sp, err := c.prepare(hello())
 	require.NoError(b, err)
 	toks := tokensN("AQAAAABTOKEN-0123456789abcdef0123456789abcdef0123456789abcdef", MaxTokens)
 	b.ReportAllocs()
 	for b.Loop() {
-		_ = withTokens(head, toks)
+		_ = body(sp, toks)
 	}
 }
 
@@ -1131,4 +1147,70 @@ func TestFlexBool(t *testing.T) {
 		require.NoError(t, json.Unmarshal([]byte(`{"sendResult":`+in+`}`), &d), in)
 		assert.Equal(t, want, d.SendResult, in)
 	}
+}
+
+// DryRun shows what Push sends, request by request, with no I/O: two
+// batches for MaxTokens+1 tokens, an empty token unsent, a duplicate
+// carried once, each body the one the fake then receives, the access token
+// masked and no credential anywhere.
+func TestDryRun(t *testing.T) {
+	srv := newFake(t)
+	c := newClient(t, srv, testConfig())
+	toks := tokensN("tok", MaxTokens+1)
+	in := append(append([]string{}, toks...), "", toks[0])
+	info := hello()
+	info.Click = push.ClickAction{Kind: push.ClickOpenURL, URL: "https://example.com/a?b=1&c=<2>"}
+
+	pv, err := c.DryRun(info, in...)
+	require.NoError(t, err)
+	assert.Empty(t, srv.Records(), "a dry run does no I/O, not even for the access token")
+	require.Len(t, pv.Requests, 2)
+	assert.Equal(t, toks[:MaxTokens], pv.Requests[0].Tokens)
+	assert.Equal(t, toks[MaxTokens:], pv.Requests[1].Tokens)
+	require.Len(t, pv.Unsent, 1)
+	assert.Equal(t, "", pv.Unsent[0].Token)
+	assert.ErrorIs(t, pv.Unsent[0].Err, push.ErrInvalidToken)
+
+	res, err := c.Push(context.Background(), info, in...)
+	require.NoError(t, err)
+	assert.Len(t, srv.Delivered(), len(toks))
+	assert.ErrorIs(t, res.Outcomes[len(toks)].Err, push.ErrInvalidToken, "the empty token")
+	sends := srv.Sends()
+	require.Len(t, sends, 2)
+	secrets := []string{testSecret, testClient}
+	for _, r := range pv.Requests {
+		assert.Equal(t, "POST", r.Method)
+		assert.Equal(t, srv.URL()+"/api/v1/"+testAppID+"/sendMessage", r.URL)
+		assert.Equal(t, "Bearer <redacted>", r.Header.Get("Authorization"))
+		assert.Equal(t, "application/json; charset=UTF-8", r.Header.Get("Content-Type"))
+		_, err := strconv.ParseInt(r.Header["timestamp"][0], 10, 64)
+		assert.NoError(t, err, "timestamp in milliseconds")
+		var sent *pushtest.Record
+		for i := range sends {
+			if slices.Equal(sends[i].Tokens, r.Tokens) {
+				sent = &sends[i]
+			}
+		}
+		require.NotNil(t, sent, "the fake received a request with these %d tokens", len(r.Tokens))
+		assert.Equal(t, string(sent.Body), string(r.Body))
+		at := strings.TrimPrefix(sent.Header.Get("Authorization"), "Bearer ")
+		require.NotEmpty(t, at)
+		secrets = append(secrets, at)
+	}
+	out := fmt.Sprintf("%v %+v %#v", pv, pv.Requests, pv)
+	for _, r := range pv.Requests {
+		out += r.String()
+	}
+	for _, s := range secrets {
+		assert.NotContains(t, out, s)
+	}
+
+	t.Run("the real host", func(t *testing.T) {
+		c, err := New(testConfig())
+		require.NoError(t, err)
+		pv, err := c.DryRun(info, "TOKEN1")
+		require.NoError(t, err)
+		require.Len(t, pv.Requests, 1)
+		assert.Equal(t, Host+"/api/v1/"+testAppID+"/sendMessage", pv.Requests[0].URL)
+	})
 }

@@ -11,36 +11,36 @@ import (
 	"github.com/offlinepush/push/internal/wire"
 )
 
-// Message is Honor's send body: the HMS message fields in camelCase at the
+// message is Honor's send body: the HMS message fields in camelCase at the
 // top level (no "message" wrapper, no validate_only).
-type Message struct {
+type message struct {
 	// Data is the custom payload: for a notification, the text of a JSON
 	// object. It carries OfflinePushInfo.Ext as {"ext":"<ext>"}.
 	Data    string   `json:"data,omitempty"`
-	Android *Android `json:"android"`
-	// Token lists the device tokens; it is last so a prepared body can have
-	// each batch's tokens appended.
+	Android *android `json:"android"`
+	// Token lists the device tokens: one batch's, spliced into the message
+	// encoded once (prepare, body).
 	Token []string `json:"token,omitempty"`
 }
 
-// Android is the android block.
-type Android struct {
+// android is the android block.
+type android struct {
 	// TTL is the offline cache time, "<seconds>s".
 	TTL          string        `json:"ttl,omitempty"`
-	Notification *Notification `json:"notification"`
+	Notification *notification `json:"notification"`
 }
 
-// Notification is android.notification.
-type Notification struct {
+// notification is android.notification.
+type notification struct {
 	Title string `json:"title"`
 	Body  string `json:"body"`
 	// ClickAction is required for a notification.
-	ClickAction ClickAction `json:"clickAction"`
+	ClickAction clickAction `json:"clickAction"`
 	Importance  string      `json:"importance,omitempty"`
 	// NotifyID identifies the notification on the device: the same id
 	// replaces the shown notification.
 	NotifyID int32  `json:"notifyId,omitempty"`
-	Badge    *Badge `json:"badge,omitempty"`
+	Badge    *badge `json:"badge,omitempty"`
 }
 
 // Click types.
@@ -50,33 +50,34 @@ const (
 	ClickTypeApp  = 3 // open the app
 )
 
-// ClickAction is android.notification.clickAction.
-type ClickAction struct {
+// clickAction is android.notification.clickAction.
+type clickAction struct {
 	Type   int    `json:"type"`
 	Intent string `json:"intent,omitempty"`
 	URL    string `json:"url,omitempty"`
 	Action string `json:"action,omitempty"`
 }
 
-// Badge is android.notification.badge.
-type Badge struct {
+// badge is android.notification.badge.
+type badge struct {
 	AddNum     int    `json:"addNum,omitempty"`
 	BadgeClass string `json:"badgeClass"`
 }
 
-// Message maps info onto Honor's send body, without tokens, its title and
-// body fitted to MaxBodyBytes. It is exported so tools can show the wire
-// request (dry run).
-func (c *Client) Message(info *push.OfflinePushInfo) (*Message, error) {
+// build maps info onto Honor's send body, without tokens, its title and
+// body fitted to MaxBodyBytes. DryRun shows what it builds. holed is the
+// message encoded with wire.Hole as its token list, the encoding the fitting
+// measured last (so a Push encodes its message once); prepare cuts it.
+func (c *Client) build(info *push.OfflinePushInfo) (m *message, holed []byte, err error) {
 	v := push.Honor
 	// Validates, and gives an empty Title the fallback (push.WithDefaultTitle,
 	// else the Desc): Honor shows title and body. No field limit of its own:
 	// the body bound below is what binds.
 	title, body, err := shape.Texts(v, info, shape.Limits{Title: MaxBodyBytes, Desc: MaxBodyBytes, Unit: payload.Bytes}, c.opts)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	n := &Notification{
+	n := &notification{
 		Title:      title,
 		Body:       body,
 		Importance: c.cfg.Importance,
@@ -85,63 +86,71 @@ func (c *Client) Message(info *push.OfflinePushInfo) (*Message, error) {
 	switch click := shape.Click(info.Click, c.cfg.Click); click.Kind {
 	case push.ClickOpenURL:
 		if err := payload.CheckURL(click.URL, true); err != nil {
-			return nil, reject.Message(v, "Click.URL", err.Error())
+			return nil, nil, reject.Message(v, "Click.URL", err.Error())
 		}
-		n.ClickAction = ClickAction{Type: ClickTypeURL, URL: click.URL}
+		n.ClickAction = clickAction{Type: ClickTypeURL, URL: click.URL}
 	case push.ClickOpenPage:
 		if click.Intent == "" {
-			return nil, reject.Message(v, "Click.Intent", "is required for Honor open-page (clickAction.intent; Honor cannot open a page by class name)")
+			return nil, nil, reject.Message(v, "Click.Intent", "is required for Honor open-page (clickAction.intent; Honor cannot open a page by class name)")
 		}
-		n.ClickAction = ClickAction{Type: ClickTypePage, Intent: click.Intent}
+		n.ClickAction = clickAction{Type: ClickTypePage, Intent: click.Intent}
 	default:
-		n.ClickAction = ClickAction{Type: ClickTypeApp}
+		n.ClickAction = clickAction{Type: ClickTypeApp}
 	}
 	if info.Badge > 0 && c.cfg.BadgeClass != "" {
-		n.Badge = &Badge{AddNum: min(info.Badge, MaxBadge), BadgeClass: c.cfg.BadgeClass}
+		n.Badge = &badge{AddNum: min(info.Badge, MaxBadge), BadgeClass: c.cfg.BadgeClass}
 	}
-	m := &Message{
+	m = &message{
 		// The HMS convention the Tencent-style client reads; how the Honor
 		// client hands data to the Activity on tap is UNVERIFIED.
 		Data:    payload.ExtJSON(info.Ext),
-		Android: &Android{Notification: n},
+		Android: &android{Notification: n},
 	}
 	if ttl := shape.TTL(info.TTL, c.cfg.TTL, MaxTTL); ttl > 0 {
 		m.Android.TTL = strconv.FormatInt(shape.Seconds(ttl), 10) + "s"
 	}
-	if err := shape.Body(v, MaxBodyBytes, "the body without tokens", c.opts.StrictLength, &n.Title, &n.Body,
-		func() int { b, _ := wire.JSON(m); return len(b) }); err != nil {
-		return nil, err
+	// The size counted is the body without its token field; Token is the
+	// last field, so that is the holed encoding less the field.
+	m.Token = []string{wire.Hole}
+	field := len(`,"token":["` + wire.Hole + `"]`)
+	var holedTitle, holedBody string // the texts holed was encoded with
+	size := func() int {
+		holed, _ = wire.JSON(m) // plain structs of strings and numbers cannot fail
+		holedTitle, holedBody = n.Title, n.Body
+		return len(holed) - field
 	}
-	return m, nil
+	if err := shape.Body(v, MaxBodyBytes, "the body without tokens", c.opts.StrictLength, &n.Title, &n.Body, size); err != nil {
+		return nil, nil, err
+	}
+	if n.Title != holedTitle || n.Body != holedBody { // shape.Body measures the texts it keeps last; in case not
+		size()
+	}
+	m.Token = nil
+	return m, holed, nil
 }
 
-// Body returns the exact JSON body sent for one batch of tokens.
-func (c *Client) Body(info *push.OfflinePushInfo, tokens ...string) ([]byte, error) {
-	head, err := c.prepare(info)
+// prepare maps info (fitted to MaxBodyBytes) and encodes it once, with
+// wire.Hole for the token list; each batch then only splices its tokens in
+// (body).
+func (c *Client) prepare(info *push.OfflinePushInfo) (wire.Splice, error) {
+	_, holed, err := c.build(info)
 	if err != nil {
-		return nil, err
+		return wire.Splice{}, err
 	}
-	return withTokens(head, tokens), nil
+	sp, ok := wire.NewSplice(holed)
+	if !ok { // only a text quoting this process's random wire.Hole
+		return wire.Splice{}, reject.Message(push.Honor, "OfflinePushInfo", "holds the token placeholder of this process")
+	}
+	return sp, nil
 }
 
-// prepare maps info (fitted to MaxBodyBytes) and encodes it once, without
-// tokens; each batch then only appends its tokens.
-func (c *Client) prepare(info *push.OfflinePushInfo) ([]byte, error) {
-	m, err := c.Message(info)
-	if err != nil {
-		return nil, err
+// body is the exact JSON body sent for one batch: the prepared message
+// with tokens in its token list, byte for byte what encoding the message
+// with Token set gives.
+func body(sp wire.Splice, tokens []string) []byte {
+	n := sp.Len()
+	for _, t := range tokens {
+		n += len(t) + 3 // quotes and comma; an escape only grows the slice
 	}
-	return wire.JSON(m)
-}
-
-// withTokens appends "token":[…] to an encoded Message without tokens. The
-// result equals encoding the Message with Token set, because Token is its
-// last field.
-func withTokens(head []byte, tokens []string) []byte {
-	list, _ := wire.JSON(tokens) // a string slice cannot fail
-	b := make([]byte, 0, len(head)+len(list)+10)
-	b = append(b, head[:len(head)-1]...)
-	b = append(b, `,"token":`...)
-	b = append(b, list...)
-	return append(b, '}')
+	return sp.Append(make([]byte, 0, n), tokens...)
 }
