@@ -338,7 +338,7 @@ func headLen(t *testing.T, c *Client, info push.OfflinePushInfo) int {
 func assertHoled(t *testing.T, m *message, holed []byte) {
 	t.Helper()
 	whole := *m
-	whole.Token = []string{wire.Hole}
+	whole.Token = []string{wire.Hole()}
 	want, err := wire.JSON(&whole)
 	require.NoError(t, err)
 	assert.Equal(t, string(want), string(holed))

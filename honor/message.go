@@ -111,8 +111,8 @@ func (c *Client) build(info *push.OfflinePushInfo) (m *message, holed []byte, er
 	}
 	// The size counted is the body without its token field; Token is the
 	// last field, so that is the holed encoding less the field.
-	m.Token = []string{wire.Hole}
-	field := len(`,"token":["` + wire.Hole + `"]`)
+	m.Token = []string{wire.Hole()}
+	field := len(`,"token":["` + wire.Hole() + `"]`)
 	var holedTitle, holedBody string // the texts holed was encoded with
 	size := func() int {
 		holed, _ = wire.JSON(m) // plain structs of strings and numbers cannot fail
