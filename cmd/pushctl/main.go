@@ -69,11 +69,13 @@ send flags:
   --sound NAME      iOS sound file (APNs, FCM apns block)
   --id ID           message id: vendors that deduplicate (OPPO, vivo, Xiaomi)
                     show a message with the same id only once
-  --dry-run         print the exact HTTP request(s) instead of sending (the
-                    request goes to an in-process fake; credentials masked),
+  --dry-run         print the exact HTTP request(s) a send would make, with
+                    the vendor's full URL (host included) and credentials
+                    masked, and send nothing (no access token is fetched);
                     then every token that would not be sent and why (empty,
                     not valid UTF-8, malformed for the vendor, e.g. a Xiaomi
-                    regId with a comma); exit codes as for a send
+                    regId with a comma). Exit 0, or 6 when a token would
+                    not be sent, 5 for a message the vendor cannot take
   --sandbox         send to an in-process fake vendor server, not the vendor
   --timeout D       give up after D (default 30s)
 
@@ -217,9 +219,12 @@ func send(args []string, stdout, stderr io.Writer) int {
 		return exitConfig
 	}
 
+	if dryRun {
+		return dryRunSend(stdout, stderr, &cert, info, tokens)
+	}
 	var pusher push.Pusher
-	var sb *pushconfig.Sandbox
-	if dryRun || sandbox {
+	if sandbox {
+		var sb *pushconfig.Sandbox
 		sb, err = cert.StartSandbox()
 		if err == nil {
 			defer sb.Close()
@@ -242,14 +247,6 @@ func send(args []string, stdout, stderr io.Writer) int {
 			return exitMessage
 		}
 		return exitFailed
-	}
-	if dryRun {
-		fmt.Fprintf(stdout, "# dry run: %s certificate %q; nothing was sent to the vendor\n", cert.Vendor, cert.ID)
-		recs := sb.Server.Records()
-		for _, r := range recs {
-			fmt.Fprintf(stdout, "\n%s\n", strings.TrimRight(r.Dump(), "\n"))
-		}
-		return dryRunReport(stdout, tokens, res, len(recs) > 0)
 	}
 	where := "vendor"
 	if sandbox {
@@ -279,57 +276,68 @@ func send(args []string, stdout, stderr io.Writer) int {
 	return exitFailed
 }
 
-// dryRunReport lists, after the requests, each token that would not be
-// sent and why: refused before any request (empty, not valid UTF-8, a
-// vendor's malformed form such as a Xiaomi regId with a comma), or refused
-// by the in-process fake as the vendor would refuse it; and tokens given
-// more than once (sent once). The exit code follows send's rules.
-func dryRunReport(stdout io.Writer, tokens []string, res *push.Result, sent bool) int {
-	var notSent, refused []string
-	failed, dead := 0, 0
-	for _, o := range res.Outcomes {
-		if o.Err == nil {
-			continue
-		}
-		failed++
-		if errors.Is(o.Err, push.ErrInvalidToken) {
-			dead++
-		}
-		var ve *push.VendorError
-		if errors.As(o.Err, &ve) && ve.HTTPStatus == 0 && errors.Is(o.Err, push.ErrInvalidToken) {
-			why := strings.Replace(ve.Message, " (not sent)", "", 1)
-			notSent = append(notSent, fmt.Sprintf("#   %q: %s", o.Token, why))
-			continue
-		}
-		refused = append(refused, fmt.Sprintf("#   %q: %v", o.Token, o.Err))
+// dryRunSend prints the requests a Push would send, through the client's
+// DryRun (push.DryRunner): the full URL with the vendor's host, the
+// headers with credentials masked, the body. Nothing is sent and no
+// access token is fetched. After the requests it lists each token that
+// would not be sent and why (empty, not valid UTF-8, a vendor's malformed
+// form such as a Xiaomi regId with a comma) and tokens given more than
+// once (sent once). Exit: 0 when every token would be sent, 6 when some
+// would not, 5 for a message the vendor can never take.
+func dryRunSend(stdout, stderr io.Writer, cert *pushconfig.Certificate, info *push.OfflinePushInfo, tokens []string) int {
+	pusher, err := cert.Pusher()
+	if err != nil {
+		fmt.Fprintln(stderr, "pushctl:", err)
+		return exitConfig
 	}
-	if !sent {
+	dr, ok := pusher.(push.DryRunner)
+	if !ok {
+		fmt.Fprintf(stderr, "pushctl: %s clients cannot show a dry run\n", cert.Vendor)
+		return exitConfig
+	}
+	pv, err := dr.DryRun(info, tokens...)
+	if err != nil {
+		fmt.Fprintln(stderr, "pushctl:", err)
+		if errors.Is(err, push.ErrInvalidMessage) {
+			return exitMessage
+		}
+		return exitConfig
+	}
+	fmt.Fprintf(stdout, "# dry run: %s certificate %q; nothing was sent to the vendor\n", cert.Vendor, cert.ID)
+	for _, r := range pv.Requests {
+		fmt.Fprintf(stdout, "\n%s\n", strings.TrimRight(r.String(), "\n"))
+	}
+	if len(pv.Requests) == 0 {
 		fmt.Fprintln(stdout, "\n# no request: no token could be sent")
 	}
-	if len(notSent) > 0 {
-		fmt.Fprintf(stdout, "\n# %d of %d tokens would not be sent (refused before any request):\n%s\n", len(notSent), len(tokens), strings.Join(notSent, "\n"))
-	}
-	if len(refused) > 0 {
-		fmt.Fprintf(stdout, "\n# %d of %d tokens were refused by the in-process fake vendor, as the vendor would refuse them:\n%s\n", len(refused), len(tokens), strings.Join(refused, "\n"))
+	if len(pv.Unsent) > 0 {
+		fmt.Fprintf(stdout, "\n# %d of %d tokens would not be sent (refused before any request):\n", len(pv.Unsent), len(tokens))
+		for _, o := range pv.Unsent {
+			why := o.Err.Error()
+			var ve *push.VendorError
+			if errors.As(o.Err, &ve) {
+				why = strings.Replace(ve.Message, " (not sent)", "", 1)
+			}
+			fmt.Fprintf(stdout, "#   %q: %s\n", o.Token, why)
+		}
 	}
 	count := map[string]int{}
 	for _, t := range tokens {
 		count[t]++
 	}
 	for i, t := range tokens {
-		if n := count[t]; n > 1 && (i == 0 || !slices.Contains(tokens[:i], t)) {
-			if res.Outcomes[i].Err == nil {
-				fmt.Fprintf(stdout, "\n# %q is given %d times: it is sent once\n", t, n)
-			}
+		if n := count[t]; n > 1 && !slices.Contains(tokens[:i], t) && !unsent(pv, t) {
+			fmt.Fprintf(stdout, "\n# %q is given %d times: it is sent once\n", t, n)
 		}
 	}
-	switch {
-	case failed == 0:
-		return exitOK
-	case failed == dead:
+	if len(pv.Unsent) > 0 {
 		return exitInvalidTok
 	}
-	return exitFailed
+	return exitOK
+}
+
+func unsent(pv *push.Preview, token string) bool {
+	return slices.ContainsFunc(pv.Unsent, func(o push.Outcome) bool { return o.Token == token })
 }
 
 func parseClick(s string) (push.ClickAction, error) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -102,7 +103,7 @@ func TestDryRunPrintsTheWireRequestMasked(t *testing.T) {
 		"--title", "Hello", "--desc", "World", "--ext", `{"k":"v"}`, "--click", "url:https://example.com/page")
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, "nothing was sent to the vendor")
-	assert.Contains(t, out, "POST /v3/message/regid")
+	assert.Contains(t, out, "POST https://api.xmpush.xiaomi.com/v3/message/regid")
 	assert.Contains(t, out, "Authorization: key=<redacted>")
 	assert.Contains(t, out, "extra.web_uri = https://example.com/page")
 	assert.Contains(t, out, "registration_id = REGID1")
@@ -110,7 +111,7 @@ func TestDryRunPrintsTheWireRequestMasked(t *testing.T) {
 
 	out, _, code = pushctl(t, nil, "send", "--dry-run", "--cert", "demo-apns", "--token", strings.Repeat("0f", 32), "--desc", "d", "--sound", "ping.caf")
 	require.Equal(t, 0, code)
-	assert.Contains(t, out, "POST /3/device/"+strings.Repeat("0f", 32))
+	assert.Contains(t, out, "POST https://api.push.apple.com/3/device/"+strings.Repeat("0f", 32))
 	assert.Contains(t, out, `"sound": "ping.caf"`)
 	assert.NotContains(t, out, "PRIVATE KEY")
 }
@@ -272,10 +273,6 @@ func TestDryRunReportsTokensNotSent(t *testing.T) {
 		{"meizu comma", "demo-meizu", []string{"pushid-1", "p,2"}, 6, []string{
 			`#   "p,2": malformed device token: a pushId must not contain a comma`,
 		}, nil},
-		{"fcm, refused by the fake", "demo-fcm", []string{"a b", "token-1"}, 6, []string{
-			"# 1 of 2 tokens were refused by the in-process fake vendor, as the vendor would refuse them:",
-			`#   "a b": fcm: invalid device token (HTTP 400`,
-		}, nil},
 		{"all good", "demo-huawei", []string{"token-1", "token-2"}, 0, []string{"POST "}, []string{"would not be sent", "refused"}},
 	}
 	for _, tt := range tests {
@@ -294,6 +291,51 @@ func TestDryRunReportsTokensNotSent(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestDryRunPrintsTheHostOfEveryVendor: the dry run goes through the
+// client's DryRun, not a fake, so each request line carries the vendor's
+// real URL; APNs production and development differ.
+func TestDryRunPrintsTheHostOfEveryVendor(t *testing.T) {
+	hexTok := strings.Repeat("0f", 32)
+	for _, tc := range []struct{ cert, token, want string }{
+		{"demo-xiaomi", "REGID1", "POST https://api.xmpush.xiaomi.com/v3/message/regid\n"},
+		{"demo-huawei", "token-1", "POST https://push-api.cloud.huawei.com/v1/100000001/messages:send\n"},
+		{"demo-harmony", "token-1", "POST https://push-api.cloud.huawei.com/v3/"},
+		{"demo-honor", "token-1", "POST https://push-api.cloud.honor.com/"},
+		{"demo-oppo", "token-1", "POST https://api.push.oppomobile.com/server/v1/message/notification/unicast\n"},
+		{"demo-vivo", "token-1", "POST https://api-push.vivo.com.cn/message/send\n"},
+		{"demo-meizu", "token-1", "POST https://server-api-push.meizu.com/"},
+		{"demo-fcm", "token-1", "POST https://fcm.googleapis.com/v1/projects/demo-project/messages:send\n"},
+		{"demo-apns", hexTok, "POST https://api.push.apple.com/3/device/" + hexTok + "\n"},
+	} {
+		t.Run(tc.cert, func(t *testing.T) {
+			out, errOut, code := pushctl(t, nil, "send", "--dry-run", "--cert", tc.cert, "--token", tc.token, "--desc", "See you at 8?")
+			require.Equal(t, 0, code, errOut)
+			assert.Contains(t, out, tc.want)
+			assert.Contains(t, out, "<redacted>", "the credential is shown masked")
+			assert.NotContains(t, out, "demo-secret")
+		})
+	}
+
+	cfg := filepath.Join(t.TempDir(), "certs.json")
+	key, err := json.Marshal(string(pushtest.APNsKey()))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(cfg, []byte(`{"certificates":[
+	  {"id":"ios-dev","vendor":"apns","teamId":"TEAM123456","keyId":"KEY1234567","topic":"com.example.chat","sandbox":true,"privateKey":`+string(key)+`}
+	]}`), 0o600))
+	out, errOut, code := pushctl(t, nil, "send", "--dry-run", "--config", cfg, "--cert", "ios-dev", "--token", hexTok, "--desc", "d")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "POST https://api.sandbox.push.apple.com/3/device/"+hexTok+"\n")
+}
+
+// TestSandboxReportsTokensTheFakeRefuses: --sandbox sends to the fake,
+// which refuses what the vendor would.
+func TestSandboxReportsTokensTheFakeRefuses(t *testing.T) {
+	out, errOut, code := pushctl(t, nil, "send", "--sandbox", "--cert", "demo-fcm", "--token", "a b", "--token", "token-1", "--desc", "d")
+	assert.Equal(t, 6, code, errOut)
+	assert.Contains(t, out, "dead     a b  fcm: invalid device token (HTTP 400")
+	assert.Contains(t, out, "ok       token-1")
 }
 
 // TestDefaultTitleFromConfig: a certificate's defaultTitle titles a
