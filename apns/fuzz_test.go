@@ -1,7 +1,6 @@
 package apns
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -15,37 +14,6 @@ import (
 	"github.com/offlinepush/push/internal/fuzzkit"
 	"github.com/offlinepush/push/pushtest"
 )
-
-// FuzzMapping: whatever OfflinePushInfo comes in, build either
-// refuses it with ErrInvalidMessage/ErrConfig, or Push sends it and the fake
-// (which checks the provider token, headers and payload the way APNs does,
-// over HTTP/2) accepts it for every device token.
-func FuzzMapping(f *testing.F) {
-	fuzzkit.AddMappingSeeds(f)
-	key := pushtest.APNsKey()
-	srv := pushtest.NewAPNs("TEAM123456", "KEY1234567", key, "com.example.chat")
-	f.Cleanup(srv.Close)
-	c, err := New(Config{TeamID: "TEAM123456", KeyID: "KEY1234567", PrivateKey: key, Topic: "com.example.chat"},
-		push.WithEndpoint(srv.URL()), push.WithHTTPClient(srv.Client()),
-		push.WithRetry(push.NoRetry()), push.WithTimeout(30*time.Second))
-	require.NoError(f, err)
-	tokens := []string{fuzzDeviceToken("alice-iphone"), fuzzDeviceToken("alice-ipad")}
-
-	f.Fuzz(func(t *testing.T, title, desc, ext, sound string, kind int, u, intent, activity string, ttl int64, badge int, collapse, id string) {
-		info := fuzzkit.Info(title, desc, ext, sound, kind, u, intent, activity, ttl, badge, collapse, id)
-		_, nerr := c.build(info)
-		srv.Reset()
-		res, err := c.Push(context.Background(), info, tokens...)
-		if (nerr == nil) != (err == nil) {
-			t.Fatalf("build error %v, Push error %v", nerr, err)
-		}
-		if err != nil {
-			fuzzkit.RequireBuildError(t, err, info)
-			return
-		}
-		fuzzkit.RequireAccepted(t, srv.Server, info, tokens, res)
-	})
-}
 
 // fuzzDeviceToken is a 32-byte device token in hex, as iOS reports them.
 func fuzzDeviceToken(device string) string {

@@ -1,51 +1,12 @@
 package fcm
 
 import (
-	"context"
 	"strconv"
 	"testing"
-	"time"
-
-	"github.com/stretchr/testify/require"
 
 	"github.com/offlinepush/push"
 	"github.com/offlinepush/push/internal/fuzzkit"
-	"github.com/offlinepush/push/pushtest"
 )
-
-// FuzzMapping: whatever OfflinePushInfo comes in, wireMessage either refuses it
-// with ErrInvalidMessage/ErrConfig, or its message encodes exactly as
-// json.Marshal would, and Push sends it and the fake (which checks the HTTP
-// v1 message the way FCM does, over HTTP/2) accepts it for every token.
-func FuzzMapping(f *testing.F) {
-	fuzzkit.AddMappingSeeds(f)
-	creds := pushtest.FCMCredentials("fuzz-project")
-	srv := pushtest.NewFCM(creds)
-	f.Cleanup(srv.Close)
-	c, err := New(Config{CredentialsJSON: creds, ChannelID: "im_msg"},
-		push.WithEndpoint(srv.URL()), push.WithHTTPClient(srv.Client()),
-		push.WithRetry(push.NoRetry()), push.WithTimeout(30*time.Second))
-	require.NoError(f, err)
-	tokens := []string{"fcm-token-alice-phone", "fcm-token-alice-tablet"}
-
-	f.Fuzz(func(t *testing.T, title, desc, ext, sound string, kind int, u, intent, activity string, ttl int64, badge int, collapse, id string) {
-		info := fuzzkit.Info(title, desc, ext, sound, kind, u, intent, activity, ttl, badge, collapse, id)
-		m, merr := c.wireMessage(info)
-		if merr == nil {
-			requireEncodesLikeJSON(t, m, tokens[0])
-		}
-		srv.Reset()
-		res, err := c.Push(context.Background(), info, tokens...)
-		if (merr == nil) != (err == nil) {
-			t.Fatalf("wireMessage error %v, Push error %v", merr, err)
-		}
-		if err != nil {
-			fuzzkit.RequireBuildError(t, err, info)
-			return
-		}
-		fuzzkit.RequireAccepted(t, srv.Server, info, tokens, res)
-	})
-}
 
 // FuzzDecode: any answer for one token decodes to one outcome for that
 // token, accepted or of exactly one error class (an expired access token is

@@ -1,50 +1,14 @@
 package harmony
 
 import (
-	"context"
 	"errors"
 	"testing"
-	"time"
-
-	"github.com/stretchr/testify/require"
 
 	"github.com/offlinepush/push"
 	"github.com/offlinepush/push/internal/auth"
 	"github.com/offlinepush/push/internal/batch"
 	"github.com/offlinepush/push/internal/fuzzkit"
-	"github.com/offlinepush/push/pushtest"
 )
-
-// FuzzMapping: whatever OfflinePushInfo comes in, Build either refuses it
-// with ErrInvalidMessage/ErrConfig, or Push sends it and the fake (which
-// checks the JWT and the body the way Push Kit v3 does) accepts it for every
-// token.
-func FuzzMapping(f *testing.F) {
-	fuzzkit.AddMappingSeeds(f)
-	creds := pushtest.HarmonyCredentials()
-	srv, err := pushtest.NewHarmony(creds)
-	require.NoError(f, err)
-	f.Cleanup(srv.Close)
-	c, err := New(Config{CredentialsJSON: creds},
-		push.WithEndpoint(srv.URL()), push.WithRetry(push.NoRetry()), push.WithTimeout(30*time.Second))
-	require.NoError(f, err)
-	tokens := []string{"MAMzLg-alice-phone", "MAMzLg-alice-tablet"}
-
-	f.Fuzz(func(t *testing.T, title, desc, ext, sound string, kind int, u, intent, activity string, ttl int64, badge int, collapse, id string) {
-		info := fuzzkit.Info(title, desc, ext, sound, kind, u, intent, activity, ttl, badge, collapse, id)
-		_, berr := c.build(info)
-		srv.Reset()
-		res, err := c.Push(context.Background(), info, tokens...)
-		if (berr == nil) != (err == nil) {
-			t.Fatalf("Build error %v, Push error %v", berr, err)
-		}
-		if err != nil {
-			fuzzkit.RequireBuildError(t, err, info)
-			return
-		}
-		fuzzkit.RequireAccepted(t, srv.Server, info, tokens, res)
-	})
-}
 
 // FuzzDecode: any answer decodes to one outcome per token, in order, each
 // accepted or of exactly one error class; or, for an expired JWT, an ErrAuth

@@ -8,7 +8,7 @@
 // string code: "80000000" success, "80100000" partial success with the
 // failed tokens listed inside msg. This package maps a push.OfflinePushInfo
 // onto an IM notification (android.category "IM", importance "NORMAL"),
-// fits it into the 4096-byte body limit (see Client.Build), sends batches
+// fits it into the 4096-byte body limit (shortening Desc, then Title; Client.DryRun shows the result), sends batches
 // concurrently and decodes one outcome per token (see the verdict table at
 // decode).
 package huawei

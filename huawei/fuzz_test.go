@@ -1,47 +1,14 @@
 package huawei
 
 import (
-	"context"
 	"errors"
 	"testing"
-	"time"
-
-	"github.com/stretchr/testify/require"
 
 	"github.com/offlinepush/push"
 	"github.com/offlinepush/push/internal/auth"
 	"github.com/offlinepush/push/internal/batch"
 	"github.com/offlinepush/push/internal/fuzzkit"
-	"github.com/offlinepush/push/pushtest"
 )
-
-// FuzzMapping: whatever OfflinePushInfo comes in, Build either refuses it
-// with ErrInvalidMessage/ErrConfig, or Push sends it and the fake (which
-// checks the body the way Push Kit v1 does) accepts it for every token.
-func FuzzMapping(f *testing.F) {
-	fuzzkit.AddMappingSeeds(f)
-	srv := pushtest.NewHuawei("104536617", "fuzz-secret")
-	f.Cleanup(srv.Close)
-	c, err := New(Config{AppID: "104536617", AppSecret: "fuzz-secret", BadgeClass: "com.example.chat.MainActivity", ChannelID: "im_msg"},
-		push.WithEndpoint(srv.URL()), push.WithRetry(push.NoRetry()), push.WithTimeout(30*time.Second))
-	require.NoError(f, err)
-	tokens := []string{"IQAAAACy0alice-phone", "IQAAAACy0alice-tablet"}
-
-	f.Fuzz(func(t *testing.T, title, desc, ext, sound string, kind int, u, intent, activity string, ttl int64, badge int, collapse, id string) {
-		info := fuzzkit.Info(title, desc, ext, sound, kind, u, intent, activity, ttl, badge, collapse, id)
-		_, berr := c.build(info)
-		srv.Reset()
-		res, err := c.Push(context.Background(), info, tokens...)
-		if (berr == nil) != (err == nil) {
-			t.Fatalf("Build error %v, Push error %v", berr, err)
-		}
-		if err != nil {
-			fuzzkit.RequireBuildError(t, err, info)
-			return
-		}
-		fuzzkit.RequireAccepted(t, srv.Server, info, tokens, res)
-	})
-}
 
 // FuzzDecode: any answer decodes to one outcome per token, in order, each
 // accepted or of exactly one error class; or, for a refused access token,

@@ -1,47 +1,15 @@
 package meizu
 
 import (
-	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/offlinepush/push"
 	"github.com/offlinepush/push/internal/fuzzkit"
-	"github.com/offlinepush/push/pushtest"
 )
-
-// FuzzMapping: whatever OfflinePushInfo comes in, Message either refuses it
-// with ErrInvalidMessage/ErrConfig, or Push sends it and the fake (which
-// checks the signature and messageJson the way Meizu does) accepts it for
-// every pushId.
-func FuzzMapping(f *testing.F) {
-	fuzzkit.AddMappingSeeds(f)
-	srv := pushtest.NewMeizu("100999", "fuzz-app-secret")
-	f.Cleanup(srv.Close)
-	c, err := New(Config{AppID: "100999", AppSecret: "fuzz-app-secret"},
-		push.WithEndpoint(srv.URL()), push.WithRetry(push.NoRetry()), push.WithTimeout(30*time.Second))
-	require.NoError(f, err)
-	tokens := []string{"pushid-alice-phone", "pushid-alice-tablet"}
-
-	f.Fuzz(func(t *testing.T, title, desc, ext, sound string, kind int, u, intent, activity string, ttl int64, badge int, collapse, id string) {
-		info := fuzzkit.Info(title, desc, ext, sound, kind, u, intent, activity, ttl, badge, collapse, id)
-		_, ferr := c.Form(info, tokens...)
-		srv.Reset()
-		res, err := c.Push(context.Background(), info, tokens...)
-		if (ferr == nil) != (err == nil) {
-			t.Fatalf("Form error %v, Push error %v", ferr, err)
-		}
-		if err != nil {
-			fuzzkit.RequireBuildError(t, err, info)
-			return
-		}
-		fuzzkit.RequireAccepted(t, srv.Server, info, tokens, res)
-	})
-}
 
 // FuzzDecode: any answer decodes to one outcome per pushId, in order, each
 // accepted or of exactly one error class.

@@ -1,48 +1,11 @@
 package oppo
 
 import (
-	"context"
 	"testing"
-	"time"
 
-	"github.com/stretchr/testify/require"
-
-	"github.com/offlinepush/push"
 	"github.com/offlinepush/push/internal/batch"
 	"github.com/offlinepush/push/internal/fuzzkit"
-	"github.com/offlinepush/push/pushtest"
 )
-
-// FuzzMapping: whatever OfflinePushInfo comes in, Notification either
-// refuses it with ErrInvalidMessage/ErrConfig, or Push sends it and the fake
-// (which checks the form and JSON the way OPPO does) accepts it for every
-// regId. Two regIds go through unicast_batch, one through unicast: the
-// token count alternates with the fuzz input.
-func FuzzMapping(f *testing.F) {
-	fuzzkit.AddMappingSeeds(f)
-	srv := pushtest.NewOPPO("fuzz-app-key", "fuzz-master-secret")
-	f.Cleanup(srv.Close)
-	c, err := New(Config{AppKey: "fuzz-app-key", MasterSecret: "fuzz-master-secret", ChannelID: "im_private"},
-		push.WithEndpoint(srv.URL()), push.WithRetry(push.NoRetry()), push.WithTimeout(30*time.Second))
-	require.NoError(f, err)
-	both := []string{"CN_regid-alice-phone", "CN_regid-alice-tablet"}
-
-	f.Fuzz(func(t *testing.T, title, desc, ext, sound string, kind int, u, intent, activity string, ttl int64, badge int, collapse, id string) {
-		info := fuzzkit.Info(title, desc, ext, sound, kind, u, intent, activity, ttl, badge, collapse, id)
-		tokens := both[:1+len(title)%2]
-		_, _, ferr := c.Form(info, tokens...)
-		srv.Reset()
-		res, err := c.Push(context.Background(), info, tokens...)
-		if (ferr == nil) != (err == nil) {
-			t.Fatalf("Form error %v, Push error %v", ferr, err)
-		}
-		if err != nil {
-			fuzzkit.RequireBuildError(t, err, info)
-			return
-		}
-		fuzzkit.RequireAccepted(t, srv.Server, info, tokens, res)
-	})
-}
 
 // FuzzDecode: any answer decodes to one outcome per regId, in order, each
 // accepted or of exactly one error class; or to one error for the whole

@@ -1,47 +1,10 @@
 package vivo
 
 import (
-	"context"
 	"testing"
-	"time"
 
-	"github.com/stretchr/testify/require"
-
-	"github.com/offlinepush/push"
 	"github.com/offlinepush/push/internal/fuzzkit"
-	"github.com/offlinepush/push/pushtest"
 )
-
-// FuzzMapping: whatever OfflinePushInfo comes in, Message either refuses it
-// with ErrInvalidMessage/ErrConfig, or Push sends it and the fake (which
-// checks every field the way vivo does) accepts it for every regId. One
-// regId goes through /message/send, two through saveListPayload and
-// pushToList: the token count alternates with the fuzz input.
-func FuzzMapping(f *testing.F) {
-	fuzzkit.AddMappingSeeds(f)
-	srv := pushtest.NewVivo("10004", "fuzz-app-key", "fuzz-app-secret")
-	f.Cleanup(srv.Close)
-	c, err := New(Config{AppID: "10004", AppKey: "fuzz-app-key", AppSecret: "fuzz-app-secret"},
-		push.WithEndpoint(srv.URL()), push.WithRetry(push.NoRetry()), push.WithTimeout(30*time.Second))
-	require.NoError(f, err)
-	both := []string{"regid-alice-phone", "regid-alice-tablet"}
-
-	f.Fuzz(func(t *testing.T, title, desc, ext, sound string, kind int, u, intent, activity string, ttl int64, badge int, collapse, id string) {
-		info := fuzzkit.Info(title, desc, ext, sound, kind, u, intent, activity, ttl, badge, collapse, id)
-		tokens := both[:1+len(title)%2]
-		_, merr := c.message(info)
-		srv.Reset()
-		res, err := c.Push(context.Background(), info, tokens...)
-		if (merr == nil) != (err == nil) {
-			t.Fatalf("Message error %v, Push error %v", merr, err)
-		}
-		if err != nil {
-			fuzzkit.RequireBuildError(t, err, info)
-			return
-		}
-		fuzzkit.RequireAccepted(t, srv.Server, info, tokens, res)
-	})
-}
 
 // FuzzDecode: any answer, read by decode and mapped onto the regIds by
 // outcomes (as sendOne and sendList do), gives one outcome per regId, in
