@@ -104,17 +104,12 @@ func (c Config) String() string {
 		c.TeamID, c.KeyID, c.Topic, c.Sandbox, c.Priority, c.MutableContent, c.TTL, secret.Mask(c.PrivateKey))
 }
 
-// GoString masks the private key in %#v too.
-func (c Config) GoString() string { return c.String() }
-
 // Format masks the secrets under every verb (%d, %x, %+v…), not only %v and %s.
 func (c Config) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String()) }
 
 // Client sends to one app with one signing key. It is safe for concurrent
 // use and meant to be long-lived: it keeps its HTTP/2 connection open, as
 // Apple asks (frequent reconnects are treated as a denial-of-service attack).
-// Like every vendor client it has Vendor, and String, GoString and Format
-// methods that never print a secret.
 type Client struct {
 	base           // Vendor, String, GoString, Format: never a secret
 	cfg     Config // PrivateKey cleared; the parsed key lives in signer
@@ -131,8 +126,6 @@ type Client struct {
 }
 
 type base = client.Base
-
-var _ push.DryRunner = (*Client)(nil)
 
 // New validates cfg, parses the private key and builds a client. It does no
 // I/O: the connection is opened by the first Push.

@@ -85,15 +85,10 @@ func (c Config) String() string {
 	return fmt.Sprintf("fcm.Config{ProjectID:%q ChannelID:%q Priority:%q CredentialsJSON:%s}", c.ProjectID, c.ChannelID, c.Priority, secret.Mask(c.CredentialsJSON))
 }
 
-// GoString masks the credentials in %#v too.
-func (c Config) GoString() string { return c.String() }
-
 // Format masks the secrets under every verb (%d, %x, %+v…), not only %v and %s.
 func (c Config) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String()) }
 
 // Client sends to one Firebase project. It is safe for concurrent use.
-// Like every vendor client it has Vendor, and String, GoString and Format
-// methods that never print a secret.
 type Client struct {
 	base    // Vendor, String, GoString, Format: never a secret
 	cfg     Config
@@ -109,8 +104,6 @@ type Client struct {
 }
 
 type base = client.Base
-
-var _ push.DryRunner = (*Client)(nil)
 
 // earlyRefresh is how long before expiry a cached access token is replaced.
 // Google's tokens live an hour; a minute keeps sends clear of the edge.

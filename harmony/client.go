@@ -99,9 +99,6 @@ func (c Config) String() string {
 	return fmt.Sprintf("harmony.Config{Category:%q PushType:%d Host:%q CredentialsJSON:%s}", c.Category, c.PushType, c.Host, creds)
 }
 
-// GoString masks the credentials in %#v too.
-func (c Config) GoString() string { return c.String() }
-
 // Format masks the secrets under every verb (%d, %x, %+v…), not only %v and %s.
 func (c Config) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String()) }
 
@@ -114,8 +111,6 @@ type serviceAccount struct {
 }
 
 // Client sends to one HarmonyOS NEXT project. It is safe for concurrent use.
-// Like every vendor client it has Vendor, and String, GoString and Format
-// methods that never print a secret.
 type Client struct {
 	base       // Vendor, String, GoString, Format: never a secret
 	cfg        Config
@@ -132,8 +127,6 @@ type Client struct {
 }
 
 type base = client.Base
-
-var _ push.DryRunner = (*Client)(nil)
 
 // New validates cfg, reads the key file and builds a client. It does no I/O.
 func New(cfg Config, opts ...push.Option) (*Client, error) {
@@ -183,8 +176,7 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 		return nil, reject.Config(v, "Host", err.Error())
 	}
 	cfg.Host = strings.TrimSuffix(cfg.Host, "/")
-	o := settings.New(opts...)
-	hc, err := transport.New(v, o, 16)
+	o, hc, err := client.Transport(v, opts, 16)
 	if err != nil {
 		return nil, err
 	}

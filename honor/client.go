@@ -95,15 +95,10 @@ func (c Config) String() string {
 		c.AppID, secret.Mask(c.ClientID), secret.Mask(c.ClientSecret), c.Importance, c.BadgeClass, c.TokenURL)
 }
 
-// GoString masks the credentials in %#v too.
-func (c Config) GoString() string { return c.String() }
-
 // Format masks the secrets under every verb (%d, %x, %+v…), not only %v and %s.
 func (c Config) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String()) }
 
 // Client sends to one Honor certificate. It is safe for concurrent use.
-// Like every vendor client it has Vendor, and String, GoString and Format
-// methods that never print a secret.
 type Client struct {
 	base    // Vendor, String, GoString, Format: never a secret
 	cfg     Config
@@ -117,8 +112,6 @@ type Client struct {
 }
 
 type base = client.Base
-
-var _ push.DryRunner = (*Client)(nil)
 
 // New validates cfg and builds a client. It does no I/O: the first Push
 // fetches the access token.
@@ -164,12 +157,10 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	} else if err := payload.CheckURL(cfg.TokenURL, true); err != nil {
 		return nil, reject.Config(v, "TokenURL", err.Error())
 	}
-	o := settings.New(opts...)
-	hc, err := transport.New(v, o, 8)
+	o, hc, err := client.Transport(v, opts, 8, cfg.ClientSecret, cfg.ClientID)
 	if err != nil {
 		return nil, err
 	}
-	hc.Redact(cfg.ClientSecret, cfg.ClientID) // an answer quoting the request never carries them on
 
 	c := &Client{base: client.Named(v, "honor.Client{AppID:"+cfg.AppID+"}"), cfg: cfg, opts: o, http: hc, now: time.Now,
 		sendURL: Host + fmt.Sprintf(SendPath, url.PathEscape(cfg.AppID))}

@@ -110,15 +110,10 @@ func (c Config) String() string {
 		c.AppID, c.Category, c.Importance, c.BadgeClass, c.ChannelID, c.Host, secret.Mask(c.AppSecret))
 }
 
-// GoString masks the secret in %#v too.
-func (c Config) GoString() string { return c.String() }
-
 // Format masks the secrets under every verb (%d, %x, %+v…), not only %v and %s.
 func (c Config) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String()) }
 
 // Client sends to one Huawei certificate. It is safe for concurrent use.
-// Like every vendor client it has Vendor, and String, GoString and Format
-// methods that never print a secret.
 type Client struct {
 	base    // Vendor, String, GoString, Format: never a secret
 	cfg     Config
@@ -132,8 +127,6 @@ type Client struct {
 }
 
 type base = client.Base
-
-var _ push.DryRunner = (*Client)(nil)
 
 // New validates cfg and builds a client. It does no I/O: the first Push
 // fetches the access token.
@@ -176,12 +169,10 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 		return nil, reject.Config(v, "Host", err.Error())
 	}
 	cfg.Host = strings.TrimSuffix(cfg.Host, "/")
-	o := settings.New(opts...)
-	hc, err := transport.New(v, o, 16)
+	o, hc, err := client.Transport(v, opts, 16, cfg.AppSecret)
 	if err != nil {
 		return nil, err
 	}
-	hc.Redact(cfg.AppSecret) // an answer quoting the request never carries them on
 
 	c := &Client{base: client.Named(v, "huawei.Client{"+cfg.AppID+"}"), cfg: cfg, opts: o, http: hc, sendURL: cfg.Host + SendPath(cfg.AppID), now: time.Now}
 	c.oauth = &auth.ClientCredentials{Vendor: v, HTTP: hc, URL: AuthHost + TokenPath,

@@ -105,15 +105,10 @@ func (c Config) String() string {
 	return fmt.Sprintf("meizu.Config{AppID:%q Host:%q NoticeMsgType:%d AppSecret:%s}", c.AppID, c.Host, int(c.NoticeMsgType), secret.Mask(c.AppSecret))
 }
 
-// GoString masks the secret in %#v too.
-func (c Config) GoString() string { return c.String() }
-
 // Format masks the secrets under every verb (%d, %x, %+v…), not only %v and %s.
 func (c Config) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String()) }
 
 // Client sends to one Meizu certificate. It is safe for concurrent use.
-// Like every vendor client it has Vendor, and String, GoString and Format
-// methods that never print a secret.
 type Client struct {
 	base    // Vendor, String, GoString, Format: never a secret
 	cfg     Config
@@ -124,8 +119,6 @@ type Client struct {
 }
 
 type base = client.Base
-
-var _ push.DryRunner = (*Client)(nil)
 
 // New validates cfg and builds a client. It does no I/O.
 func New(cfg Config, opts ...push.Option) (*Client, error) {
@@ -154,12 +147,10 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	if _, err := clickInfo(shape.Click(cfg.Click, push.ClickAction{})); err != nil {
 		return nil, reject.AsConfig(push.Meizu, err)
 	}
-	o := settings.New(opts...)
-	hc, err := transport.New(v, o, 8)
+	o, hc, err := client.Transport(v, opts, 8, cfg.AppSecret)
 	if err != nil {
 		return nil, err
 	}
-	hc.Redact(cfg.AppSecret) // an answer quoting the request never carries them on
 	// What a client whose every token is "invalid" should check.
 	guard := batch.NewGuard(v, o.MisconfigGuard, "Config.AppID: the app the pushIds were registered with, and Config.Host: China or overseas")
 	return &Client{base: client.Named(v, "meizu.Client{AppID:"+cfg.AppID+"}"), cfg: cfg, opts: o, http: hc, guard: guard, sendURL: cfg.Host + SendPath}, nil

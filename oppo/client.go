@@ -110,15 +110,10 @@ func (c Config) String() string {
 		c.AppKey, c.ChannelID, c.Category, c.NotifyLevel, c.Host, secret.Mask(c.MasterSecret))
 }
 
-// GoString masks the secret in %#v too.
-func (c Config) GoString() string { return c.String() }
-
 // Format masks the secrets under every verb (%d, %x, %+v…), not only %v and %s.
 func (c Config) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String()) }
 
 // Client sends to one OPPO certificate. It is safe for concurrent use.
-// Like every vendor client it has Vendor, and String, GoString and Format
-// methods that never print a secret.
 type Client struct {
 	base   // Vendor, String, GoString, Format: never a secret
 	cfg    Config
@@ -130,8 +125,6 @@ type Client struct {
 }
 
 type base = client.Base
-
-var _ push.DryRunner = (*Client)(nil)
 
 // New validates cfg and builds a client. It does no I/O: the first Push
 // fetches the auth token.
@@ -170,12 +163,10 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 		return nil, reject.Config(v, "Host", "must be a base URL such as "+HostChina)
 	}
 	cfg.Host = strings.TrimSuffix(cfg.Host, "/")
-	o := settings.New(opts...)
-	hc, err := transport.New(v, o, 8)
+	o, hc, err := client.Transport(v, opts, 8, cfg.MasterSecret)
 	if err != nil {
 		return nil, err
 	}
-	hc.Redact(cfg.MasterSecret) // an answer quoting the request never carries them on
 
 	c := &Client{base: client.Named(v, "oppo.Client{AppKey:"+cfg.AppKey+"}"), cfg: cfg, opts: o, http: hc, now: time.Now}
 	c.tokens = auth.For(o, "oppo/"+cfg.AppKey, auth.SourceFunc(c.fetchToken), TokenRefreshEarly)

@@ -146,15 +146,10 @@ func (c Config) String() string {
 		c.AppID, c.Category, c.Classification, c.PushMode, c.Host, secret.Mask(c.AppKey), secret.Mask(c.AppSecret))
 }
 
-// GoString masks the credentials in %#v too.
-func (c Config) GoString() string { return c.String() }
-
 // Format masks the secrets under every verb (%d, %x, %+v…), not only %v and %s.
 func (c Config) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String()) }
 
 // Client sends to one vivo certificate. It is safe for concurrent use.
-// Like every vendor client it has Vendor, and String, GoString and Format
-// methods that never print a secret.
 type Client struct {
 	base           // Vendor, String, GoString, Format: never a secret
 	cfg            Config
@@ -172,8 +167,6 @@ type Client struct {
 }
 
 type base = client.Base
-
-var _ push.DryRunner = (*Client)(nil)
 
 // New validates cfg and builds a client. It does no I/O.
 func New(cfg Config, opts ...push.Option) (*Client, error) {
@@ -237,12 +230,10 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	if cfg.Host == "" {
 		cfg.Host = HostChina
 	}
-	o := settings.New(opts...)
-	hc, err := transport.New(v, o, 16)
+	o, hc, err := client.Transport(v, opts, 16, cfg.AppSecret, cfg.AppKey)
 	if err != nil {
 		return nil, err
 	}
-	hc.Redact(cfg.AppSecret, cfg.AppKey) // an answer quoting the request never carries them on
 
 	c := &Client{base: client.Named(v, "vivo.Client{AppID:"+cfg.AppID+"}"), cfg: cfg, appID: appID, opts: o, http: hc, now: time.Now}
 	if class == System {

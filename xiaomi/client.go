@@ -72,15 +72,10 @@ func (c Config) String() string {
 	return fmt.Sprintf("xiaomi.Config{PackageName:%q ChannelID:%q Host:%q AppSecret:%s}", c.PackageName, c.ChannelID, c.Host, secret.Mask(c.AppSecret))
 }
 
-// GoString masks the secret in %#v too.
-func (c Config) GoString() string { return c.String() }
-
 // Format masks the secrets under every verb (%d, %x, %+v…), not only %v and %s.
 func (c Config) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String()) }
 
 // Client sends to one Xiaomi certificate. It is safe for concurrent use.
-// Like every vendor client it has Vendor, and String, GoString and Format
-// methods that never print a secret.
 type Client struct {
 	base  // Vendor, String, GoString, Format: never a secret
 	cfg   Config
@@ -92,8 +87,6 @@ type Client struct {
 }
 
 type base = client.Base
-
-var _ push.DryRunner = (*Client)(nil)
 
 // New validates cfg and builds a client. It does no I/O.
 func New(cfg Config, opts ...push.Option) (*Client, error) {
@@ -114,12 +107,10 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	if cfg.Host == "" {
 		cfg.Host = HostChina
 	}
-	o := settings.New(opts...)
-	hc, err := transport.New(v, o, 8)
+	o, hc, err := client.Transport(v, opts, 8, cfg.AppSecret)
 	if err != nil {
 		return nil, err
 	}
-	hc.Redact(cfg.AppSecret) // an answer quoting the request never carries them on
 
 	// What a client whose every token is "invalid" should check.
 	guard := batch.NewGuard(v, o.MisconfigGuard, "Config.PackageName, Config.Host (the devices' region) and that the regIds come from this app")

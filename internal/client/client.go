@@ -9,6 +9,8 @@ import (
 
 	"github.com/offlinepush/push"
 	"github.com/offlinepush/push/internal/secret"
+	"github.com/offlinepush/push/internal/settings"
+	"github.com/offlinepush/push/internal/transport"
 )
 
 // Base names a client: its vendor and a description without secrets.
@@ -32,3 +34,17 @@ func (b *Base) GoString() string { return b.desc }
 
 // Format describes the client without secrets under every verb.
 func (b *Base) Format(f fmt.State, verb rune) { secret.Format(f, verb, b.desc) }
+
+// Transport resolves a client's options and builds the transport it sends
+// through, defaultConcurrency requests at a time unless an option says
+// otherwise. secrets are the credentials the client sends: an answer that
+// quotes the request never carries them on (transport.Client.Redact).
+func Transport(v push.Vendor, opts []push.Option, defaultConcurrency int, secrets ...string) (settings.Settings, *transport.Client, error) {
+	o := settings.New(opts...)
+	hc, err := transport.New(v, o, defaultConcurrency)
+	if err != nil {
+		return o, nil, err
+	}
+	hc.Redact(secrets...)
+	return o, hc, nil
+}
