@@ -114,9 +114,7 @@ type Client struct {
 	base           // Vendor, String, GoString, Format: never a secret
 	cfg     Config // PrivateKey cleared; the parsed key lives in signer
 	host    string
-	opts    settings.Settings
-	http    *transport.Client
-	guard   *batch.Guard // trusts dead-token verdicts only when the vendor proves them
+	kit     client.Kit   // options, transport, misconfiguration guard
 	hc      *http.Client // the default HTTP client built by New, nil when WithHTTPClient was given
 	auth    *auth.Cache
 	signer  *signer
@@ -168,7 +166,7 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	cfg.PrivateKey = nil
 
 	o := settings.New(opts...)
-	c := &Client{cfg: cfg, host: HostProduction, opts: o, bearer: auth.NewHeader(bearer)}
+	c := &Client{cfg: cfg, host: HostProduction, kit: client.Kit{Opts: o}, bearer: auth.NewHeader(bearer)}
 	if cfg.Sandbox {
 		c.host = HostSandbox
 	}
@@ -177,7 +175,7 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 		c.hc = NewHTTPClient()
 		o.HTTPClient = c.hc
 	}
-	if c.http, err = transport.New(v, o, DefaultConcurrency); err != nil {
+	if c.kit.HTTP, err = transport.New(v, o, DefaultConcurrency); err != nil {
 		return nil, err
 	}
 	c.signer = newSigner(key, cfg.KeyID, cfg.TeamID, c.now)
@@ -190,7 +188,7 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 		"Apns-Priority":  {strconv.Itoa(cfg.Priority)},
 	}
 	// What a client whose every token is "invalid" should check.
-	c.guard = batch.NewGuard(v, o.MisconfigGuard, "Config.Sandbox: true for the tokens of a development build, "+
+	c.kit.Guard = batch.NewGuard(v, o.MisconfigGuard, "Config.Sandbox: true for the tokens of a development build, "+
 		"false for TestFlight and App Store builds; and Config.Topic: the app's bundle id")
 	return c, nil
 }
@@ -258,12 +256,12 @@ func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ..
 // DryRun returns the requests Push would send, sending nothing (push.DryRunner).
 func (c *Client) DryRun(info *push.OfflinePushInfo, tokens ...string) (*push.Preview, error) {
 	return batch.DryRun(c.plan(), info, tokens, c.build, func(n *notification, toks []string) []push.Request {
-		return []push.Request{c.http.Show(c.request(n, toks[0], transport.Unfetched), toks)}
+		return []push.Request{c.kit.HTTP.Show(c.request(n, toks[0], transport.Unfetched), toks)}
 	})
 }
 
 func (c *Client) plan() batch.Plan {
-	return batch.Plan{Vendor: push.APNs, Size: 1, Parallel: c.http.Concurrency(), Guard: c.guard, Check: checkToken}
+	return c.kit.Plan(push.APNs, 1, checkToken)
 }
 
 // Authenticate gets an access token (from the cache, or fetched now), to
@@ -325,7 +323,7 @@ func (c *Client) request(n *notification, token, jwt string) *transport.Request 
 // ExpiredProviderToken answer re-signs and resends once (see decode).
 func (c *Client) send(ctx context.Context, n *notification, token string) push.Outcome {
 	out, err := auth.Do(ctx, c.auth, func(ctx context.Context, jwt string) (push.Outcome, error) {
-		resp, err := c.http.Do(ctx, c.request(n, token, jwt))
+		resp, err := c.kit.HTTP.Do(ctx, c.request(n, token, jwt))
 		if err != nil {
 			return push.Outcome{Token: token, Err: err}, nil
 		}

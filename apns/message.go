@@ -134,7 +134,7 @@ func (c *Client) fit(p *payload) ([]byte, error) {
 	if size() > MaxPayload { // else, the usual case, it is encoded once
 		// The shared rule: the body, then the title, shortened as little as
 		// needed; strict refuses; what the texts leave no room for is named.
-		if err := shape.Body(v, MaxPayload, "the APNs payload", c.opts.StrictLength, &p.APS.Alert.Title, &p.APS.Alert.Body, size); err != nil {
+		if err := shape.Body(v, MaxPayload, "the APNs payload", c.kit.Opts.StrictLength, &p.APS.Alert.Title, &p.APS.Alert.Body, size); err != nil {
 			// shape.Body blames Ext; here Click.URL is the other part that
 			// is never cut.
 			var fe *push.FieldError

@@ -92,9 +92,7 @@ func (c Config) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String
 type Client struct {
 	base    // Vendor, String, GoString, Format: never a secret
 	cfg     Config
-	opts    settings.Settings
-	http    *transport.Client
-	guard   *batch.Guard // trusts dead-token verdicts only when the vendor proves them
+	kit     client.Kit // options, transport, misconfiguration guard
 	auth    *auth.Cache
 	project string
 	sendURL string
@@ -161,7 +159,7 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{base: client.Named(v, "fcm.Client{"+project+"}"), cfg: cfg, opts: o, http: hc, project: project, now: time.Now,
+	c := &Client{base: client.Named(v, "fcm.Client{"+project+"}"), cfg: cfg, kit: client.Kit{Opts: o, HTTP: hc}, project: project, now: time.Now,
 		sendURL: Host + fmt.Sprintf(SendPath, url.PathEscape(project)), headers: auth.NewHeader(sendHeader)}
 	var own auth.Source // nil only with WithTokenSource, which auth.For prefers
 	if sa != nil {
@@ -173,7 +171,7 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	}
 	c.auth = auth.For(o, "fcm/"+project, own, earlyRefresh)
 	// What a client whose every token is "invalid" should check.
-	c.guard = batch.NewGuard(v, o.MisconfigGuard, "that the tokens are FCM registration tokens of the Firebase project "+
+	c.kit.Guard = batch.NewGuard(v, o.MisconfigGuard, "that the tokens are FCM registration tokens of the Firebase project "+
 		"of Config.CredentialsJSON or Config.ProjectID, from the app's google-services.json of that project")
 	return c, nil
 }
@@ -226,13 +224,13 @@ func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ..
 // DryRun returns the requests Push would send, sending nothing (push.DryRunner).
 func (c *Client) DryRun(info *push.OfflinePushInfo, tokens ...string) (*push.Preview, error) {
 	return batch.DryRun(c.plan(), info, tokens, c.build, func(t template, toks []string) []push.Request {
-		return []push.Request{c.http.Show(c.request(t, toks[0], transport.Unfetched), toks)}
+		return []push.Request{c.kit.HTTP.Show(c.request(t, toks[0], transport.Unfetched), toks)}
 	})
 }
 
 // plan is how Push and DryRun take tokens: one per request.
 func (c *Client) plan() batch.Plan {
-	return batch.Plan{Vendor: push.FCM, Size: 1, Parallel: c.http.Concurrency(), Guard: c.guard, Check: checkToken}
+	return c.kit.Plan(push.FCM, 1, checkToken)
 }
 
 // build maps info onto the message (wireMessage) and encodes it once,
@@ -278,7 +276,7 @@ func checkToken(t string) error {
 // says it expired.
 func (c *Client) send(ctx context.Context, t template, token string) push.Outcome {
 	o, err := auth.Do(ctx, c.auth, func(ctx context.Context, access string) (push.Outcome, error) {
-		resp, err := c.http.Do(ctx, c.request(t, token, access))
+		resp, err := c.kit.HTTP.Do(ctx, c.request(t, token, access))
 		if err != nil {
 			return push.Outcome{Token: token, Err: err}, nil
 		}

@@ -259,11 +259,11 @@ func TestDefaultHTTPClientIsPooled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pa, ok := a.opts.HTTPClient.Transport.(*transport.Pool)
+	pa, ok := a.kit.Opts.HTTPClient.Transport.(*transport.Pool)
 	if !ok {
-		t.Fatalf("transport %T, want a *transport.Pool", a.opts.HTTPClient.Transport)
+		t.Fatalf("transport %T, want a *transport.Pool", a.kit.Opts.HTTPClient.Transport)
 	}
-	if pb, _ := b.opts.HTTPClient.Transport.(*transport.Pool); pb == pa {
+	if pb, _ := b.kit.Opts.HTTPClient.Transport.(*transport.Pool); pb == pa {
 		t.Error("two clients share one pool")
 	}
 	tr := pa.Transport()

@@ -228,7 +228,7 @@ func (c *Client) fit(m *message) error {
 	// The shared rule: the body, then the title, shortened as little as
 	// needed; strict refuses; what the texts leave no room for is named.
 	err := shape.Body(v, MaxPayload, "the message (title, body and data, keys and values; and the APNs payload)",
-		c.opts.StrictLength, &n.Title, &n.Body, size)
+		c.kit.Opts.StrictLength, &n.Title, &n.Body, size)
 	var fe *push.FieldError
 	if url := m.Data[URLKey]; errors.As(err, &fe) && fe.Field == "Ext" && len(url) > len(m.Data[ExtKey]) {
 		// shape.Body blames Ext; here Click.URL is the other part that is

@@ -20,7 +20,6 @@ import (
 	"github.com/offlinepush/push/internal/pushkit"
 	"github.com/offlinepush/push/internal/reject"
 	"github.com/offlinepush/push/internal/secret"
-	"github.com/offlinepush/push/internal/settings"
 	"github.com/offlinepush/push/internal/shape"
 	"github.com/offlinepush/push/internal/transport"
 )
@@ -114,9 +113,7 @@ type serviceAccount struct {
 type Client struct {
 	base       // Vendor, String, GoString, Format: never a secret
 	cfg        Config
-	opts       settings.Settings
-	http       *transport.Client
-	guard      *batch.Guard // trusts dead-token verdicts only when the vendor proves them
+	kit        client.Kit // options, transport, misconfiguration guard
 	tokens     *auth.Cache
 	projectID  string
 	keyID      string
@@ -180,12 +177,12 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{base: client.Named(v, "harmony.Client{project "+sa.ProjectID+"}"), cfg: cfg, opts: o, http: hc,
+	c := &Client{base: client.Named(v, "harmony.Client{project "+sa.ProjectID+"}"), cfg: cfg, kit: client.Kit{Opts: o, HTTP: hc},
 		projectID: sa.ProjectID, keyID: sa.KeyID, subAccount: sa.SubAccount, key: key,
 		sendURL: cfg.Host + sendPath(sa.ProjectID), now: time.Now}
 	c.tokens = auth.For(o, "harmony/"+sa.ProjectID+"/"+sa.KeyID, auth.SourceFunc(c.signJWT), RefreshEarly)
 	// What a client whose every token is "invalid" should check.
-	c.guard = batch.NewGuard(v, o.MisconfigGuard, "that Config.CredentialsJSON is the key of the project the tokens belong to, and its push entitlement")
+	c.kit.Guard = batch.NewGuard(v, o.MisconfigGuard, "that Config.CredentialsJSON is the key of the project the tokens belong to, and its push entitlement")
 	return c, nil
 }
 
@@ -200,12 +197,12 @@ func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ..
 // DryRun returns the requests Push would send, sending nothing (push.DryRunner).
 func (c *Client) DryRun(info *push.OfflinePushInfo, tokens ...string) (*push.Preview, error) {
 	return batch.DryRun(c.plan(), info, tokens, c.build, func(req *request, toks []string) []push.Request {
-		return []push.Request{c.http.Show(c.request(req.body(toks), transport.Unfetched), toks)}
+		return []push.Request{c.kit.HTTP.Show(c.request(req.body(toks), transport.Unfetched), toks)}
 	})
 }
 
 func (c *Client) plan() batch.Plan {
-	return batch.Plan{Vendor: push.Harmony, Size: MaxTokens, Parallel: c.http.Concurrency(), Guard: c.guard}
+	return c.kit.Plan(push.Harmony, MaxTokens, nil)
 }
 
 // Authenticate gets an access token (from the cache, or fetched now), to
@@ -219,13 +216,13 @@ func (c *Client) Authenticate(ctx context.Context) error {
 // named others) are sent once more on their own (pushkit.Resend).
 func (c *Client) send(ctx context.Context, req *request, tokens []string) []push.Outcome {
 	once := func(ctx context.Context, toks []string) []push.Outcome { return c.sendOnce(ctx, req, toks) }
-	return pushkit.Resend(ctx, push.Harmony, c.guard, once(ctx, tokens), once)
+	return pushkit.Resend(ctx, push.Harmony, c.kit.Guard, once(ctx, tokens), once)
 }
 
 func (c *Client) sendOnce(ctx context.Context, req *request, tokens []string) []push.Outcome {
 	body := req.body(tokens)
 	out, err := auth.Do(ctx, c.tokens, func(ctx context.Context, jwt string) ([]push.Outcome, error) {
-		resp, err := c.http.Do(ctx, c.request(body, jwt))
+		resp, err := c.kit.HTTP.Do(ctx, c.request(body, jwt))
 		if err != nil {
 			return nil, err
 		}

@@ -91,8 +91,8 @@ func (c *Client) build(info *push.OfflinePushInfo) (*request, error) {
 	}
 	title, fromDesc := info.Title, false
 	if strings.TrimSpace(title) == "" {
-		title = shape.Title(info, c.opts)
-		fromDesc = strings.TrimSpace(c.opts.DefaultTitle) == ""
+		title = shape.Title(info, c.kit.Opts)
+		fromDesc = strings.TrimSpace(c.kit.Opts.DefaultTitle) == ""
 	}
 	n := &notification{
 		Category:    c.cfg.Category,
@@ -116,7 +116,7 @@ func (c *Client) build(info *push.OfflinePushInfo) (*request, error) {
 		cutFirst, cutThen = &n.Title, &n.Body
 	}
 	// shape.Body shortens its desc argument (cutFirst) before its title one.
-	if err := shape.Body(v, MaxBody, "the body without tokens", c.opts.StrictLength, cutThen, cutFirst, size); err != nil {
+	if err := shape.Body(v, MaxBody, "the body without tokens", c.kit.Opts.StrictLength, cutThen, cutFirst, size); err != nil {
 		return nil, err
 	}
 	return req, nil

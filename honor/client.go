@@ -15,7 +15,6 @@ import (
 	"github.com/offlinepush/push/internal/payload"
 	"github.com/offlinepush/push/internal/reject"
 	"github.com/offlinepush/push/internal/secret"
-	"github.com/offlinepush/push/internal/settings"
 	"github.com/offlinepush/push/internal/transport"
 	"github.com/offlinepush/push/internal/wire"
 )
@@ -102,9 +101,7 @@ func (c Config) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String
 type Client struct {
 	base    // Vendor, String, GoString, Format: never a secret
 	cfg     Config
-	opts    settings.Settings
-	http    *transport.Client
-	guard   *batch.Guard // trusts dead-token verdicts only when the vendor proves them
+	kit     client.Kit // options, transport, misconfiguration guard
 	tokens  *auth.Cache
 	sendURL string
 	now     func() time.Time
@@ -162,14 +159,14 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 		return nil, err
 	}
 
-	c := &Client{base: client.Named(v, "honor.Client{AppID:"+cfg.AppID+"}"), cfg: cfg, opts: o, http: hc, now: time.Now,
+	c := &Client{base: client.Named(v, "honor.Client{AppID:"+cfg.AppID+"}"), cfg: cfg, kit: client.Kit{Opts: o, HTTP: hc}, now: time.Now,
 		sendURL: Host + fmt.Sprintf(SendPath, url.PathEscape(cfg.AppID))}
 	c.oauth = &auth.ClientCredentials{Vendor: v, HTTP: hc, URL: cfg.TokenURL,
 		ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, DefaultLifetime: DefaultTokenLifetime,
 		Now: func() time.Time { return c.now() }}
 	c.tokens = auth.For(o, string(v)+"/"+cfg.AppID, auth.SourceFunc(c.fetchToken), RefreshEarly)
 	// What a client whose every token is "invalid" should check.
-	c.guard = batch.NewGuard(v, o.MisconfigGuard, "Config.AppID and that the tokens belong to this app")
+	c.kit.Guard = batch.NewGuard(v, o.MisconfigGuard, "Config.AppID and that the tokens belong to this app")
 	return c, nil
 }
 
@@ -183,12 +180,12 @@ func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ..
 // DryRun returns the requests Push would send, sending nothing (push.DryRunner).
 func (c *Client) DryRun(info *push.OfflinePushInfo, tokens ...string) (*push.Preview, error) {
 	return batch.DryRun(c.plan(), info, tokens, c.prepare, func(sp wire.Splice, toks []string) []push.Request {
-		return []push.Request{c.http.Show(c.request(body(sp, toks), transport.Unfetched), toks)}
+		return []push.Request{c.kit.HTTP.Show(c.request(body(sp, toks), transport.Unfetched), toks)}
 	})
 }
 
 func (c *Client) plan() batch.Plan {
-	return batch.Plan{Vendor: push.Honor, Size: MaxTokens, Parallel: c.http.Concurrency(), Guard: c.guard}
+	return c.kit.Plan(push.Honor, MaxTokens, nil)
 }
 
 // Authenticate gets an access token (from the cache, or fetched now), to
@@ -202,7 +199,7 @@ func (c *Client) Authenticate(ctx context.Context) error {
 func (c *Client) send(ctx context.Context, sp wire.Splice, toks []string) []push.Outcome {
 	b := body(sp, toks)
 	out, err := auth.Do(ctx, c.tokens, func(ctx context.Context, at string) ([]push.Outcome, error) {
-		resp, err := c.http.Do(ctx, c.request(b, at))
+		resp, err := c.kit.HTTP.Do(ctx, c.request(b, at))
 		if err != nil {
 			return nil, err
 		}

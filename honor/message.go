@@ -73,7 +73,7 @@ func (c *Client) build(info *push.OfflinePushInfo) (m *message, holed []byte, er
 	// Validates, and gives an empty Title the fallback (push.WithDefaultTitle,
 	// else the Desc): Honor shows title and body. No field limit of its own:
 	// the body bound below is what binds.
-	title, body, err := shape.Texts(v, info, shape.Limits{Title: MaxBodyBytes, Desc: MaxBodyBytes, Unit: payload.Bytes}, c.opts)
+	title, body, err := shape.Texts(v, info, shape.Limits{Title: MaxBodyBytes, Desc: MaxBodyBytes, Unit: payload.Bytes}, c.kit.Opts)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -119,7 +119,7 @@ func (c *Client) build(info *push.OfflinePushInfo) (m *message, holed []byte, er
 		holedTitle, holedBody = n.Title, n.Body
 		return len(holed) - field
 	}
-	if err := shape.Body(v, MaxBodyBytes, "the body without tokens", c.opts.StrictLength, &n.Title, &n.Body, size); err != nil {
+	if err := shape.Body(v, MaxBodyBytes, "the body without tokens", c.kit.Opts.StrictLength, &n.Title, &n.Body, size); err != nil {
 		return nil, nil, err
 	}
 	if n.Title != holedTitle || n.Body != holedBody { // shape.Body measures the texts it keeps last; in case not

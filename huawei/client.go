@@ -16,7 +16,6 @@ import (
 	"github.com/offlinepush/push/internal/pushkit"
 	"github.com/offlinepush/push/internal/reject"
 	"github.com/offlinepush/push/internal/secret"
-	"github.com/offlinepush/push/internal/settings"
 	"github.com/offlinepush/push/internal/shape"
 	"github.com/offlinepush/push/internal/transport"
 )
@@ -117,9 +116,7 @@ func (c Config) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String
 type Client struct {
 	base    // Vendor, String, GoString, Format: never a secret
 	cfg     Config
-	opts    settings.Settings
-	http    *transport.Client
-	guard   *batch.Guard // trusts dead-token verdicts only when the vendor proves them
+	kit     client.Kit // options, transport, misconfiguration guard
 	tokens  *auth.Cache
 	sendURL string
 	now     func() time.Time
@@ -174,7 +171,7 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 		return nil, err
 	}
 
-	c := &Client{base: client.Named(v, "huawei.Client{"+cfg.AppID+"}"), cfg: cfg, opts: o, http: hc, sendURL: cfg.Host + SendPath(cfg.AppID), now: time.Now}
+	c := &Client{base: client.Named(v, "huawei.Client{"+cfg.AppID+"}"), cfg: cfg, kit: client.Kit{Opts: o, HTTP: hc}, sendURL: cfg.Host + SendPath(cfg.AppID), now: time.Now}
 	c.oauth = &auth.ClientCredentials{Vendor: v, HTTP: hc, URL: AuthHost + TokenPath,
 		ClientID: cfg.AppID, ClientSecret: cfg.AppSecret, DefaultLifetime: time.Hour, // documented lifetime
 		Now: func() time.Time { return c.now() }}
@@ -182,7 +179,7 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	// What a client whose every token is "invalid" should check.
 	// (Huawei's v1 causes for 80300007: tokens of another app, a package
 	// name or app id that does not match AppGallery Connect.)
-	c.guard = batch.NewGuard(v, o.MisconfigGuard, "that Config.AppID is the app whose package name and AppGallery Connect entry made the tokens")
+	c.kit.Guard = batch.NewGuard(v, o.MisconfigGuard, "that Config.AppID is the app whose package name and AppGallery Connect entry made the tokens")
 	return c, nil
 }
 
@@ -194,12 +191,12 @@ func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ..
 // DryRun returns the requests Push would send, sending nothing (push.DryRunner).
 func (c *Client) DryRun(info *push.OfflinePushInfo, tokens ...string) (*push.Preview, error) {
 	return batch.DryRun(c.plan(), info, tokens, c.build, func(req *request, toks []string) []push.Request {
-		return []push.Request{c.http.Show(c.request(req.body(toks), transport.Unfetched), toks)}
+		return []push.Request{c.kit.HTTP.Show(c.request(req.body(toks), transport.Unfetched), toks)}
 	})
 }
 
 func (c *Client) plan() batch.Plan {
-	return batch.Plan{Vendor: push.Huawei, Size: MaxTokens, Parallel: c.http.Concurrency(), Guard: c.guard}
+	return c.kit.Plan(push.Huawei, MaxTokens, nil)
 }
 
 // Authenticate gets an access token (from the cache, or fetched now), to
@@ -213,13 +210,13 @@ func (c *Client) Authenticate(ctx context.Context) error {
 // named others) are sent once more on their own (pushkit.Resend).
 func (c *Client) send(ctx context.Context, req *request, tokens []string) []push.Outcome {
 	once := func(ctx context.Context, toks []string) []push.Outcome { return c.sendOnce(ctx, req, toks) }
-	return pushkit.Resend(ctx, push.Huawei, c.guard, once(ctx, tokens), once)
+	return pushkit.Resend(ctx, push.Huawei, c.kit.Guard, once(ctx, tokens), once)
 }
 
 func (c *Client) sendOnce(ctx context.Context, req *request, tokens []string) []push.Outcome {
 	body := req.body(tokens)
 	out, err := auth.Do(ctx, c.tokens, func(ctx context.Context, at string) ([]push.Outcome, error) {
-		resp, err := c.http.Do(ctx, c.request(body, at))
+		resp, err := c.kit.HTTP.Do(ctx, c.request(body, at))
 		if err != nil {
 			return nil, err
 		}

@@ -111,7 +111,7 @@ func (c *Client) build(info *push.OfflinePushInfo) (*request, error) {
 	}}
 	// Counted: everything but the token strings (an empty list is).
 	size := func() int { return len(req.body(nil)) + len(`,"token":[]`) }
-	if err := shape.Body(v, MaxBody, "the body without tokens", c.opts.StrictLength, &n.Title, &n.Body, size); err != nil {
+	if err := shape.Body(v, MaxBody, "the body without tokens", c.kit.Opts.StrictLength, &n.Title, &n.Body, size); err != nil {
 		return nil, err
 	}
 	return req, nil

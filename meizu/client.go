@@ -13,7 +13,6 @@ import (
 	"github.com/offlinepush/push/internal/payload"
 	"github.com/offlinepush/push/internal/reject"
 	"github.com/offlinepush/push/internal/secret"
-	"github.com/offlinepush/push/internal/settings"
 	"github.com/offlinepush/push/internal/shape"
 	"github.com/offlinepush/push/internal/transport"
 )
@@ -112,9 +111,7 @@ func (c Config) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String
 type Client struct {
 	base    // Vendor, String, GoString, Format: never a secret
 	cfg     Config
-	opts    settings.Settings
-	http    *transport.Client
-	guard   *batch.Guard // trusts dead-token verdicts only when the vendor proves them
+	kit     client.Kit // options, transport, misconfiguration guard
 	sendURL string
 }
 
@@ -153,7 +150,7 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	}
 	// What a client whose every token is "invalid" should check.
 	guard := batch.NewGuard(v, o.MisconfigGuard, "Config.AppID: the app the pushIds were registered with, and Config.Host: China or overseas")
-	return &Client{base: client.Named(v, "meizu.Client{AppID:"+cfg.AppID+"}"), cfg: cfg, opts: o, http: hc, guard: guard, sendURL: cfg.Host + SendPath}, nil
+	return &Client{base: client.Named(v, "meizu.Client{AppID:"+cfg.AppID+"}"), cfg: cfg, kit: client.Kit{Opts: o, HTTP: hc, Guard: guard}, sendURL: cfg.Host + SendPath}, nil
 }
 
 func digits(s string) bool {
@@ -176,12 +173,12 @@ func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ..
 // The sign field reads "<redacted>": with it anyone could replay the request.
 func (c *Client) DryRun(info *push.OfflinePushInfo, tokens ...string) (*push.Preview, error) {
 	return batch.DryRun(c.plan(), info, tokens, c.messageJSON, func(msg string, pushIDs []string) []push.Request {
-		return []push.Request{c.http.Show(c.request(msg, strings.Join(pushIDs, ","), transport.Unfetched), pushIDs)}
+		return []push.Request{c.kit.HTTP.Show(c.request(msg, strings.Join(pushIDs, ","), transport.Unfetched), pushIDs)}
 	})
 }
 
 func (c *Client) plan() batch.Plan {
-	return batch.Plan{Vendor: push.Meizu, Size: MaxTokens, Parallel: c.http.Concurrency(), Guard: c.guard, Check: checkPushID}
+	return c.kit.Plan(push.Meizu, MaxTokens, checkPushID)
 }
 
 // checkPushID rejects a pushId that would split in two in the comma-joined
@@ -197,7 +194,7 @@ func checkPushID(id string) error {
 func (c *Client) send(ctx context.Context, msg string, pushIDs []string) []push.Outcome {
 	ids := strings.Join(pushIDs, ",")
 	sign := c.signature(msg, ids)
-	resp, err := c.http.Do(ctx, c.request(msg, ids, string(sign[:])))
+	resp, err := c.kit.HTTP.Do(ctx, c.request(msg, ids, string(sign[:])))
 	if err != nil {
 		return batch.All(pushIDs, "", err)
 	}

@@ -66,7 +66,7 @@ type advanceInfo struct {
 // build maps info onto Meizu's messageJson (DryRun shows what it builds).
 func (c *Client) build(info *push.OfflinePushInfo) (*message, error) {
 	v := push.Meizu
-	title, content, err := shape.Texts(v, info, shape.Limits{Title: MaxTitle, Desc: MaxContent, Unit: payload.UTF16}, c.opts)
+	title, content, err := shape.Texts(v, info, shape.Limits{Title: MaxTitle, Desc: MaxContent, Unit: payload.UTF16}, c.kit.Opts)
 	if err != nil {
 		return nil, err
 	}

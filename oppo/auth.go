@@ -37,7 +37,7 @@ func (c *Client) fetchToken(ctx context.Context) (*oauth2.Token, error) {
 		"timestamp": {ts},
 		"sign":      {sign(c.cfg.AppKey, ts, c.cfg.MasterSecret)},
 	}
-	resp, err := c.http.Do(ctx, &transport.Request{
+	resp, err := c.kit.HTTP.Do(ctx, &transport.Request{
 		URL:        c.cfg.Host + AuthPath,
 		Header:     formHeader(),
 		Body:       []byte(form.Encode()),

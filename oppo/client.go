@@ -14,7 +14,6 @@ import (
 	"github.com/offlinepush/push/internal/form"
 	"github.com/offlinepush/push/internal/reject"
 	"github.com/offlinepush/push/internal/secret"
-	"github.com/offlinepush/push/internal/settings"
 	"github.com/offlinepush/push/internal/transport"
 )
 
@@ -117,9 +116,7 @@ func (c Config) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String
 type Client struct {
 	base   // Vendor, String, GoString, Format: never a secret
 	cfg    Config
-	opts   settings.Settings
-	http   *transport.Client
-	guard  *batch.Guard // trusts dead-token verdicts only when the vendor proves them
+	kit    client.Kit // options, transport, misconfiguration guard
 	tokens *auth.Cache
 	now    func() time.Time
 }
@@ -168,10 +165,10 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 		return nil, err
 	}
 
-	c := &Client{base: client.Named(v, "oppo.Client{AppKey:"+cfg.AppKey+"}"), cfg: cfg, opts: o, http: hc, now: time.Now}
+	c := &Client{base: client.Named(v, "oppo.Client{AppKey:"+cfg.AppKey+"}"), cfg: cfg, kit: client.Kit{Opts: o, HTTP: hc}, now: time.Now}
 	c.tokens = auth.For(o, "oppo/"+cfg.AppKey, auth.SourceFunc(c.fetchToken), TokenRefreshEarly)
 	// What a client whose every token is "invalid" should check.
-	c.guard = batch.NewGuard(v, o.MisconfigGuard, "Config.AppKey, Config.Host (China or overseas) and that the regIds belong to this app")
+	c.kit.Guard = batch.NewGuard(v, o.MisconfigGuard, "Config.AppKey, Config.Host (China or overseas) and that the regIds belong to this app")
 	return c, nil
 }
 
@@ -202,18 +199,18 @@ func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ..
 func (c *Client) DryRun(info *push.OfflinePushInfo, tokens ...string) (*push.Preview, error) {
 	return batch.DryRun(c.plan(), info, tokens, c.build, func(e encoded, regIDs []string) []push.Request {
 		path, tail := formOf(e, regIDs)
-		return []push.Request{c.http.Show(c.request(path, tail, transport.Unfetched), regIDs)}
+		return []push.Request{c.kit.HTTP.Show(c.request(path, tail, transport.Unfetched), regIDs)}
 	})
 }
 
 func (c *Client) plan() batch.Plan {
-	return batch.Plan{Vendor: push.OPPO, Size: MaxTokens, Parallel: c.http.Concurrency(), Guard: c.guard}
+	return c.kit.Plan(push.OPPO, MaxTokens, nil)
 }
 
 func (c *Client) send(ctx context.Context, e encoded, regIDs []string) []push.Outcome {
 	path, tail := formOf(e, regIDs)
 	out, err := auth.Do(ctx, c.tokens, func(ctx context.Context, token string) ([]push.Outcome, error) {
-		resp, err := c.http.Do(ctx, c.request(path, tail, token))
+		resp, err := c.kit.HTTP.Do(ctx, c.request(path, tail, token))
 		if err != nil {
 			return nil, err
 		}

@@ -56,7 +56,7 @@ const appMessageIDLen = 32
 // empty the app_message_id is random, so two calls differ.
 func (c *Client) notification(info *push.OfflinePushInfo) (*notification, error) {
 	v := push.OPPO
-	title, content, err := shape.Texts(v, info, shape.Limits{Title: MaxTitle, Desc: MaxContent, Unit: payload.UTF16}, c.opts)
+	title, content, err := shape.Texts(v, info, shape.Limits{Title: MaxTitle, Desc: MaxContent, Unit: payload.UTF16}, c.kit.Opts)
 	if err != nil {
 		return nil, err
 	}

@@ -40,7 +40,7 @@ type authRequest struct {
 
 // fetchToken gets a new authToken.
 func (c *Client) fetchToken(ctx context.Context) (*oauth2.Token, error) {
-	resp, err := c.http.Do(ctx, &transport.Request{
+	resp, err := c.kit.HTTP.Do(ctx, &transport.Request{
 		URL:        c.cfg.Host + AuthPath,
 		Header:     http.Header{"Content-Type": {contentType}},
 		Body:       c.authBody(c.now().UnixMilli()),

@@ -17,7 +17,6 @@ import (
 	"github.com/offlinepush/push/internal/ids"
 	"github.com/offlinepush/push/internal/reject"
 	"github.com/offlinepush/push/internal/secret"
-	"github.com/offlinepush/push/internal/settings"
 	"github.com/offlinepush/push/internal/transport"
 	"github.com/offlinepush/push/internal/wire"
 )
@@ -154,10 +153,8 @@ type Client struct {
 	base           // Vendor, String, GoString, Format: never a secret
 	cfg            Config
 	appID          int64
-	classification int // the wire value
-	opts           settings.Settings
-	http           *transport.Client
-	guard          *batch.Guard // trusts dead-token verdicts only when the vendor proves them
+	classification int        // the wire value
+	kit            client.Kit // options, transport, misconfiguration guard
 	tokens         *auth.Cache
 	now            func() time.Time // the auth timestamp's clock
 
@@ -235,7 +232,7 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 		return nil, err
 	}
 
-	c := &Client{base: client.Named(v, "vivo.Client{AppID:"+cfg.AppID+"}"), cfg: cfg, appID: appID, opts: o, http: hc, now: time.Now}
+	c := &Client{base: client.Named(v, "vivo.Client{AppID:"+cfg.AppID+"}"), cfg: cfg, appID: appID, kit: client.Kit{Opts: o, HTTP: hc}, now: time.Now}
 	if class == System {
 		c.classification = 1
 	}
@@ -244,7 +241,7 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 	c.tokens = auth.For(o, "vivo/"+cfg.AppID, auth.SourceFunc(c.fetchToken), time.Hour)
 	// What a client whose every token is "invalid" should check: vivo
 	// answers another app's regIds as not existing (status 1).
-	c.guard = batch.NewGuard(v, o.MisconfigGuard, "Config.AppID, and that the regIds were registered by that vivo app")
+	c.kit.Guard = batch.NewGuard(v, o.MisconfigGuard, "Config.AppID, and that the regIds were registered by that vivo app")
 	return c, nil
 }
 
@@ -275,7 +272,7 @@ const taskIDPending = "<taskId from saveListPayload>"
 // each regId alone, and DryRun shows that.
 func (c *Client) DryRun(info *push.OfflinePushInfo, tokens ...string) (*push.Preview, error) {
 	show := func(path string, body any, regIDs []string) push.Request {
-		return c.http.Show(c.request(path, encode(body), transport.Unfetched), regIDs)
+		return c.kit.HTTP.Show(c.request(path, encode(body), transport.Unfetched), regIDs)
 	}
 	return batch.DryRun(c.plan(), info, tokens, c.build, func(p prepared, regIDs []string) []push.Request {
 		if len(regIDs) == 1 || c.listOff() {
@@ -293,7 +290,7 @@ func (c *Client) DryRun(info *push.OfflinePushInfo, tokens ...string) (*push.Pre
 }
 
 func (c *Client) plan() batch.Plan {
-	return batch.Plan{Vendor: push.Vivo, Size: MaxTokens, Parallel: c.http.Concurrency(), Guard: c.guard}
+	return c.kit.Plan(push.Vivo, MaxTokens, nil)
 }
 
 // prepared is a message mapped once for every list of a Push, and the base
@@ -415,7 +412,7 @@ func (c *Client) sendEach(ctx context.Context, p prepared, regIDs []string) []pu
 	out := make([]push.Outcome, len(regIDs))
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range min(len(regIDs), c.http.Concurrency()) {
+	for range min(len(regIDs), c.kit.HTTP.Concurrency()) {
 		wg.Go(func() {
 			for {
 				i := int(next.Add(1) - 1)
@@ -439,7 +436,7 @@ const contentType = "application/json;charset=UTF-8"
 func (c *Client) call(ctx context.Context, path string, body any) (*answer, error) {
 	b := encode(body)
 	return auth.Do(ctx, c.tokens, func(ctx context.Context, token string) (*answer, error) {
-		resp, err := c.http.Do(ctx, c.request(path, b, token))
+		resp, err := c.kit.HTTP.Do(ctx, c.request(path, b, token))
 		if err != nil {
 			return nil, err
 		}

@@ -50,7 +50,7 @@ type listRequest struct {
 // pushes). DryRun shows the requests made of it.
 func (c *Client) message(info *push.OfflinePushInfo) (*message, error) {
 	v := push.Vivo
-	title, content, err := shape.Texts(v, info, shape.Limits{Title: MaxTitle, Desc: MaxContent, Unit: payload.UTF16}, c.opts)
+	title, content, err := shape.Texts(v, info, shape.Limits{Title: MaxTitle, Desc: MaxContent, Unit: payload.UTF16}, c.kit.Opts)
 	if err != nil {
 		return nil, err
 	}

@@ -13,8 +13,6 @@ import (
 	"github.com/offlinepush/push/internal/batch"
 	"github.com/offlinepush/push/internal/reject"
 	"github.com/offlinepush/push/internal/secret"
-	"github.com/offlinepush/push/internal/settings"
-	"github.com/offlinepush/push/internal/transport"
 )
 
 // Hosts. Global devices must be pushed through the host of their region.
@@ -77,13 +75,11 @@ func (c Config) Format(f fmt.State, verb rune) { secret.Format(f, verb, c.String
 
 // Client sends to one Xiaomi certificate. It is safe for concurrent use.
 type Client struct {
-	base  // Vendor, String, GoString, Format: never a secret
-	cfg   Config
-	opts  settings.Settings
-	http  *transport.Client
-	guard *batch.Guard // trusts dead-token verdicts only when the vendor proves them
-	auth  []string     // the Authorization header value
-	url   string       // the send URL
+	base // Vendor, String, GoString, Format: never a secret
+	cfg  Config
+	kit  client.Kit // options, transport, misconfiguration guard
+	auth []string   // the Authorization header value
+	url  string     // the send URL
 }
 
 type base = client.Base
@@ -114,7 +110,7 @@ func New(cfg Config, opts ...push.Option) (*Client, error) {
 
 	// What a client whose every token is "invalid" should check.
 	guard := batch.NewGuard(v, o.MisconfigGuard, "Config.PackageName, Config.Host (the devices' region) and that the regIds come from this app")
-	return &Client{base: client.Named(v, "xiaomi.Client{"+cfg.PackageName+"}"), cfg: cfg, opts: o, http: hc, guard: guard, auth: []string{"key=" + cfg.AppSecret}, url: cfg.Host + SendPath}, nil
+	return &Client{base: client.Named(v, "xiaomi.Client{"+cfg.PackageName+"}"), cfg: cfg, kit: client.Kit{Opts: o, HTTP: hc, Guard: guard}, auth: []string{"key=" + cfg.AppSecret}, url: cfg.Host + SendPath}, nil
 }
 
 // Push sends info to every regId: batches of up to 1000, sent concurrently.
@@ -125,12 +121,12 @@ func (c *Client) Push(ctx context.Context, info *push.OfflinePushInfo, tokens ..
 // DryRun returns the requests Push would send, sending nothing (push.DryRunner).
 func (c *Client) DryRun(info *push.OfflinePushInfo, tokens ...string) (*push.Preview, error) {
 	return batch.DryRun(c.plan(), info, tokens, c.prepare, func(b body, regIDs []string) []push.Request {
-		return []push.Request{c.http.Show(c.request(b, regIDs), regIDs)}
+		return []push.Request{c.kit.HTTP.Show(c.request(b, regIDs), regIDs)}
 	})
 }
 
 func (c *Client) plan() batch.Plan {
-	return batch.Plan{Vendor: push.Xiaomi, Size: MaxTokens, Parallel: c.http.Concurrency(), Guard: c.guard, Check: checkRegID}
+	return c.kit.Plan(push.Xiaomi, MaxTokens, checkRegID)
 }
 
 // checkRegID rejects a regId that would corrupt the comma-joined list.
@@ -146,7 +142,7 @@ func checkRegID(id string) error {
 }
 
 func (c *Client) send(ctx context.Context, b body, regIDs []string) []push.Outcome {
-	resp, err := c.http.Do(ctx, c.request(b, regIDs))
+	resp, err := c.kit.HTTP.Do(ctx, c.request(b, regIDs))
 	if err != nil {
 		return batch.All(regIDs, "", err)
 	}

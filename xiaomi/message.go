@@ -32,7 +32,7 @@ type field struct{ k, v string }
 // fields maps info onto the form, sorted by key.
 func (c *Client) fields(info *push.OfflinePushInfo) ([]field, error) {
 	v := push.Xiaomi
-	title, desc, err := shape.Texts(v, info, shape.Limits{Title: MaxTitle, Desc: MaxDescription, Unit: unit}, c.opts)
+	title, desc, err := shape.Texts(v, info, shape.Limits{Title: MaxTitle, Desc: MaxDescription, Unit: unit}, c.kit.Opts)
 	if err != nil {
 		return nil, err
 	}

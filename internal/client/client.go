@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/offlinepush/push"
+	"github.com/offlinepush/push/internal/batch"
 	"github.com/offlinepush/push/internal/secret"
 	"github.com/offlinepush/push/internal/settings"
 	"github.com/offlinepush/push/internal/transport"
@@ -47,4 +48,20 @@ func Transport(v push.Vendor, opts []push.Option, defaultConcurrency int, secret
 	}
 	hc.Redact(secrets...)
 	return o, hc, nil
+}
+
+// Kit is what every vendor client holds besides its own configuration:
+// the resolved options, the transport, and the misconfiguration guard that
+// trusts dead-token verdicts only when the vendor proves them. A client
+// keeps it in an unexported field.
+type Kit struct {
+	Opts  settings.Settings
+	HTTP  *transport.Client
+	Guard *batch.Guard
+}
+
+// Plan is how Push (and DryRun) split tokens for a vendor whose requests
+// carry size tokens; check is its token form check (nil takes any).
+func (k *Kit) Plan(v push.Vendor, size int, check func(token string) error) batch.Plan {
+	return batch.Plan{Vendor: v, Size: size, Parallel: k.HTTP.Concurrency(), Guard: k.Guard, Check: check}
 }
