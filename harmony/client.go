@@ -221,17 +221,9 @@ func (c *Client) send(ctx context.Context, req *request, tokens []string) []push
 
 func (c *Client) sendOnce(ctx context.Context, req *request, tokens []string) []push.Outcome {
 	body := req.body(tokens)
-	out, err := auth.Do(ctx, c.tokens, func(ctx context.Context, jwt string) ([]push.Outcome, error) {
-		resp, err := c.kit.HTTP.Do(ctx, c.request(body, jwt))
-		if err != nil {
-			return nil, err
-		}
-		return decode(resp, tokens)
-	})
-	if err != nil {
-		return batch.All(tokens, "", err)
-	}
-	return out
+	return c.kit.SendBatch(ctx, c.tokens, tokens,
+		func(jwt string) *transport.Request { return c.request(body, jwt) },
+		func(resp *transport.Response) ([]push.Outcome, error) { return decode(resp, tokens) })
 }
 
 // request is the send request of one batch's body, signed with jwt.

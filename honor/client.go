@@ -198,17 +198,9 @@ func (c *Client) Authenticate(ctx context.Context) error {
 // send sends one batch: the prepared message with its tokens.
 func (c *Client) send(ctx context.Context, sp wire.Splice, toks []string) []push.Outcome {
 	b := body(sp, toks)
-	out, err := auth.Do(ctx, c.tokens, func(ctx context.Context, at string) ([]push.Outcome, error) {
-		resp, err := c.kit.HTTP.Do(ctx, c.request(b, at))
-		if err != nil {
-			return nil, err
-		}
-		return decode(resp, toks)
-	})
-	if err != nil {
-		return batch.All(toks, "", err)
-	}
-	return out
+	return c.kit.SendBatch(ctx, c.tokens, toks,
+		func(at string) *transport.Request { return c.request(b, at) },
+		func(resp *transport.Response) ([]push.Outcome, error) { return decode(resp, toks) })
 }
 
 // request is the send request of one batch's body with an access token,

@@ -209,17 +209,9 @@ func (c *Client) plan() batch.Plan {
 
 func (c *Client) send(ctx context.Context, e encoded, regIDs []string) []push.Outcome {
 	path, tail := formOf(e, regIDs)
-	out, err := auth.Do(ctx, c.tokens, func(ctx context.Context, token string) ([]push.Outcome, error) {
-		resp, err := c.kit.HTTP.Do(ctx, c.request(path, tail, token))
-		if err != nil {
-			return nil, err
-		}
-		return decode(resp, regIDs, path == BatchPath)
-	})
-	if err != nil {
-		return batch.All(regIDs, "", err)
-	}
-	return out
+	return c.kit.SendBatch(ctx, c.tokens, regIDs,
+		func(token string) *transport.Request { return c.request(path, tail, token) },
+		func(resp *transport.Response) ([]push.Outcome, error) { return decode(resp, regIDs, path == BatchPath) })
 }
 
 // formOf is the form of one batch without auth_token: its path and the

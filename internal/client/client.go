@@ -5,9 +5,11 @@
 package client
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/offlinepush/push"
+	"github.com/offlinepush/push/internal/auth"
 	"github.com/offlinepush/push/internal/batch"
 	"github.com/offlinepush/push/internal/secret"
 	"github.com/offlinepush/push/internal/settings"
@@ -64,4 +66,23 @@ type Kit struct {
 // carry size tokens; check is its token form check (nil takes any).
 func (k *Kit) Plan(v push.Vendor, size int, check func(token string) error) batch.Plan {
 	return batch.Plan{Vendor: v, Size: size, Parallel: k.HTTP.Concurrency(), Guard: k.Guard, Check: check}
+}
+
+// SendBatch sends one batch of tokens with the cached access token (or
+// JWT), getting a new one once if the vendor refuses it (auth.Do), and
+// decodes the answer into one outcome per token. A batch that got no
+// answer has the error as the outcome of each of its tokens.
+func (k *Kit) SendBatch(ctx context.Context, cache *auth.Cache, tokens []string,
+	request func(credential string) *transport.Request, decode func(*transport.Response) ([]push.Outcome, error)) []push.Outcome {
+	out, err := auth.Do(ctx, cache, func(ctx context.Context, credential string) ([]push.Outcome, error) {
+		resp, err := k.HTTP.Do(ctx, request(credential))
+		if err != nil {
+			return nil, err
+		}
+		return decode(resp)
+	})
+	if err != nil {
+		return batch.All(tokens, "", err)
+	}
+	return out
 }
