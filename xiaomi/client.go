@@ -7,10 +7,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/offlinepush/push/internal/client"
-
 	"github.com/offlinepush/push"
 	"github.com/offlinepush/push/internal/batch"
+	"github.com/offlinepush/push/internal/client"
 	"github.com/offlinepush/push/internal/reject"
 	"github.com/offlinepush/push/internal/secret"
 )
