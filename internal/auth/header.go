@@ -3,6 +3,8 @@ package auth
 import (
 	"net/http"
 	"sync/atomic"
+
+	"github.com/offlinepush/push/internal/transport"
 )
 
 // Header caches the request header built from an access token: every
@@ -25,10 +27,14 @@ func NewHeader(build func(token string) http.Header) *Header {
 }
 
 // For returns the header for token, built once per token. Callers must not
-// modify it.
+// modify it. A dry run's placeholder (transport.Unfetched) is built but
+// never cached: a preview must not evict the header real sends share.
 func (h *Header) For(token string) http.Header {
 	if t := h.cur.Load(); t != nil && t.token == token {
 		return t.header
+	}
+	if token == transport.Unfetched {
+		return h.build(token)
 	}
 	t := &tokenHeader{token: token, header: h.build(token)}
 	h.cur.Store(t)
